@@ -1,0 +1,89 @@
+//! Who performs an operation, and what they may touch.
+
+use super::token::{Role, TokenId};
+use crate::registry::OrgId;
+use std::fmt;
+
+/// The caller of a use case: an authenticated token, or the local operator CLI.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub kind: ActorKind,
+    /// Correlates the audit record with logs (the HTTP request id, or a CLI run id).
+    pub request_id: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum ActorKind {
+    /// Someone with shell access to the daemon's host and its configuration.
+    Cli,
+    /// An API token.
+    Token {
+        id: TokenId,
+        role: Role,
+        org: Option<OrgId>,
+    },
+}
+
+impl Actor {
+    /// The local CLI, acting with operator rights.
+    pub fn cli() -> Self {
+        Self {
+            kind: ActorKind::Cli,
+            request_id: format!("cli-{}", uuid::Uuid::now_v7().simple()),
+        }
+    }
+
+    /// True for operators (and the CLI).
+    pub fn is_operator(&self) -> bool {
+        matches!(
+            self.kind,
+            ActorKind::Cli
+                | ActorKind::Token {
+                    role: Role::Operator,
+                    ..
+                }
+        )
+    }
+
+    /// Whether this actor may see and change the organisation `org`.
+    pub fn may_access(&self, org: OrgId) -> bool {
+        match &self.kind {
+            ActorKind::Cli
+            | ActorKind::Token {
+                role: Role::Operator,
+                ..
+            } => true,
+            ActorKind::Token {
+                role: Role::OrgAdmin,
+                org: own,
+                ..
+            } => *own == Some(org),
+        }
+    }
+
+    /// The organisation an org_admin is limited to.
+    pub fn own_org(&self) -> Option<OrgId> {
+        match &self.kind {
+            ActorKind::Token {
+                role: Role::OrgAdmin,
+                org,
+                ..
+            } => *org,
+            _ => None,
+        }
+    }
+
+    /// How the actor is named in the audit log: a token id, never the token.
+    pub fn audit_name(&self) -> String {
+        match &self.kind {
+            ActorKind::Cli => "cli".into(),
+            ActorKind::Token { id, .. } => id.to_text(),
+        }
+    }
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.audit_name())
+    }
+}

@@ -1,0 +1,123 @@
+//! The composition root: builds every part from the settings and owns their lifecycle.
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::http::{AppState, Metrics, router};
+use crate::intake::Intake;
+use crate::registry::Catalogue;
+use crate::store::Store;
+use anyhow::Context;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+/// A built application, ready to serve.
+pub struct App {
+    state: AppState,
+    store: Store,
+    grace: Duration,
+}
+
+/// Reads and parses the service catalogue named in the settings.
+pub fn load_catalogue(settings: &Settings) -> anyhow::Result<Catalogue> {
+    let path = &settings.services.file;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("services.file: cannot read {}", path.display()))?;
+    Catalogue::from_toml(&text)
+        .map_err(|e| anyhow::anyhow!("services.file {}: {e}", path.display()))
+}
+
+/// Connects to the configured database and applies migrations.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let store = Store::connect(
+        &settings.database.url,
+        settings.database.max_connections,
+        Duration::from_secs(settings.database.acquire_timeout_secs),
+    )
+    .await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+impl App {
+    /// Loads the catalogue, opens and migrates the database, wires the use cases.
+    pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let catalogue = Arc::new(load_catalogue(settings)?);
+        let store = open_store(settings).await?;
+        let intake = Intake::new(store.clone(), catalogue, clock.clone());
+        let state = AppState {
+            intake,
+            metrics: Arc::new(Metrics::default()),
+            clock,
+        };
+        Ok(Self {
+            state,
+            store,
+            grace: Duration::from_secs(settings.server.shutdown_grace_secs),
+        })
+    }
+
+    /// The use cases, for tests and the CLI.
+    pub fn intake(&self) -> &Intake {
+        &self.state.intake
+    }
+
+    /// Serves on `listener` until `shutdown` is cancelled; then stops accepting, gives
+    /// in-flight requests the grace period, and closes the database.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<()> {
+        let tracker = TaskTracker::new();
+        let app = router(self.state.clone());
+        let stop = shutdown.clone();
+        let server = tracker.spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(stop.cancelled_owned())
+                .await
+        });
+        tracker.close();
+        shutdown.cancelled().await;
+        tracing::info!(grace_secs = self.grace.as_secs(), "shutting down");
+        if tokio::time::timeout(self.grace, tracker.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("in-flight requests did not finish within the grace period");
+            server.abort();
+        }
+        self.store.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Cancels `token` on SIGTERM or Ctrl-C.
+pub fn cancel_on_signals(token: CancellationToken) {
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot listen for SIGTERM");
+                        let _ = ctrl_c.await;
+                        token.cancel();
+                        return;
+                    }
+                };
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+        token.cancel();
+    });
+}

@@ -1,0 +1,115 @@
+//! The command line: `faultcast serve | migrate | config | token | org | contacts`.
+
+mod registry;
+mod serve;
+
+use crate::config::{self, Settings};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// faultcast: fault and maintenance notices for national e-health services.
+#[derive(Debug, Parser)]
+#[command(name = "faultcast", version, about)]
+pub struct Cli {
+    /// Config file (default: config/faultcast.toml if present, else built-in defaults).
+    #[arg(long, global = true, env = "FAULTCAST_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the daemon: API, public pages, workers, scheduler.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Validate or print the configuration.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        action: registry::TokenAction,
+    },
+    /// Organisations.
+    Org {
+        #[command(subcommand)]
+        action: registry::OrgAction,
+    },
+    /// An organisation's contacts.
+    Contacts {
+        #[command(subcommand)]
+        action: registry::ContactsAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigAction {
+    /// Load and validate the configuration; print a summary without secrets.
+    Check,
+    /// Print the commented default configuration.
+    Default,
+}
+
+/// Runs the command line; exit 0 on success, 1 with a one-line reason, 2 for usage errors.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::Config {
+        action: ConfigAction::Default,
+    } = cli.command
+    {
+        print!("{}", config::DEFAULT_TOML);
+        return ExitCode::SUCCESS;
+    }
+    let settings = match config::load(cli.config.as_deref(), std::env::vars()) {
+        Ok(s) => s,
+        Err(e) => return fail(&format!("configuration: {e}")),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(&format!("cannot start the runtime: {e}")),
+    };
+    match runtime.block_on(run(cli.command, settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("{e:#}")),
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => serve::serve(settings).await,
+        Command::Migrate => {
+            crate::telemetry::init(&settings.log);
+            crate::app::open_store(&settings).await?;
+            eprintln!("migrations applied");
+            Ok(())
+        }
+        Command::Config {
+            action: ConfigAction::Check,
+        } => {
+            crate::app::load_catalogue(&settings)?;
+            println!("{}", serve::summary(&settings));
+            println!("configuration OK");
+            Ok(())
+        }
+        Command::Config {
+            action: ConfigAction::Default,
+        } => unreachable!("handled before loading settings"),
+        Command::Token { action } => registry::token(action, &settings).await,
+        Command::Org { action } => registry::org(action, &settings).await,
+        Command::Contacts { action } => registry::contacts(action, &settings).await,
+    }
+}
+
+fn fail(reason: &str) -> ExitCode {
+    let line = reason.replace('\n', " ");
+    eprintln!("faultcast: {line}");
+    ExitCode::FAILURE
+}

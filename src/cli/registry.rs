@@ -1,0 +1,203 @@
+//! Operator commands that work directly on the database: tokens, organisations, contacts.
+
+use crate::access::Actor;
+use crate::app::{load_catalogue, open_store};
+use crate::clock::SystemClock;
+use crate::config::Settings;
+use crate::intake::{Intake, IntakeError, NewToken};
+use crate::registry::{OrgId, OrganisationInput};
+use anyhow::Context;
+use clap::Subcommand;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token; it is printed alone on the first line of standard output, once.
+    Create {
+        /// operator or org_admin.
+        #[arg(long)]
+        role: String,
+        /// The organisation of an org_admin token.
+        #[arg(long)]
+        org: Option<String>,
+        /// Whose token it is.
+        #[arg(long)]
+        label: String,
+        /// RFC 3339 expiry time.
+        #[arg(long)]
+        expires_at: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgAction {
+    /// Register an organisation; prints its id.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        business_id: String,
+        /// healthcare, social-welfare, pharmacy, system-supplier, citizen or authority.
+        #[arg(long)]
+        audience: String,
+        /// Service codes, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        services: Vec<String>,
+        #[arg(long)]
+        oid: Option<String>,
+    },
+    /// List organisations: id, business ID, name.
+    List {
+        /// Match name or business ID.
+        #[arg(long)]
+        q: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactsAction {
+    /// Replace an organisation's contacts from a CSV file (all or nothing).
+    Import {
+        #[arg(long)]
+        org: String,
+        file: PathBuf,
+    },
+    /// Print an organisation's contacts as CSV.
+    Export {
+        #[arg(long)]
+        org: String,
+    },
+}
+
+async fn intake(settings: &Settings) -> anyhow::Result<Intake> {
+    let catalogue = Arc::new(load_catalogue(settings)?);
+    Ok(Intake::new(
+        open_store(settings).await?,
+        catalogue,
+        Arc::new(SystemClock),
+    ))
+}
+
+fn explain(e: IntakeError) -> anyhow::Error {
+    match e {
+        IntakeError::Invalid(f) => anyhow::anyhow!("invalid: {f}"),
+        other => anyhow::Error::new(other),
+    }
+}
+
+fn org_id(text: &str) -> anyhow::Result<OrgId> {
+    OrgId::parse(text.trim())
+        .ok_or_else(|| anyhow::anyhow!("--org: `{text}` is not an organisation id"))
+}
+
+/// `faultcast token …`
+pub async fn token(action: TokenAction, settings: &Settings) -> anyhow::Result<()> {
+    let TokenAction::Create {
+        role,
+        org,
+        label,
+        expires_at,
+    } = action;
+    let intake = intake(settings).await?;
+    let req = NewToken {
+        role: Some(role),
+        org_id: org,
+        label: Some(label),
+        expires_at,
+    };
+    let (record, issued) = intake
+        .create_token(&Actor::cli(), req)
+        .await
+        .map_err(explain)?;
+    println!("{}", issued.reveal());
+    eprintln!(
+        "token {} ({}) created; it is shown only this once",
+        record.id, record.role
+    );
+    Ok(())
+}
+
+/// `faultcast org …`
+pub async fn org(action: OrgAction, settings: &Settings) -> anyhow::Result<()> {
+    let intake = intake(settings).await?;
+    let actor = Actor::cli();
+    match action {
+        OrgAction::Add {
+            name,
+            business_id,
+            audience,
+            services,
+            oid,
+        } => {
+            let input = OrganisationInput {
+                name: Some(name),
+                business_id: Some(business_id),
+                oid: Some(oid),
+                audience: Some(audience),
+                services: Some(services),
+                state: None,
+            };
+            let org = intake
+                .create_organisation(&actor, input)
+                .await
+                .map_err(explain)?;
+            println!("{}", org.id);
+        }
+        OrgAction::List { q } => {
+            let mut cursor = None;
+            loop {
+                let page = intake
+                    .organisations(
+                        &actor,
+                        q.as_deref(),
+                        cursor.as_deref(),
+                        Some(crate::store::MAX_PAGE),
+                    )
+                    .await
+                    .map_err(explain)?;
+                for o in &page.items {
+                    println!(
+                        "{}\t{}\t{}\t{}",
+                        o.id, o.draft.business_id, o.draft.state, o.draft.name
+                    );
+                }
+                match page.next_cursor {
+                    Some(c) => cursor = Some(c),
+                    None => break,
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `faultcast contacts …`
+pub async fn contacts(action: ContactsAction, settings: &Settings) -> anyhow::Result<()> {
+    let intake = intake(settings).await?;
+    let actor = Actor::cli();
+    match action {
+        ContactsAction::Import { org, file } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let s = intake
+                .import_contacts(&actor, org_id(&org)?, &bytes)
+                .await
+                .map_err(explain)?;
+            println!(
+                "created {}, updated {}, deleted {}, total {}",
+                s.created, s.updated, s.deleted, s.total
+            );
+        }
+        ContactsAction::Export { org } => {
+            print!(
+                "{}",
+                intake
+                    .export_contacts(&actor, org_id(&org)?)
+                    .await
+                    .map_err(explain)?
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! Closed vocabularies (audiences, roles, channels, …) spelled as stable lowercase codes.
+
+/// Declares an enum whose variants are written as fixed codes on the wire and in the
+/// database: `parse`, `code`, `ALL`, `Display`, serde and an OpenAPI schema, all from one list.
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+                 serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        $vis enum $name {
+            $($(#[$vmeta])* #[serde(rename = $code)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// Parses the code; the error lists the accepted codes.
+            pub fn parse(s: &str) -> Result<Self, String> {
+                match s.trim() {
+                    $($code => Ok($name::$variant),)+
+                    _ => Err(format!("must be one of {}", [$($code),+].join(", "))),
+                }
+            }
+
+            /// The stable code.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+    };
+}
+
+pub(crate) use code_enum;

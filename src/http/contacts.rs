@@ -1,0 +1,160 @@
+//! `/api/v1/organisations/{org_id}/contacts` and its CSV form.
+
+use super::AppState;
+use super::extract::{ApiJson, ApiQuery, Caller, ListParams};
+use super::organisations::org_id;
+use super::problem::{ApiError, Problem};
+use super::views::{ContactList, ContactView};
+use crate::intake::ImportSummary;
+use crate::registry::{ContactId, ContactInput};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+fn contact_id(text: &str) -> Result<ContactId, ApiError> {
+    ContactId::parse(text).ok_or_else(ApiError::not_found)
+}
+
+/// Add a contact.
+#[utoipa::path(post, path = "/api/v1/organisations/{org_id}/contacts", tag = "registry", params(("org_id" = String, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe creation")),
+    request_body = ContactInput,
+    responses(
+        (status = 201, body = ContactView), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(org): Path<String>,
+    ApiJson(input): ApiJson<ContactInput>,
+) -> Result<(StatusCode, Json<ContactView>), ApiError> {
+    let org = s.intake.organisation(&actor, org_id(&org)?).await?;
+    let c = s.intake.create_contact(&actor, org.id, input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ContactView::new(&c, &org.draft.services)),
+    ))
+}
+
+/// An organisation's contacts.
+#[utoipa::path(get, path = "/api/v1/organisations/{org_id}/contacts", tag = "registry", params(("org_id" = String, Path), ListParams),
+    responses((status = 200, body = ContactList), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(org): Path<String>,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> Result<Json<ContactList>, ApiError> {
+    let org = s.intake.organisation(&actor, org_id(&org)?).await?;
+    let page = s
+        .intake
+        .contacts(&actor, org.id, p.cursor.as_deref(), p.limit)
+        .await?;
+    let items = page
+        .items
+        .iter()
+        .map(|c| ContactView::new(c, &org.draft.services))
+        .collect();
+    Ok(Json(ContactList {
+        items,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// One contact.
+#[utoipa::path(get, path = "/api/v1/organisations/{org_id}/contacts/{contact_id}", tag = "registry",
+    params(("org_id" = String, Path), ("contact_id" = String, Path)),
+    responses((status = 200, body = ContactView), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> Result<Json<ContactView>, ApiError> {
+    let org = s.intake.organisation(&actor, org_id(&org)?).await?;
+    let c = s.intake.contact(&actor, org.id, contact_id(&id)?).await?;
+    Ok(Json(ContactView::new(&c, &org.draft.services)))
+}
+
+/// Change a contact (fields left out stay); any change confirms the contact as current.
+#[utoipa::path(patch, path = "/api/v1/organisations/{org_id}/contacts/{contact_id}", tag = "registry",
+    params(("org_id" = String, Path), ("contact_id" = String, Path)), request_body = ContactInput,
+    responses(
+        (status = 200, body = ContactView), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path((org, id)): Path<(String, String)>,
+    ApiJson(change): ApiJson<ContactInput>,
+) -> Result<Json<ContactView>, ApiError> {
+    let org = s.intake.organisation(&actor, org_id(&org)?).await?;
+    let c = s
+        .intake
+        .update_contact(&actor, org.id, contact_id(&id)?, change)
+        .await?;
+    Ok(Json(ContactView::new(&c, &org.draft.services)))
+}
+
+/// Delete a contact, erasing its personal data.
+#[utoipa::path(delete, path = "/api/v1/organisations/{org_id}/contacts/{contact_id}", tag = "registry",
+    params(("org_id" = String, Path), ("contact_id" = String, Path)),
+    responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn delete(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    s.intake
+        .delete_contact(&actor, org_id(&org)?, contact_id(&id)?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The contact list as CSV (cells that a spreadsheet would run as formulas are defused).
+#[utoipa::path(get, path = "/api/v1/organisations/{org_id}/contacts.csv", tag = "registry", params(("org_id" = String, Path)),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn export_csv(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(org): Path<String>,
+) -> Result<Response, ApiError> {
+    let csv = s.intake.export_contacts(&actor, org_id(&org)?).await?;
+    let mut res = csv.into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    res.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"contacts.csv\""),
+    );
+    Ok(res)
+}
+
+/// Replace the contact list from CSV: rows with an `id` update that contact, rows without
+/// add one, contacts missing from the file are deleted. Any bad row changes nothing.
+#[utoipa::path(put, path = "/api/v1/organisations/{org_id}/contacts.csv", tag = "registry", params(("org_id" = String, Path)),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ImportSummary), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem, description = "Errors per row: `rows[N].field`")),
+    security(("bearer" = [])))]
+pub async fn import_csv(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(org): Path<String>,
+    body: Bytes,
+) -> Result<Json<ImportSummary>, ApiError> {
+    Ok(Json(
+        s.intake
+            .import_contacts(&actor, org_id(&org)?, &body)
+            .await?,
+    ))
+}

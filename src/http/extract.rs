@@ -1,0 +1,221 @@
+//! Extractors that turn every client mistake into our problem shape.
+
+use super::AppState;
+use super::problem::ApiError;
+use super::request_id::RequestId;
+use crate::access::Actor;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{StatusCode, header, request::Parts};
+use serde::de::DeserializeOwned;
+
+/// A JSON body: not JSON → 400 `malformed_json`; wrong shape → 422 naming the field.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim().to_ascii_lowercase();
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "The body must be JSON (Content-Type: application/json).",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "The request body is too large.",
+            )
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses JSON into `T` with our error mapping (also used by the CLI's file input).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = match serde_path_to_error::deserialize(&mut de) {
+        Ok(v) => v,
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            return Err(match inner.classify() {
+                serde_json::error::Category::Data => {
+                    let (field, message) = describe_data_error(&path, &inner.to_string());
+                    ApiError::invalid(crate::validation::FieldErrors::single(field, message))
+                }
+                _ => ApiError::malformed_json(&format!(
+                    "line {} column {}",
+                    inner.line(),
+                    inner.column()
+                )),
+            });
+        }
+    };
+    de.end().map_err(|e| {
+        ApiError::malformed_json(&format!(
+            "trailing characters at line {} column {}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    Ok(value)
+}
+
+/// Turns serde's message into a field name and a message that does not echo the value
+/// (which could be someone's phone number).
+fn describe_data_error(path: &str, msg: &str) -> (String, String) {
+    let quoted = |m: &str| m.split('`').nth(1).map(str::to_owned);
+    let base = if path == "." {
+        String::new()
+    } else {
+        path.to_owned()
+    };
+    let join = |name: String| {
+        if base.is_empty() {
+            name
+        } else {
+            format!("{base}.{name}")
+        }
+    };
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        let name = quoted(rest).unwrap_or_default();
+        return (join(name), "is not a known field".into());
+    }
+    if let Some(rest) = msg.strip_prefix("missing field ") {
+        return (join(quoted(rest).unwrap_or_default()), "is required".into());
+    }
+    let field = if base.is_empty() {
+        "body".to_owned()
+    } else {
+        base
+    };
+    let expected = msg
+        .split(", expected ")
+        .nth(1)
+        .map(|e| e.split(" at line").next().unwrap_or(e).to_owned());
+    let message = match expected {
+        Some(what) => format!("has the wrong type or value (expected {what})"),
+        None => "has the wrong type or value".to_owned(),
+    };
+    (field, message)
+}
+
+/// Query parameters: a bad one → 422 naming it.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let q = parts.uri.query().unwrap_or("");
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(q));
+        serde_path_to_error::deserialize(de)
+            .map(ApiQuery)
+            .map_err(|e| {
+                let (field, message) =
+                    describe_data_error(&e.path().to_string(), &e.into_inner().to_string());
+                let field = if field == "body" {
+                    "query".to_owned()
+                } else {
+                    field
+                };
+                ApiError::invalid(crate::validation::FieldErrors::single(field, message))
+            })
+    }
+}
+
+fn form_urlencoded_parse(q: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(q.as_bytes())
+}
+
+/// The authenticated caller; 401 without a valid token.
+pub struct Caller(pub Actor);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .ok_or_else(ApiError::unauthorized)?;
+        let request_id = parts
+            .extensions
+            .get::<RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_default();
+        match state.intake.authenticate(bearer, request_id).await? {
+            Some(actor) => Ok(Caller(actor)),
+            None => Err(ApiError::unauthorized()),
+        }
+    }
+}
+
+/// Common list parameters.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        name: Option<String>,
+        list: Option<Vec<String>>,
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_field_without_echoing_the_value() {
+        let e = parse_json::<T>(br#"{"list": ["a", 358401234567]}"#).unwrap_err();
+        assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e.errors[0].field, "list[1]");
+        assert!(
+            !e.errors[0].message.contains("358401234567"),
+            "{}",
+            e.errors[0].message
+        );
+    }
+
+    #[test]
+    fn an_unknown_field_is_named() {
+        let e = parse_json::<T>(br#"{"nmae": "x"}"#).unwrap_err();
+        assert_eq!(e.errors[0].field, "nmae");
+    }
+
+    #[test]
+    fn broken_json_is_a_400() {
+        for body in [&b"{"[..], b"", b"{\"name\": \"x\"} trailing", b"\xff"] {
+            assert_eq!(
+                parse_json::<T>(body).unwrap_err().status,
+                StatusCode::BAD_REQUEST
+            );
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The HTTP interface: the JSON API under `/api/v1`, health and metrics.
+
+mod audit;
+mod contacts;
+mod extract;
+mod health;
+mod idempotency;
+mod metrics;
+mod openapi;
+mod organisations;
+mod problem;
+mod request_id;
+mod services;
+mod tokens;
+mod views;
+
+pub use extract::parse_json;
+pub use metrics::Metrics;
+pub use problem::{ApiError, PROBLEM_JSON, Problem};
+
+use crate::clock::Clock;
+use crate::intake::Intake;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Bodies larger than this are refused: JSON documents and contact lists are far smaller.
+const MAX_REQUEST_BODY: usize = 4 * 1024 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub intake: Intake,
+    pub metrics: Arc<Metrics>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The API routes and their OpenAPI description, from one declaration.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(services::list))
+        .routes(routes!(organisations::create, organisations::list))
+        .routes(routes!(
+            organisations::get,
+            organisations::update,
+            organisations::delete
+        ))
+        .routes(routes!(contacts::create, contacts::list))
+        .routes(routes!(contacts::get, contacts::update, contacts::delete))
+        .routes(routes!(contacts::export_csv, contacts::import_csv))
+        .routes(routes!(tokens::create))
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(audit::list))
+        .split_for_parts()
+}
+
+/// The OpenAPI document served at `/api/v1/openapi.json`.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api().1
+}
+
+/// The whole router.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api();
+    let doc = Arc::new(doc);
+    let api = api
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { axum::Json((*doc).clone()) }
+            }),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::guard,
+        ));
+    Router::new()
+        .merge(api)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render))
+        .fallback(problem::no_route)
+        .method_not_allowed_fallback(problem::wrong_method)
+        .route_layer(axum::middleware::from_fn(metrics::tag_route))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::observe,
+        ))
+        .layer(axum::middleware::from_fn(request_id::assign))
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY))
+        .with_state(state)
+}

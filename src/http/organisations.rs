@@ -1,0 +1,105 @@
+//! `/api/v1/organisations`.
+
+use super::AppState;
+use super::extract::{ApiJson, ApiQuery, Caller};
+use super::problem::{ApiError, Problem};
+use super::views::{OrganisationList, OrganisationView};
+use crate::registry::{OrgId, OrganisationInput};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
+/// Parses a path id; anything that is not an id is simply not found.
+pub fn org_id(text: &str) -> Result<OrgId, ApiError> {
+    OrgId::parse(text).ok_or_else(ApiError::not_found)
+}
+
+/// Search and paging.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OrgListParams {
+    /// Matches the name or business ID, case-insensitively.
+    pub q: Option<String>,
+    pub cursor: Option<String>,
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<u32>,
+}
+
+/// Register an organisation.
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "registry", request_body = OrganisationInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe creation")),
+    responses(
+        (status = 201, body = OrganisationView), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(input): ApiJson<OrganisationInput>,
+) -> Result<(StatusCode, Json<OrganisationView>), ApiError> {
+    let org = s.intake.create_organisation(&actor, input).await?;
+    Ok((StatusCode::CREATED, Json((&org).into())))
+}
+
+/// Organisations: all for operators, its own for an org_admin.
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "registry", params(OrgListParams),
+    responses((status = 200, body = OrganisationList), (status = 401, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiQuery(p): ApiQuery<OrgListParams>,
+) -> Result<Json<OrganisationList>, ApiError> {
+    let page = s
+        .intake
+        .organisations(&actor, p.q.as_deref(), p.cursor.as_deref(), p.limit)
+        .await?;
+    Ok(Json(OrganisationList {
+        items: page.items.iter().map(Into::into).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// One organisation.
+#[utoipa::path(get, path = "/api/v1/organisations/{org_id}", tag = "registry", params(("org_id" = String, Path)),
+    responses((status = 200, body = OrganisationView), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<OrganisationView>, ApiError> {
+    let org = s.intake.organisation(&actor, org_id(&id)?).await?;
+    Ok(Json((&org).into()))
+}
+
+/// Change an organisation; fields left out stay as they are.
+#[utoipa::path(patch, path = "/api/v1/organisations/{org_id}", tag = "registry", params(("org_id" = String, Path)),
+    request_body = OrganisationInput,
+    responses(
+        (status = 200, body = OrganisationView), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    ApiJson(change): ApiJson<OrganisationInput>,
+) -> Result<Json<OrganisationView>, ApiError> {
+    let id = org_id(&id)?;
+    let org = s.intake.update_organisation(&actor, id, change).await?;
+    Ok(Json((&org).into()))
+}
+
+/// Delete an organisation with its contacts (personal data erased) and tokens.
+#[utoipa::path(delete, path = "/api/v1/organisations/{org_id}", tag = "registry", params(("org_id" = String, Path)),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn delete(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    s.intake.delete_organisation(&actor, org_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,66 @@
+//! `/api/v1/tokens`.
+
+use super::AppState;
+use super::extract::{ApiJson, Caller};
+use super::problem::{ApiError, Problem};
+use crate::access::TokenId;
+use crate::intake::NewToken;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// A new token. `token` is shown this once and cannot be recovered.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CreatedToken {
+    pub id: String,
+    pub token: String,
+    pub role: String,
+    pub org_id: Option<String>,
+    pub label: String,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Create a token.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "access", request_body = NewToken,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe creation")),
+    responses(
+        (status = 201, body = CreatedToken), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiJson(req): ApiJson<NewToken>,
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+    let (record, issued) = s.intake.create_token(&actor, req).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken {
+            id: record.id.to_text(),
+            token: issued.reveal().to_owned(),
+            role: record.role.code().to_owned(),
+            org_id: record.org.map(|o| o.to_text()),
+            label: record.label,
+            expires_at: record.expires_at,
+        }),
+    ))
+}
+
+/// Revoke a token; it fails on the very next request.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "access", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn revoke(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    if !actor.is_operator() {
+        return Err(ApiError::forbidden("only operators revoke tokens"));
+    }
+    let id = TokenId::parse(&id).ok_or_else(ApiError::not_found)?;
+    s.intake.revoke_token(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

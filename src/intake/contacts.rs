@@ -1,0 +1,221 @@
+//! Contacts: kept current by operators and by each organisation's own admins.
+
+use super::{Intake, IntakeError, IntakeResult};
+use crate::access::Actor;
+use crate::registry::{
+    Contact, ContactDraft, ContactId, ContactInput, ContactSource, OrgId, contacts_from_csv,
+    contacts_to_csv,
+};
+use crate::store::{ContactImport, Page};
+use crate::validation::FieldErrors;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+
+/// What a CSV import changed.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ImportSummary {
+    pub created: usize,
+    pub updated: usize,
+    pub deleted: usize,
+    /// Contacts in the organisation after the import.
+    pub total: usize,
+}
+
+impl Intake {
+    /// Adds a contact to an organisation the actor may change.
+    pub async fn create_contact(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        input: ContactInput,
+    ) -> IntakeResult<Contact> {
+        let organisation = self.organisation(actor, org).await?;
+        let draft = ContactDraft::parse(input, &self.catalogue, &organisation.draft.services)?;
+        let id = ContactId::generate();
+        let source = if actor.is_operator() {
+            ContactSource::Operator
+        } else {
+            ContactSource::SelfService
+        };
+        let audit = self.event(
+            actor,
+            "contact.create",
+            "contact",
+            id.to_text(),
+            Some(org.to_text()),
+        );
+        Ok(self
+            .store
+            .insert_contact(org, id, &draft, source, self.clock.now(), &audit)
+            .await?)
+    }
+
+    /// One contact of an organisation the actor may see.
+    pub async fn contact(&self, actor: &Actor, org: OrgId, id: ContactId) -> IntakeResult<Contact> {
+        if !actor.may_access(org) {
+            return Err(IntakeError::NotFound);
+        }
+        self.store
+            .get_contact(org, id)
+            .await?
+            .ok_or(IntakeError::NotFound)
+    }
+
+    /// A page of an organisation's contacts.
+    pub async fn contacts(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> IntakeResult<Page<Contact>> {
+        self.organisation(actor, org).await?;
+        Ok(self.store.list_contacts(org, cursor, limit).await?)
+    }
+
+    /// Changes a contact; any change also confirms the contact as current.
+    pub async fn update_contact(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        id: ContactId,
+        change: ContactInput,
+    ) -> IntakeResult<Contact> {
+        let organisation = self.organisation(actor, org).await?;
+        let current = self
+            .store
+            .get_contact(org, id)
+            .await?
+            .ok_or(IntakeError::NotFound)?;
+        let draft = ContactDraft::parse(
+            change.over(current.as_input()),
+            &self.catalogue,
+            &organisation.draft.services,
+        )?;
+        let now = self.clock.now();
+        let audit = self.event(
+            actor,
+            "contact.update",
+            "contact",
+            id.to_text(),
+            Some(org.to_text()),
+        );
+        if !self
+            .store
+            .update_contact(org, id, &draft, now, &audit)
+            .await?
+        {
+            return Err(IntakeError::NotFound);
+        }
+        Ok(Contact {
+            draft,
+            reviewed_at: now,
+            updated_at: now,
+            ..current
+        })
+    }
+
+    /// Deletes a contact and erases its personal data.
+    pub async fn delete_contact(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        id: ContactId,
+    ) -> IntakeResult<()> {
+        if !actor.may_access(org) {
+            return Err(IntakeError::NotFound);
+        }
+        let audit = self.event(
+            actor,
+            "contact.delete",
+            "contact",
+            id.to_text(),
+            Some(org.to_text()),
+        );
+        if self.store.delete_contact(org, id, &audit).await? {
+            Ok(())
+        } else {
+            Err(IntakeError::NotFound)
+        }
+    }
+
+    /// The organisation's contacts as CSV.
+    pub async fn export_contacts(&self, actor: &Actor, org: OrgId) -> IntakeResult<String> {
+        self.organisation(actor, org).await?;
+        Ok(contacts_to_csv(&self.store.all_contacts(org).await?))
+    }
+
+    /// Replaces the organisation's contact list with the CSV's: rows with an `id` update
+    /// that contact, rows without one are added, contacts not in the file are deleted.
+    /// Any invalid row changes nothing; the errors name each row and field.
+    pub async fn import_contacts(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        csv: &[u8],
+    ) -> IntakeResult<ImportSummary> {
+        let organisation = self.organisation(actor, org).await?;
+        let rows = contacts_from_csv(csv)?;
+        let existing: HashMap<String, Contact> = self
+            .store
+            .all_contacts(org)
+            .await?
+            .into_iter()
+            .map(|c| (c.id.to_text(), c))
+            .collect();
+        let mut errors = FieldErrors::new();
+        let mut plan = ContactImport::default();
+        let mut kept = BTreeSet::new();
+        for row in rows {
+            let at = format!("rows[{}].", row.row);
+            let id = match row.id.as_deref() {
+                None => None,
+                Some(text) => {
+                    match ContactId::parse(text).filter(|id| existing.contains_key(&id.to_text())) {
+                        Some(id) if kept.insert(id) => Some(id),
+                        Some(_) => {
+                            errors.add(format!("{at}id"), "appears on more than one row");
+                            continue;
+                        }
+                        None => {
+                            errors.add(format!("{at}id"), "is not a contact of this organisation (leave it empty for a new contact)");
+                            continue;
+                        }
+                    }
+                }
+            };
+            match ContactDraft::parse(row.input, &self.catalogue, &organisation.draft.services) {
+                Ok(draft) => match id {
+                    Some(id) => plan.update.push((id, draft)),
+                    None => plan.insert.push((ContactId::generate(), draft)),
+                },
+                Err(e) => errors.extend_prefixed(&at, e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(IntakeError::Invalid(errors));
+        }
+        plan.delete = existing
+            .values()
+            .map(|c| c.id)
+            .filter(|id| !kept.contains(id))
+            .collect();
+        let summary = ImportSummary {
+            created: plan.insert.len(),
+            updated: plan.update.len(),
+            deleted: plan.delete.len(),
+            total: plan.insert.len() + plan.update.len(),
+        };
+        let audit = self.event(
+            actor,
+            "contact.import",
+            "organisation",
+            org.to_text(),
+            Some(org.to_text()),
+        );
+        self.store
+            .import_contacts(org, &plan, self.clock.now(), &audit)
+            .await?;
+        Ok(summary)
+    }
+}

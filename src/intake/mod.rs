@@ -1,0 +1,105 @@
+//! Use cases: the only way writes enter faultcast. Each checks who acts, validates, and
+//! commits the change with its audit record.
+
+mod contacts;
+mod organisations;
+mod tokens;
+
+pub use contacts::ImportSummary;
+pub use tokens::NewToken;
+
+use crate::access::Actor;
+use crate::clock::Clock;
+use crate::registry::Catalogue;
+use crate::store::{AuditEvent, Store, StoreError};
+use crate::validation::FieldErrors;
+use std::sync::Arc;
+
+/// Why a use case did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    /// Bad input; every bad field is named.
+    #[error("invalid input: {0}")]
+    Invalid(FieldErrors),
+    /// No such thing, or not the caller's to see (the two are never told apart).
+    #[error("not found")]
+    NotFound,
+    /// The caller is known but its role does not allow this.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// The database is unreachable; nothing was changed.
+    #[error("database unavailable")]
+    Unavailable,
+    /// A bug or corrupt data.
+    #[error(transparent)]
+    Internal(anyhow::Error),
+}
+
+impl From<StoreError> for IntakeError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Duplicate(field) => {
+                IntakeError::Invalid(FieldErrors::single(field, "is already registered"))
+            }
+            StoreError::Unavailable(_) => IntakeError::Unavailable,
+            StoreError::Other(e) => IntakeError::Internal(e),
+        }
+    }
+}
+
+impl From<FieldErrors> for IntakeError {
+    fn from(e: FieldErrors) -> Self {
+        IntakeError::Invalid(e)
+    }
+}
+
+/// Results of use cases.
+pub type IntakeResult<T> = Result<T, IntakeError>;
+
+/// The use cases, sharing the store, the service catalogue and the clock.
+#[derive(Clone)]
+pub struct Intake {
+    store: Store,
+    catalogue: Arc<Catalogue>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Intake {
+    /// Wires the use cases.
+    pub fn new(store: Store, catalogue: Arc<Catalogue>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            store,
+            catalogue,
+            clock,
+        }
+    }
+
+    /// The service catalogue.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// The store, for read-only views.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn event(
+        &self,
+        actor: &Actor,
+        action: &'static str,
+        target_kind: &'static str,
+        target_id: String,
+        org: Option<String>,
+    ) -> AuditEvent {
+        AuditEvent {
+            actor: actor.audit_name(),
+            action,
+            target_kind,
+            target_id,
+            org_id: org,
+            request_id: actor.request_id.clone(),
+            at: self.clock.now(),
+        }
+    }
+}

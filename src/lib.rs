@@ -1,0 +1,17 @@
+//! faultcast: a fault-notification broadcast daemon for a national e-health service operator.
+//!
+//! Data flows one way: the HTTP API and CLI parse input into domain types, `intake` validates
+//! and commits through `store`, and read-only views are rendered from the store.
+
+pub mod access;
+pub mod app;
+pub mod cli;
+pub mod clock;
+mod codes;
+pub mod config;
+pub mod http;
+pub mod intake;
+pub mod registry;
+pub mod store;
+pub mod telemetry;
+pub mod validation;

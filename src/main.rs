@@ -1,0 +1,5 @@
+//! The `faultcast` binary: everything lives in the library.
+
+fn main() -> std::process::ExitCode {
+    faultcast::cli::main()
+}

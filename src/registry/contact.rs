@@ -1,0 +1,360 @@
+//! Contacts: the notice recipients an organisation keeps current itself.
+
+use super::catalogue::{Catalogue, ServiceCode};
+use super::email::EmailAddress;
+use super::language::Language;
+use super::organisation::OrgId;
+use super::phone::PhoneNumber;
+use super::vocabulary::{Channel, ContactRole, ContactSource, NoticeKind};
+use crate::validation::{FieldErrors, double_option, plain_text};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// A label such as "Helpdesk" or a person's name.
+const MAX_CONTACT_NAME_LEN: usize = 200;
+
+/// A contact's id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct ContactId(Uuid);
+
+impl ContactId {
+    /// A new, time-ordered id.
+    pub fn generate() -> Self {
+        Self(Uuid::now_v7())
+    }
+
+    /// Parses an id from a path; `None` for anything that is not one.
+    pub fn parse(s: &str) -> Option<Self> {
+        Uuid::try_parse(s).ok().map(Self)
+    }
+
+    /// The id as text.
+    pub fn to_text(self) -> String {
+        self.0.to_string()
+    }
+}
+
+impl std::fmt::Display for ContactId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// What a client sends to create or change a contact.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactInput {
+    pub name: Option<String>,
+    #[schema(value_type = Option<String>, example = "helpdesk")]
+    pub role: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// Finnish numbers may be written as usual (`040 123 4567`); stored as E.164.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[schema(value_type = Option<String>, example = "fi")]
+    pub language: Option<String>,
+    pub channels: Option<Vec<String>>,
+    /// Absent or null: every service the organisation uses, now and later.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub services: Option<Option<Vec<String>>>,
+    /// Absent or null: every kind.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub kinds: Option<Option<Vec<String>>>,
+}
+
+/// A validated contact, ready to store.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContactDraft {
+    pub name: String,
+    pub role: ContactRole,
+    pub email: Option<EmailAddress>,
+    pub phone: Option<PhoneNumber>,
+    pub language: Language,
+    pub channels: BTreeSet<Channel>,
+    /// `None`: every service the organisation uses.
+    pub services: Option<BTreeSet<ServiceCode>>,
+    pub kinds: BTreeSet<NoticeKind>,
+}
+
+impl ContactDraft {
+    /// Validates every field; `org_services` are the services the organisation uses.
+    pub fn parse(
+        input: ContactInput,
+        catalogue: &Catalogue,
+        org_services: &BTreeSet<ServiceCode>,
+    ) -> Result<Self, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let name = e
+            .require("name", input.name)
+            .and_then(|n| e.check("name", plain_text(&n, MAX_CONTACT_NAME_LEN)));
+        let role = e
+            .require("role", input.role)
+            .and_then(|r| e.check("role", ContactRole::parse(&r)));
+        let email = match input.email.flatten() {
+            Some(s) if !s.trim().is_empty() => e.check("email", EmailAddress::parse(&s)).map(Some),
+            _ => Some(None),
+        };
+        let phone = match input.phone.flatten() {
+            Some(s) if !s.trim().is_empty() => e.check("phone", PhoneNumber::parse(&s)).map(Some),
+            _ => Some(None),
+        };
+        let language = e
+            .require("language", input.language)
+            .and_then(|l| e.check("language", Language::parse(&l)));
+        let channels = e.require("channels", input.channels).map(|list| {
+            list.iter()
+                .enumerate()
+                .filter_map(|(i, c)| e.check(&format!("channels[{i}]"), Channel::parse(c)))
+                .collect::<BTreeSet<_>>()
+        });
+        if channels.as_ref().is_some_and(|c| c.is_empty()) && !input_had_bad_channel(&e) {
+            e.add("channels", "must name at least one channel (email, sms)");
+        }
+        if let (Some(ch), Some(em)) = (&channels, &email) {
+            if ch.contains(&Channel::Email) && em.is_none() {
+                e.add("email", "is required when channels include email");
+            }
+        }
+        if let (Some(ch), Some(ph)) = (&channels, &phone) {
+            if ch.contains(&Channel::Sms) && ph.is_none() {
+                e.add("phone", "is required when channels include sms");
+            }
+        }
+        let services = match input.services.flatten() {
+            None => Some(None),
+            Some(list) => {
+                let mut set = BTreeSet::new();
+                for (i, s) in list.iter().enumerate() {
+                    let field = format!("services[{i}]");
+                    if let Some(code) = e.check(&field, catalogue.parse_code(s)) {
+                        if org_services.contains(&code) {
+                            set.insert(code);
+                        } else {
+                            e.add(
+                                field,
+                                format!("`{code}` is not a service the organisation uses"),
+                            );
+                        }
+                    }
+                }
+                if list.is_empty() {
+                    e.add("services", "must name at least one service, or be left out for all of the organisation's");
+                }
+                Some(Some(set))
+            }
+        };
+        let kinds = match input.kinds.flatten() {
+            None => Some(NoticeKind::ALL.iter().copied().collect()),
+            Some(list) => {
+                let set: BTreeSet<_> = list
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, k)| e.check(&format!("kinds[{i}]"), NoticeKind::parse(k)))
+                    .collect();
+                if list.is_empty() {
+                    e.add(
+                        "kinds",
+                        "must name at least one kind (fault, maintenance, instruction)",
+                    );
+                }
+                Some(set)
+            }
+        };
+        e.finish(|| Self {
+            name: name.unwrap(),
+            role: role.unwrap(),
+            email: email.unwrap(),
+            phone: phone.unwrap(),
+            language: language.unwrap(),
+            channels: channels.unwrap(),
+            services: services.unwrap(),
+            kinds: kinds.unwrap(),
+        })
+    }
+
+    /// The services this contact hears about, given what its organisation uses.
+    pub fn effective_services(
+        &self,
+        org_services: &BTreeSet<ServiceCode>,
+    ) -> BTreeSet<ServiceCode> {
+        match &self.services {
+            None => org_services.clone(),
+            Some(own) => own.intersection(org_services).cloned().collect(),
+        }
+    }
+}
+
+fn input_had_bad_channel(e: &FieldErrors) -> bool {
+    e.errors().iter().any(|f| f.field.starts_with("channels["))
+}
+
+/// A stored contact.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contact {
+    pub id: ContactId,
+    pub org_id: OrgId,
+    pub draft: ContactDraft,
+    pub source: ContactSource,
+    /// When the contact was last confirmed current (created, changed or re-confirmed).
+    pub reviewed_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Contact {
+    /// The contact as an input, so that a partial change can be laid over it.
+    pub fn as_input(&self) -> ContactInput {
+        let d = &self.draft;
+        ContactInput {
+            name: Some(d.name.clone()),
+            role: Some(d.role.code().to_owned()),
+            email: Some(d.email.as_ref().map(|x| x.as_str().to_owned())),
+            phone: Some(d.phone.as_ref().map(|x| x.as_str().to_owned())),
+            language: Some(d.language.code().to_owned()),
+            channels: Some(d.channels.iter().map(|c| c.code().to_owned()).collect()),
+            services: Some(
+                d.services
+                    .as_ref()
+                    .map(|s| s.iter().map(|c| c.as_str().to_owned()).collect()),
+            ),
+            kinds: Some(Some(d.kinds.iter().map(|k| k.code().to_owned()).collect())),
+        }
+    }
+}
+
+impl ContactInput {
+    /// This change laid over `base`: fields present here win.
+    pub fn over(self, base: ContactInput) -> ContactInput {
+        ContactInput {
+            name: self.name.or(base.name),
+            role: self.role.or(base.role),
+            email: self.email.or(base.email),
+            phone: self.phone.or(base.phone),
+            language: self.language.or(base.language),
+            channels: self.channels.or(base.channels),
+            services: self.services.or(base.services),
+            kinds: self.kinds.or(base.kinds),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalogue() -> Catalogue {
+        Catalogue::from_toml(include_str!("../../config/services.toml")).unwrap()
+    }
+
+    fn org_services() -> BTreeSet<ServiceCode> {
+        let c = catalogue();
+        ["prescription", "prescription-centre"]
+            .iter()
+            .map(|s| c.parse_code(s).unwrap())
+            .collect()
+    }
+
+    fn input() -> ContactInput {
+        ContactInput {
+            name: Some("Helpdesk".into()),
+            role: Some("helpdesk".into()),
+            email: Some(Some("tuki@apteekki.fi".into())),
+            phone: Some(Some("040 123 4567".into())),
+            language: Some("sv".into()),
+            channels: Some(vec!["email".into(), "sms".into()]),
+            services: None,
+            kinds: None,
+        }
+    }
+
+    #[test]
+    fn a_contact_defaults_to_every_service_and_kind() {
+        let d = ContactDraft::parse(input(), &catalogue(), &org_services()).unwrap();
+        assert_eq!(d.phone.as_ref().unwrap().as_str(), "+358401234567");
+        assert_eq!(d.services, None);
+        assert_eq!(d.effective_services(&org_services()), org_services());
+        assert_eq!(d.kinds.len(), 3);
+    }
+
+    #[test]
+    fn sms_needs_a_phone_and_email_needs_an_address() {
+        let i = ContactInput {
+            email: Some(None),
+            phone: None,
+            ..input()
+        };
+        let err = ContactDraft::parse(i, &catalogue(), &org_services()).unwrap_err();
+        let fields: Vec<&str> = err.errors().iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["email", "phone"]);
+    }
+
+    #[test]
+    fn services_must_be_used_by_the_organisation() {
+        let i = ContactInput {
+            services: Some(Some(vec![
+                "prescription".into(),
+                "mykanta".into(),
+                "warp".into(),
+            ])),
+            ..input()
+        };
+        let err = ContactDraft::parse(i, &catalogue(), &org_services()).unwrap_err();
+        assert_eq!(err.errors()[0].field, "services[1]");
+        assert!(
+            err.errors()[0]
+                .message
+                .contains("not a service the organisation uses")
+        );
+        assert_eq!(err.errors()[1].field, "services[2]");
+    }
+
+    #[test]
+    fn empty_lists_are_refused_rather_than_silently_muting_a_contact() {
+        let i = ContactInput {
+            channels: Some(vec![]),
+            kinds: Some(Some(vec![])),
+            services: Some(Some(vec![])),
+            ..input()
+        };
+        let err = ContactDraft::parse(i, &catalogue(), &org_services()).unwrap_err();
+        let fields: Vec<&str> = err.errors().iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["channels", "services", "kinds"]);
+    }
+
+    #[test]
+    fn removing_the_email_of_an_email_contact_is_refused() {
+        let d = ContactDraft::parse(input(), &catalogue(), &org_services()).unwrap();
+        let c = Contact {
+            id: ContactId::generate(),
+            org_id: OrgId::generate(),
+            draft: d,
+            source: ContactSource::Operator,
+            reviewed_at: Utc::now(),
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        };
+        let change = ContactInput {
+            email: Some(None),
+            ..Default::default()
+        };
+        let err = ContactDraft::parse(change.over(c.as_input()), &catalogue(), &org_services())
+            .unwrap_err();
+        assert_eq!(err.errors()[0].field, "email");
+        let change = ContactInput {
+            email: Some(None),
+            channels: Some(vec!["sms".into()]),
+            ..Default::default()
+        };
+        assert!(
+            ContactDraft::parse(change.over(c.as_input()), &catalogue(), &org_services()).is_ok()
+        );
+    }
+}

@@ -1,0 +1,21 @@
+//! The registry: organisations, their contacts and the services they use.
+
+mod business_id;
+mod catalogue;
+mod contact;
+mod contacts_csv;
+mod email;
+mod language;
+mod organisation;
+mod phone;
+mod vocabulary;
+
+pub use business_id::BusinessId;
+pub use catalogue::{Catalogue, Service, ServiceCode, ServiceNames};
+pub use contact::{Contact, ContactDraft, ContactId, ContactInput};
+pub use contacts_csv::{CSV_COLUMNS, CsvRow, MAX_CSV_ROWS, contacts_from_csv, contacts_to_csv};
+pub use email::EmailAddress;
+pub use language::Language;
+pub use organisation::{Oid, OrgId, Organisation, OrganisationDraft, OrganisationInput};
+pub use phone::PhoneNumber;
+pub use vocabulary::{Audience, Channel, ContactRole, ContactSource, NoticeKind, OrgState};

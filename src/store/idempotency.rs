@@ -1,0 +1,102 @@
+//! Idempotency keys: a retried creating POST gets the original answer.
+
+use super::{Store, StoreResult, on_db};
+use chrono::{DateTime, Utc};
+
+/// What the store knows about a key.
+#[derive(Debug, PartialEq, Eq)]
+pub enum IdempotencyClaim {
+    /// First use: go ahead, then `complete_idempotency` or `release_idempotency`.
+    Fresh,
+    /// Done before with the same request: answer this again.
+    Replay { status: u16, body: String },
+    /// The key was used for a different request.
+    Mismatch,
+    /// The first request with this key is still running.
+    InProgress,
+}
+
+/// A stored key: request hash, answer status and body (both absent while in progress).
+type KeyRow = (String, Option<i32>, Option<String>);
+
+impl Store {
+    /// Claims `key` for `actor` and a request whose body hashes to `request_hash`.
+    #[tracing::instrument(skip_all)]
+    pub async fn claim_idempotency(
+        &self,
+        actor: &str,
+        key: &str,
+        request_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<IdempotencyClaim> {
+        let insert = "INSERT INTO idempotency_keys (actor, key, request_hash, status, body, created_at) \
+                      VALUES ($1, $2, $3, NULL, NULL, $4) ON CONFLICT (actor, key) DO NOTHING";
+        let select =
+            "SELECT request_hash, status, body FROM idempotency_keys WHERE actor = $1 AND key = $2";
+        let (inserted, row): (u64, Option<KeyRow>) = on_db!(self, |p, d| {
+            let n = sqlx::query(insert)
+                .bind(actor)
+                .bind(key)
+                .bind(request_hash)
+                .bind(now)
+                .execute(p)
+                .await?
+                .rows_affected();
+            if n == 1 {
+                (n, None)
+            } else {
+                (
+                    n,
+                    sqlx::query_as(select)
+                        .bind(actor)
+                        .bind(key)
+                        .fetch_optional(p)
+                        .await?,
+                )
+            }
+        });
+        Ok(match (inserted, row) {
+            (1, _) => IdempotencyClaim::Fresh,
+            (_, None) => IdempotencyClaim::InProgress,
+            (_, Some((hash, _, _))) if hash != request_hash => IdempotencyClaim::Mismatch,
+            (_, Some((_, Some(status), Some(body)))) => IdempotencyClaim::Replay {
+                status: status as u16,
+                body,
+            },
+            (_, Some(_)) => IdempotencyClaim::InProgress,
+        })
+    }
+
+    /// Stores the answer given to the first request with `key`.
+    #[tracing::instrument(skip_all)]
+    pub async fn complete_idempotency(
+        &self,
+        actor: &str,
+        key: &str,
+        status: u16,
+        body: &str,
+    ) -> StoreResult<()> {
+        let sql =
+            "UPDATE idempotency_keys SET status = $3, body = $4 WHERE actor = $1 AND key = $2";
+        on_db!(self, |p, d| {
+            sqlx::query(sql)
+                .bind(actor)
+                .bind(key)
+                .bind(i32::from(status))
+                .bind(body)
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Forgets `key` after a request that failed without effect, so that a retry may run.
+    #[tracing::instrument(skip_all)]
+    pub async fn release_idempotency(&self, actor: &str, key: &str) -> StoreResult<()> {
+        let sql = "DELETE FROM idempotency_keys WHERE actor = $1 AND key = $2 AND status IS NULL";
+        on_db!(self, |p, d| {
+            sqlx::query(sql).bind(actor).bind(key).execute(p).await?;
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,83 @@
+//! All SQL: SQLite (embedded default) and PostgreSQL (several nodes), one set of functions.
+//!
+//! Queries are runtime-checked (`sqlx::query` + `bind`) because the compile-time macros bind one
+//! database per crate. `on_db!` runs the same code against whichever pool is configured; the
+//! SQL uses `$n` placeholders, which both dialects accept, and differs only where they do.
+
+mod audit;
+mod contacts;
+mod error;
+mod idempotency;
+mod organisations;
+mod pool;
+mod tokens;
+
+pub use audit::{AuditEntry, AuditEvent};
+pub use contacts::ContactImport;
+pub use error::{StoreError, StoreResult};
+pub use idempotency::IdempotencyClaim;
+pub use pool::{PoolStats, Store};
+pub use tokens::TokenRecord;
+
+/// Which SQL dialect a pool speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// The text for this dialect.
+    pub fn pick(self, sqlite: &'static str, postgres: &'static str) -> &'static str {
+        match self {
+            Dialect::Sqlite => sqlite,
+            Dialect::Postgres => postgres,
+        }
+    }
+}
+
+/// The page size when a client asks for none.
+pub const DEFAULT_PAGE: u32 = 50;
+/// The largest page a client can ask for, so that one request cannot pull a whole table.
+pub const MAX_PAGE: u32 = 500;
+
+/// One page of a list and the cursor of the next.
+#[derive(Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// Runs `$body` with `$pool` bound to the configured pool and `$dialect` to its dialect;
+/// the body is compiled once per database.
+macro_rules! on_db {
+    ($store:expr, |$pool:ident, $dialect:ident| $body:expr) => {
+        match $store.db() {
+            $crate::store::pool::Db::Sqlite($pool) => {
+                #[allow(unused_variables)]
+                let $dialect = $crate::store::Dialect::Sqlite;
+                $body
+            }
+            $crate::store::pool::Db::Postgres($pool) => {
+                #[allow(unused_variables)]
+                let $dialect = $crate::store::Dialect::Postgres;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_db;
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub(crate) fn like_pattern(q: &str) -> String {
+    let mut s = String::with_capacity(q.len() + 2);
+    s.push('%');
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}

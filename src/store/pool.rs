@@ -1,0 +1,142 @@
+//! Connecting, configuring and migrating the database.
+
+use super::error::StoreResult;
+use anyhow::Context;
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// How long SQLite waits for another writer before reporting the database busy.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The configured pool.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The database: every read and write of faultcast goes through here.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Db,
+}
+
+/// Connection-pool figures for `/metrics`.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolStats {
+    pub size: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+impl Store {
+    /// Opens a pool for `sqlite://…` or `postgres://…`. SQLite is set up for durability:
+    /// WAL, `synchronous=FULL`, foreign keys, `secure_delete` (erased personal data is
+    /// overwritten), and a busy timeout. The SQLite file and its directory are created.
+    pub async fn connect(
+        url: &SecretString,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> anyhow::Result<Self> {
+        let url = url.expose_secret();
+        let db = if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)
+                .context("database.url is not a valid sqlite URL")?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                .pragma("secure_delete", "ON");
+            if let Some(dir) = opts
+                .get_filename()
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir).with_context(|| {
+                    format!("cannot create the database directory {}", dir.display())
+                })?;
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(acquire_timeout)
+                .connect_with(opts)
+                .await
+                .context("cannot open the SQLite database")?;
+            Db::Sqlite(pool)
+        } else {
+            let opts = PgConnectOptions::from_str(url)
+                .context("database.url is not a valid postgres URL")?;
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(acquire_timeout)
+                .connect_with(opts)
+                .await
+                .context("cannot connect to PostgreSQL")?;
+            Db::Postgres(pool)
+        };
+        Ok(Self { db })
+    }
+
+    pub(crate) fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The dialect of the configured database.
+    pub fn dialect(&self) -> super::Dialect {
+        match self.db {
+            Db::Sqlite(_) => super::Dialect::Sqlite,
+            Db::Postgres(_) => super::Dialect::Postgres,
+        }
+    }
+
+    /// Applies pending migrations (several daemons may race: PostgreSQL serialises them
+    /// with an advisory lock).
+    #[tracing::instrument(skip_all)]
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match &self.db {
+            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await,
+            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await,
+        }
+        .context("applying database migrations")
+    }
+
+    /// Answers when the database can run a query.
+    pub async fn ping(&self) -> StoreResult<()> {
+        super::on_db!(self, |p, d| {
+            sqlx::query("SELECT 1").execute(p).await?;
+        });
+        Ok(())
+    }
+
+    /// Pool figures.
+    pub fn pool_stats(&self) -> PoolStats {
+        match &self.db {
+            Db::Sqlite(p) => PoolStats {
+                size: p.size(),
+                idle: p.num_idle() as u32,
+                max: p.options().get_max_connections(),
+            },
+            Db::Postgres(p) => PoolStats {
+                size: p.size(),
+                idle: p.num_idle() as u32,
+                max: p.options().get_max_connections(),
+            },
+        }
+    }
+
+    /// Closes every connection (at shutdown, after the workers have stopped).
+    pub async fn close(&self) {
+        match &self.db {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Stored API tokens (hashes only).
+
+use super::audit::insert_audit;
+use super::error::decode;
+use super::{AuditEvent, Store, StoreResult, on_db};
+use crate::access::{Role, SecretHash, TokenId};
+use crate::registry::OrgId;
+use chrono::{DateTime, Utc};
+
+/// A token as stored: never the token itself.
+#[derive(Clone, Debug)]
+pub struct TokenRecord {
+    pub id: TokenId,
+    pub hash: SecretHash,
+    pub role: Role,
+    pub org: Option<OrgId>,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: String,
+    secret_hash: String,
+    role: String,
+    org_id: Option<String>,
+    label: String,
+    created_at: DateTime<Utc>,
+    expires_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TokenRow {
+    fn into_record(self) -> StoreResult<TokenRecord> {
+        Ok(TokenRecord {
+            id: decode(
+                "tokens.id",
+                TokenId::parse(&self.id).ok_or_else(|| "not a uuid".to_owned()),
+            )?,
+            hash: SecretHash::from_stored(self.secret_hash),
+            role: decode("tokens.role", Role::parse(&self.role))?,
+            org: match self.org_id {
+                Some(o) => Some(decode(
+                    "tokens.org_id",
+                    OrgId::parse(&o).ok_or_else(|| "not a uuid".to_owned()),
+                )?),
+                None => None,
+            },
+            label: self.label,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            revoked_at: self.revoked_at,
+        })
+    }
+}
+
+impl Store {
+    /// Stores a new token's hash together with its audit record.
+    #[tracing::instrument(skip_all, fields(token = %t.id))]
+    pub async fn insert_token(&self, t: &TokenRecord, audit: &AuditEvent) -> StoreResult<()> {
+        let sql = "INSERT INTO tokens (id, secret_hash, role, org_id, label, created_at, expires_at, revoked_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)";
+        on_db!(self, |p, d| {
+            let mut tx = p.begin().await?;
+            sqlx::query(sql)
+                .bind(t.id.to_text())
+                .bind(t.hash.as_str())
+                .bind(t.role.code())
+                .bind(t.org.map(OrgId::to_text))
+                .bind(&t.label)
+                .bind(t.created_at)
+                .bind(t.expires_at)
+                .execute(&mut *tx)
+                .await?;
+            insert_audit!(tx, audit)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The token with this id, revoked or not.
+    #[tracing::instrument(skip_all, fields(token = %id))]
+    pub async fn find_token(&self, id: TokenId) -> StoreResult<Option<TokenRecord>> {
+        let sql = "SELECT id, secret_hash, role, org_id, label, created_at, expires_at, revoked_at FROM tokens WHERE id = $1";
+        let row: Option<TokenRow> = on_db!(self, |p, d| sqlx::query_as(sql)
+            .bind(id.to_text())
+            .fetch_optional(p)
+            .await?);
+        row.map(TokenRow::into_record).transpose()
+    }
+
+    /// Revokes a token; false if there is no such (unrevoked) token.
+    #[tracing::instrument(skip_all, fields(token = %id))]
+    pub async fn revoke_token(
+        &self,
+        id: TokenId,
+        at: DateTime<Utc>,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool> {
+        let sql = "UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
+        let done = on_db!(self, |p, d| {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query(sql)
+                .bind(id.to_text())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 1 {
+                insert_audit!(tx, audit)?;
+            }
+            tx.commit().await?;
+            n == 1
+        });
+        Ok(done)
+    }
+}

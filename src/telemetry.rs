@@ -1,0 +1,20 @@
+//! Logging: human-readable or JSON lines on stderr. Personal data never reaches a log:
+//! the registry's newtypes mask themselves in `Debug`, and requests are logged by route
+//! template, never by raw path or query.
+
+use crate::config::{LogFormat, LogSettings};
+use tracing_subscriber::EnvFilter;
+
+/// Installs the global subscriber; `RUST_LOG`, when set, wins over `log.level`.
+pub fn init(log: &LogSettings) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&log.level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    // A second call (tests, CLI sub-commands) keeps the first subscriber.
+    let _ = match log.format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}

@@ -1,0 +1,15 @@
+//! Black-box tests of the HTTP API, each on SQLite and on PostgreSQL.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+// mod audit;
+mod cli;
+mod contacts;
+mod csv;
+mod health;
+mod idempotency;
+mod isolation;
+mod openapi;
+mod organisations;
+mod tokens;
