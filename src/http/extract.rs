@@ -91,8 +91,14 @@ fn describe_data_error(path: &str, msg: &str) -> (String, String) {
         }
     };
     if let Some(rest) = msg.strip_prefix("unknown field ") {
+        // The path already ends at the unknown key.
         let name = quoted(rest).unwrap_or_default();
-        return (join(name), "is not a known field".into());
+        let field = if base == name || base.ends_with(&format!(".{name}")) {
+            base
+        } else {
+            join(name)
+        };
+        return (field, "is not a known field".into());
     }
     if let Some(rest) = msg.strip_prefix("missing field ") {
         return (join(quoted(rest).unwrap_or_default()), "is required".into());

@@ -46,7 +46,7 @@ impl Intake {
         );
         Ok(self
             .store
-            .insert_contact(org, id, &draft, source, self.clock.now(), &audit)
+            .insert_contact(org, id, &draft, source, self.now(), &audit)
             .await?)
     }
 
@@ -92,7 +92,7 @@ impl Intake {
             &self.catalogue,
             &organisation.draft.services,
         )?;
-        let now = self.clock.now();
+        let now = self.now();
         let audit = self.event(
             actor,
             "contact.update",
@@ -214,7 +214,7 @@ impl Intake {
             Some(org.to_text()),
         );
         self.store
-            .import_contacts(org, &plan, self.clock.now(), &audit)
+            .import_contacts(org, &plan, self.now(), &audit)
             .await?;
         Ok(summary)
     }

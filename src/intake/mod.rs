@@ -84,6 +84,12 @@ impl Intake {
         &self.store
     }
 
+    /// Now, to the microsecond: the precision both databases keep, so that what a use case
+    /// answers equals what a later read returns.
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::SubsecRound::trunc_subsecs(self.clock.now(), 6)
+    }
+
     fn event(
         &self,
         actor: &Actor,
@@ -99,7 +105,7 @@ impl Intake {
             target_id,
             org_id: org,
             request_id: actor.request_id.clone(),
-            at: self.clock.now(),
+            at: self.now(),
         }
     }
 }

@@ -28,7 +28,7 @@ impl Intake {
         );
         Ok(self
             .store
-            .insert_organisation(id, &draft, self.clock.now(), &audit)
+            .insert_organisation(id, &draft, self.now(), &audit)
             .await?)
     }
 
@@ -87,7 +87,7 @@ impl Intake {
             }
         }
         let draft = OrganisationDraft::parse(change.over(current.as_input()), &self.catalogue)?;
-        let now = self.clock.now();
+        let now = self.now();
         let audit = self.event(
             actor,
             "organisation.update",

@@ -35,7 +35,7 @@ impl Intake {
         if !actor.is_operator() {
             return Err(IntakeError::Forbidden("only operators create tokens"));
         }
-        let now = self.clock.now();
+        let now = self.now();
         let mut e = FieldErrors::new();
         let role = e
             .require("role", req.role)
@@ -110,11 +110,7 @@ impl Intake {
             id.to_text(),
             org.map(OrgId::to_text),
         );
-        if self
-            .store
-            .revoke_token(id, self.clock.now(), &audit)
-            .await?
-        {
+        if self.store.revoke_token(id, self.now(), &audit).await? {
             Ok(())
         } else {
             Err(IntakeError::NotFound)
@@ -135,7 +131,7 @@ impl Intake {
         };
         let valid = record.hash.matches(&presented.hash)
             && record.revoked_at.is_none()
-            && record.expires_at.is_none_or(|t| t > self.clock.now());
+            && record.expires_at.is_none_or(|t| t > self.now());
         Ok(valid.then_some(Actor {
             kind: ActorKind::Token {
                 id: record.id,

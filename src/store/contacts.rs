@@ -24,6 +24,8 @@ const UPDATE: &str = "UPDATE contacts SET name = $3, role = $4, email = $5, emai
 const CLEAR_SERVICES: &str = "DELETE FROM contact_services WHERE contact_id = $1";
 const ADD_SERVICE: &str = "INSERT INTO contact_services (contact_id, service) VALUES ($1, $2)";
 const DELETE: &str = "DELETE FROM contacts WHERE id = $1 AND org_id = $2";
+/// A stored idempotent answer that mentions an erased contact would keep its personal data.
+pub(crate) const FORGET_ANSWERS: &str = "DELETE FROM idempotency_keys WHERE body LIKE $1";
 
 /// A whole contact list to put in place of an organisation's current one (CSV import).
 #[derive(Debug, Default)]
@@ -301,6 +303,10 @@ impl Store {
                 .await?
                 .rows_affected();
             if n == 1 {
+                sqlx::query(FORGET_ANSWERS)
+                    .bind(format!("%{id}%"))
+                    .execute(&mut *tx)
+                    .await?;
                 insert_audit!(tx, audit)?;
             }
             tx.commit().await?;
@@ -324,6 +330,10 @@ impl Store {
                 sqlx::query(DELETE)
                     .bind(id.to_text())
                     .bind(org.to_text())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(FORGET_ANSWERS)
+                    .bind(format!("%{id}%"))
                     .execute(&mut *tx)
                     .await?;
             }

@@ -236,6 +236,12 @@ impl Store {
                 .await?
                 .rows_affected();
             if n == 1 {
+                // Answers kept for idempotent retries that mention the organisation (its
+                // contacts' creation answers among them) go with it.
+                sqlx::query(super::contacts::FORGET_ANSWERS)
+                    .bind(format!("%{id}%"))
+                    .execute(&mut *tx)
+                    .await?;
                 insert_audit!(tx, audit)?;
             }
             tx.commit().await?;

@@ -3,7 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
-// mod audit;
+mod audit;
 mod cli;
 mod contacts;
 mod csv;

@@ -261,3 +261,86 @@ async fn answer(res: reqwest::Response) -> Answer {
         text,
     }
 }
+
+impl TestApp {
+    /// The test clock's current time.
+    pub fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
+        faultcast::clock::Clock::now(&*self.clock)
+    }
+
+    /// Everything the database holds, as text: for SQLite the raw bytes of the database
+    /// file and its WAL (after a checkpoint), for PostgreSQL every table's rows.
+    pub async fn database_dump(&self) -> Vec<String> {
+        use sqlx::Connection;
+        match self.backend {
+            Backend::Sqlite => {
+                let path = self.dir.path().join("faultcast.db");
+                let mut conn = sqlx::SqliteConnection::connect(&self.database_url)
+                    .await
+                    .expect("open sqlite");
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(&mut conn)
+                    .await
+                    .expect("checkpoint");
+                conn.close().await.ok();
+                let mut out = Vec::new();
+                for suffix in ["", "-wal", "-shm"] {
+                    if let Ok(bytes) = std::fs::read(format!("{}{suffix}", path.display())) {
+                        out.push(String::from_utf8_lossy(&bytes).into_owned());
+                    }
+                }
+                out
+            }
+            Backend::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(&self.database_url)
+                    .await
+                    .expect("open postgres");
+                let tables: Vec<(String,)> = sqlx::query_as(
+                    "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'",
+                )
+                .fetch_all(&mut conn)
+                .await
+                .expect("list tables");
+                let mut out = Vec::new();
+                for (t,) in tables {
+                    let rows: Vec<(String,)> =
+                        sqlx::query_as(&format!("SELECT t::text FROM \"{t}\" t"))
+                            .fetch_all(&mut conn)
+                            .await
+                            .expect("dump table");
+                    out.extend(rows.into_iter().map(|(r,)| r));
+                }
+                out
+            }
+        }
+    }
+}
+
+impl TestApp {
+    /// Runs one statement directly against the database (to prove what the schema forbids).
+    pub async fn raw_sql(&self, sql: &str) -> Result<u64, String> {
+        use sqlx::Connection;
+        match self.backend {
+            Backend::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&self.database_url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                sqlx::query(sql)
+                    .execute(&mut c)
+                    .await
+                    .map(|r| r.rows_affected())
+                    .map_err(|e| e.to_string())
+            }
+            Backend::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&self.database_url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                sqlx::query(sql)
+                    .execute(&mut c)
+                    .await
+                    .map(|r| r.rows_affected())
+                    .map_err(|e| e.to_string())
+            }
+        }
+    }
+}
