@@ -11,7 +11,8 @@ pub fn init(log: &LogSettings) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false);
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     // A second call (tests, CLI sub-commands) keeps the first subscriber.
     let _ = match log.format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),

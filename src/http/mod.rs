@@ -55,30 +55,23 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tokens::create))
         .routes(routes!(tokens::revoke))
         .routes(routes!(audit::list))
+        .routes(routes!(openapi::document))
         .split_for_parts()
 }
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    api().1
+    openapi::DOCUMENT.get_or_init(|| api().1).clone()
 }
 
 /// The whole router.
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api();
-    let doc = Arc::new(doc);
-    let api = api
-        .route(
-            "/api/v1/openapi.json",
-            get(move || {
-                let doc = doc.clone();
-                async move { axum::Json((*doc).clone()) }
-            }),
-        )
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            idempotency::guard,
-        ));
+    let _ = openapi::DOCUMENT.set(doc);
+    let api = api.route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        idempotency::guard,
+    ));
     Router::new()
         .merge(api)
         .route("/healthz", get(health::healthz))

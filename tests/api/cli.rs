@@ -1,1 +1,238 @@
+//! The `faultcast` binary, run as an operator would.
 
+use crate::on_both_databases;
+use reqwest::StatusCode;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_faultcast");
+/// Bounds every wait on the child process.
+const PROCESS_DEADLINE: Duration = Duration::from_secs(30);
+
+fn faultcast(dir: &std::path::Path, db: &str) -> Command {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut c = Command::new(BIN);
+    c.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("FAULTCAST__DATABASE__URL", db)
+        .env(
+            "FAULTCAST__SERVICES__FILE",
+            format!("{root}/config/services.toml"),
+        )
+        .env("FAULTCAST__LOG__LEVEL", "warn");
+    c
+}
+
+fn run(c: &mut Command) -> (i32, String, String) {
+    let out = c.output().expect("run faultcast");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+on_both_databases! {
+    async fn token_create_prints_the_token_alone_on_the_first_line(app: TestApp) {
+        let (code, out, err) = run(faultcast(app.dir.path(), &app.database_url).args(["token", "create", "--role", "operator", "--label", "cli test"]));
+        assert_eq!(code, 0, "{err}");
+        let token = out.lines().next().unwrap();
+        assert!(token.starts_with("fct_") && !token.contains(' '), "{out}");
+        assert_eq!(app.get("/api/v1/organisations", token).await.status, StatusCode::OK);
+        assert!(!err.contains(token.rsplit('_').next().unwrap()), "the secret is printed once, on stdout");
+    }
+
+    async fn org_add_list_and_contact_import_export_work_from_the_command_line(app: TestApp) {
+        let dir = app.dir.path();
+        let (code, out, err) = run(faultcast(dir, &app.database_url).args(["org", "add", "--name", "Apteekki", "--business-id", "0112038-9", "--audience", "pharmacy", "--services", "prescription,prescription-centre"]));
+        assert_eq!(code, 0, "{err}");
+        let org = out.trim().to_owned();
+        let (_, listed, _) = run(faultcast(dir, &app.database_url).args(["org", "list", "--q", "apteekki"]));
+        assert!(listed.starts_with(&format!("{org}\t0112038-9\tactive\tApteekki")), "{listed}");
+        let csv = dir.join("contacts.csv");
+        std::fs::write(&csv, "name,role,email,phone,language,channels\nTuki,helpdesk,tuki@a.fi,040 123 4567,sv,email sms\n").unwrap();
+        let (code, out, err) = run(faultcast(dir, &app.database_url).args(["contacts", "import", "--org", &org]).arg(&csv));
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out.trim(), "created 1, updated 0, deleted 0, total 1");
+        let (_, exported, _) = run(faultcast(dir, &app.database_url).args(["contacts", "export", "--org", &org]));
+        assert!(exported.contains("'+358401234567"), "{exported}");
+        std::fs::write(&csv, "name,role,language,channels\nTuki,helpdesk,fi,sms\n").unwrap();
+        let (code, _, err) = run(faultcast(dir, &app.database_url).args(["contacts", "import", "--org", &org]).arg(&csv));
+        assert_eq!(code, 1);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("rows[1].phone"), "{err}");
+    }
+}
+
+#[test]
+fn config_default_prints_the_shipped_file() {
+    let (code, out, _) = run(Command::new(BIN).args(["config", "default"]));
+    assert_eq!(code, 0);
+    assert_eq!(out, include_str!("../../config/faultcast.toml"));
+}
+
+#[test]
+fn config_check_names_a_bad_key_in_one_line_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(faultcast(dir.path(), "sqlite://x.db")
+        .args(["config", "check"])
+        .env("FAULTCAST__DELIVERY__WORKERS", "zero"));
+    assert_eq!(code, 1);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("delivery.workers"), "{err}");
+    let (code, _, err) = run(faultcast(dir.path(), "sqlite://x.db")
+        .args(["config", "check"])
+        .env("FAULTCAST__EMAIL__SMTP__HOTS", "x"));
+    assert_eq!(code, 1);
+    assert!(err.contains("hots"), "{err}");
+    let bad_file = dir.path().join("bad.toml");
+    std::fs::write(&bad_file, "[server]\nlisten = 8080\n").unwrap();
+    let (code, _, err) = run(faultcast(dir.path(), "sqlite://x.db")
+        .args(["config", "check", "--config"])
+        .arg(&bad_file));
+    assert_eq!(code, 1);
+    assert!(err.contains("server.listen"), "{err}");
+}
+
+#[test]
+fn config_check_never_prints_a_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = run(
+        faultcast(dir.path(), "postgres://u:canary-secret@127.0.0.1:1/db")
+            .args(["config", "check"])
+            .env("FAULTCAST__EMAIL__TRANSPORT", "smtp")
+            .env("FAULTCAST__EMAIL__SMTP__HOST", "smtp.example.fi")
+            .env("FAULTCAST__EMAIL__SMTP__USERNAME", "u")
+            .env("FAULTCAST__EMAIL__SMTP__PASSWORD", "canary-password"),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("configuration OK"), "{out}");
+    assert!(
+        !out.contains("canary") && !err.contains("canary"),
+        "{out}{err}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, _, _) = run(Command::new(BIN).args(["token", "create"]));
+    assert_eq!(code, 2);
+    let (code, _, _) = run(Command::new(BIN).args(["frobnicate"]));
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn serve_answers_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!(
+        "sqlite://{}",
+        dir.path().join("data/faultcast.db").display()
+    );
+    let mut child = faultcast(dir.path(), &db)
+        .args(["serve"])
+        .env("FAULTCAST__SERVER__LISTEN", "127.0.0.1:0")
+        .env("FAULTCAST__LOG__LEVEL", "trace")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start faultcast serve");
+    let pid = child.id();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let started = Instant::now();
+    let addr = loop {
+        assert!(started.elapsed() < PROCESS_DEADLINE, "no listening line");
+        let line = lines.next().expect("serve exited early").unwrap();
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    let health = blocking_status(&format!("http://{addr}/readyz"));
+    assert_eq!(health, 200);
+    // Canary personal data and a token pass through the daemon while it logs at trace level.
+    let (code, out, err) = run(faultcast(dir.path(), &db)
+        .args(["token", "create", "--role", "operator", "--label", "canary"]));
+    assert_eq!(code, 0, "{err}");
+    let token = out.lines().next().unwrap().to_owned();
+    let canaries = walk_through(&addr, &token);
+    assert!(
+        dir.path().join("data/faultcast.db").exists(),
+        "the SQLite file is created"
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(child.wait()));
+    let status = rx
+        .recv_timeout(PROCESS_DEADLINE)
+        .expect("serve stops after SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
+    let log = rest.join("\n");
+    assert!(
+        log.contains("route=/api/v1/organisations/{org_id}/contacts"),
+        "requests are logged by route: {}",
+        &log[..log.len().min(3000)]
+    );
+    for canary in canaries
+        .iter()
+        .chain([&token, &token.rsplit('_').next().unwrap().to_owned()])
+    {
+        assert!(
+            !log.contains(canary.as_str()),
+            "{canary} appears in the trace log"
+        );
+    }
+}
+
+/// Registers an organisation and a contact full of canary values; returns the canaries.
+fn walk_through(addr: &str, token: &str) -> Vec<String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let org: serde_json::Value = http
+            .post(format!("http://{addr}/api/v1/organisations"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"name": "Canary Org", "business_id": "0112038-9", "audience": "pharmacy", "services": ["prescription"]}))
+            .send().await.unwrap().json().await.unwrap();
+        let id = org["id"].as_str().unwrap();
+        let contact = serde_json::json!({"name": "Kanarialintu Henkilö", "role": "helpdesk", "email": "kanarialintu@canary.example",
+            "phone": "0407654321", "language": "fi", "channels": ["email", "sms"]});
+        let res = http.post(format!("http://{addr}/api/v1/organisations/{id}/contacts")).bearer_auth(token).json(&contact).send().await.unwrap();
+        assert_eq!(res.status(), 201);
+        let bad = serde_json::json!({"name": "x", "role": "helpdesk", "email": "kanarialintu-bad@@canary", "language": "fi", "channels": ["email"]});
+        let res = http.post(format!("http://{addr}/api/v1/organisations/{id}/contacts")).bearer_auth(token).json(&bad).send().await.unwrap();
+        assert_eq!(res.status(), 422);
+    });
+    [
+        "Kanarialintu",
+        "kanarialintu",
+        "0407654321",
+        "+358407654321",
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+/// The status of a GET, from a synchronous test.
+fn blocking_status(url: &str) -> u16 {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        reqwest::get(url)
+            .await
+            .map(|r| r.status().as_u16())
+            .unwrap_or(0)
+    })
+}

@@ -31,3 +31,40 @@ macro_rules! on_both_databases {
         )*
     };
 }
+
+/// A migrated store on `backend` in a temp dir; `None` if that backend is unavailable.
+pub async fn store(backend: Backend) -> Option<(faultcast::store::Store, tempfile::TempDir)> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = app::database_url(backend, dir.path()).await?;
+    let url: secrecy::SecretString = url.into();
+    let store = faultcast::store::Store::connect(&url, 5, std::time::Duration::from_secs(5))
+        .await
+        .expect("connect");
+    store.migrate().await.expect("migrate");
+    Some((store, dir))
+}
+
+/// Like `on_both_databases!`, for tests that take a bare `Store`.
+#[macro_export]
+macro_rules! on_both_stores {
+    ($(async fn $name:ident($store:ident: Store) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[tokio::test]
+                async fn on_sqlite() {
+                    let ($store, _dir) = $crate::support::store($crate::support::Backend::Sqlite).await.expect("sqlite is always available");
+                    $body
+                }
+
+                #[tokio::test]
+                async fn on_postgres() {
+                    let Some(($store, _dir)) = $crate::support::store($crate::support::Backend::Postgres).await else { return };
+                    $body
+                }
+            }
+        )*
+    };
+}

@@ -1,0 +1,9 @@
+//! The store contract: the same behaviour from SQLite and PostgreSQL.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod fixtures;
+mod idempotency;
+mod registry;
+mod tokens_and_audit;
