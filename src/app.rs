@@ -38,6 +38,10 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     )
     .await?;
     store.migrate().await?;
+    match store.durability().await {
+        Ok(settings) => tracing::info!(dialect = ?store.dialect(), ?settings, "database ready"),
+        Err(e) => tracing::warn!(error = %e, "cannot read the database's durability settings"),
+    }
     Ok(store)
 }
 
@@ -95,29 +99,26 @@ impl App {
     }
 }
 
-/// Cancels `token` on SIGTERM or Ctrl-C.
-pub fn cancel_on_signals(token: CancellationToken) {
-    tokio::spawn(async move {
-        let ctrl_c = tokio::signal::ctrl_c();
-        #[cfg(unix)]
-        {
-            let mut term =
-                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        tracing::error!(error = %e, "cannot listen for SIGTERM");
-                        let _ = ctrl_c.await;
-                        token.cancel();
-                        return;
-                    }
-                };
+/// Cancels `token` on SIGTERM or Ctrl-C (SIGINT). The handlers are installed before this
+/// returns, so a signal that arrives right after start-up is not missed.
+pub fn cancel_on_signals(token: CancellationToken) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
+        let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
+        tokio::spawn(async move {
             tokio::select! {
-                _ = ctrl_c => {}
-                _ = term.recv() => {}
+                _ = term.recv() => tracing::info!("SIGTERM received"),
+                _ = int.recv() => tracing::info!("SIGINT received"),
             }
-        }
-        #[cfg(not(unix))]
-        let _ = ctrl_c.await;
+            token.cancel();
+        });
+    }
+    #[cfg(not(unix))]
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
         token.cancel();
     });
+    Ok(())
 }

@@ -10,14 +10,14 @@ use tokio_util::sync::CancellationToken;
 /// Runs the daemon until SIGTERM or Ctrl-C.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     crate::telemetry::init(&settings.log);
+    let shutdown = CancellationToken::new();
+    cancel_on_signals(shutdown.clone())?;
     let app = App::build(&settings, Arc::new(SystemClock)).await?;
     let listener = tokio::net::TcpListener::bind(settings.server.listen)
         .await
         .with_context(|| format!("server.listen: cannot bind {}", settings.server.listen))?;
     let addr = listener.local_addr().context("reading the bound address")?;
     tracing::info!(%addr, summary = %summary(&settings), "faultcast listening on http://{addr}");
-    let shutdown = CancellationToken::new();
-    cancel_on_signals(shutdown.clone());
     app.serve(listener, shutdown).await
 }
 

@@ -27,6 +27,15 @@ pub async fn list(
     if !actor.is_operator() {
         return Err(ApiError::forbidden("only operators read the audit log"));
     }
+    if p.cursor
+        .as_deref()
+        .is_some_and(|c| c.parse::<i64>().is_err())
+    {
+        return Err(ApiError::invalid(crate::validation::FieldErrors::single(
+            "cursor",
+            "is not a cursor from this list",
+        )));
+    }
     let page = s
         .intake
         .store()

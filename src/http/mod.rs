@@ -3,6 +3,7 @@
 mod audit;
 mod contacts;
 mod extract;
+mod headers;
 mod health;
 mod idempotency;
 mod metrics;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             metrics::observe,
         ))
+        .layer(axum::middleware::from_fn(headers::protect))
         .layer(axum::middleware::from_fn(request_id::assign))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY))
         .with_state(state)

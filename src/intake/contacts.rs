@@ -70,7 +70,10 @@ impl Intake {
         limit: Option<u32>,
     ) -> IntakeResult<Page<Contact>> {
         self.organisation(actor, org).await?;
-        Ok(self.store.list_contacts(org, cursor, limit).await?)
+        Ok(self
+            .store
+            .list_contacts(org, super::id_cursor(cursor)?, limit)
+            .await?)
     }
 
     /// Changes a contact; any change also confirms the contact as current.

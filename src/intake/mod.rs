@@ -56,6 +56,32 @@ impl From<FieldErrors> for IntakeError {
 /// Results of use cases.
 pub type IntakeResult<T> = Result<T, IntakeError>;
 
+/// Longest search text accepted; names are at most 200 characters.
+const MAX_QUERY_LEN: usize = 200;
+
+/// Checks a list cursor that must be an id handed out as `next_cursor`.
+fn id_cursor(cursor: Option<&str>) -> IntakeResult<Option<&str>> {
+    match cursor {
+        Some(c) if uuid::Uuid::try_parse(c).is_err() => Err(IntakeError::Invalid(
+            FieldErrors::single("cursor", "is not a cursor from this list"),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// Checks a search text: no control characters, bounded length.
+fn search_text(q: Option<&str>) -> IntakeResult<Option<&str>> {
+    match q {
+        Some(t) if t.chars().count() > MAX_QUERY_LEN || t.chars().any(char::is_control) => {
+            Err(IntakeError::Invalid(FieldErrors::single(
+                "q",
+                format!("must be at most {MAX_QUERY_LEN} characters without control characters"),
+            )))
+        }
+        other => Ok(other),
+    }
+}
+
 /// The use cases, sharing the store, the service catalogue and the clock.
 #[derive(Clone)]
 pub struct Intake {

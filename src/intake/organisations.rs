@@ -60,7 +60,12 @@ impl Intake {
         };
         Ok(self
             .store
-            .list_organisations(only, q, cursor, limit)
+            .list_organisations(
+                only,
+                super::search_text(q)?,
+                super::id_cursor(cursor)?,
+                limit,
+            )
             .await?)
     }
 

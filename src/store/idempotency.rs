@@ -3,6 +3,9 @@
 use super::{Store, StoreResult, on_db};
 use chrono::{DateTime, Utc};
 
+/// How long a key is remembered; clients retry within minutes, Stripe-style APIs keep a day.
+pub const IDEMPOTENCY_TTL: chrono::Duration = chrono::Duration::hours(24);
+
 /// What the store knows about a key.
 #[derive(Debug, PartialEq, Eq)]
 pub enum IdempotencyClaim {
@@ -33,7 +36,13 @@ impl Store {
                       VALUES ($1, $2, $3, NULL, NULL, $4) ON CONFLICT (actor, key) DO NOTHING";
         let select =
             "SELECT request_hash, status, body FROM idempotency_keys WHERE actor = $1 AND key = $2";
+        // Expired keys, with any answer stored for them, are forgotten before claiming.
+        let expire = "DELETE FROM idempotency_keys WHERE created_at < $1";
         let (inserted, row): (u64, Option<KeyRow>) = on_db!(self, |p, d| {
+            sqlx::query(expire)
+                .bind(now - IDEMPOTENCY_TTL)
+                .execute(p)
+                .await?;
             let n = sqlx::query(insert)
                 .bind(actor)
                 .bind(key)

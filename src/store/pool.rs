@@ -116,6 +116,43 @@ impl Store {
         Ok(())
     }
 
+    /// The settings that make a commit durable, as the database reports them on a pooled
+    /// connection: logged at start-up and checked by the contract tests.
+    pub async fn durability(&self) -> StoreResult<Vec<(&'static str, String)>> {
+        let mut out = Vec::new();
+        match &self.db {
+            Db::Sqlite(p) => {
+                let mut conn = p.acquire().await?;
+                for pragma in [
+                    "journal_mode",
+                    "synchronous",
+                    "foreign_keys",
+                    "secure_delete",
+                    "busy_timeout",
+                ] {
+                    use sqlx::Row;
+                    let row = sqlx::query(&format!("PRAGMA {pragma}"))
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    let v = row
+                        .try_get::<String, _>(0)
+                        .or_else(|_| row.try_get::<i64, _>(0).map(|n| n.to_string()))?;
+                    out.push((pragma, v));
+                }
+            }
+            Db::Postgres(p) => {
+                for setting in ["synchronous_commit", "fsync", "server_version"] {
+                    let (v,): (String,) = sqlx::query_as("SELECT current_setting($1)")
+                        .bind(setting)
+                        .fetch_one(p)
+                        .await?;
+                    out.push((setting, v));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Pool figures.
     pub fn pool_stats(&self) -> PoolStats {
         match &self.db {

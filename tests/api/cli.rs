@@ -123,74 +123,6 @@ fn usage_errors_exit_2() {
     assert_eq!(code, 2);
 }
 
-#[test]
-fn serve_answers_and_stops_cleanly_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!(
-        "sqlite://{}",
-        dir.path().join("data/faultcast.db").display()
-    );
-    let mut child = faultcast(dir.path(), &db)
-        .args(["serve"])
-        .env("FAULTCAST__SERVER__LISTEN", "127.0.0.1:0")
-        .env("FAULTCAST__LOG__LEVEL", "trace")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start faultcast serve");
-    let pid = child.id();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let started = Instant::now();
-    let addr = loop {
-        assert!(started.elapsed() < PROCESS_DEADLINE, "no listening line");
-        let line = lines.next().expect("serve exited early").unwrap();
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    let health = blocking_status(&format!("http://{addr}/readyz"));
-    assert_eq!(health, 200);
-    // Canary personal data and a token pass through the daemon while it logs at trace level.
-    let (code, out, err) = run(faultcast(dir.path(), &db)
-        .args(["token", "create", "--role", "operator", "--label", "canary"]));
-    assert_eq!(code, 0, "{err}");
-    let token = out.lines().next().unwrap().to_owned();
-    let canaries = walk_through(&addr, &token);
-    assert!(
-        dir.path().join("data/faultcast.db").exists(),
-        "the SQLite file is created"
-    );
-    let killed = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || tx.send(child.wait()));
-    let status = rx
-        .recv_timeout(PROCESS_DEADLINE)
-        .expect("serve stops after SIGTERM")
-        .unwrap();
-    assert!(status.success(), "{status:?}");
-    let rest: Vec<String> = lines.map_while(Result::ok).collect();
-    assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
-    let log = rest.join("\n");
-    assert!(
-        log.contains("route=/api/v1/organisations/{org_id}/contacts"),
-        "requests are logged by route: {}",
-        &log[..log.len().min(3000)]
-    );
-    for canary in canaries
-        .iter()
-        .chain([&token, &token.rsplit('_').next().unwrap().to_owned()])
-    {
-        assert!(
-            !log.contains(canary.as_str()),
-            "{canary} appears in the trace log"
-        );
-    }
-}
-
 /// Registers an organisation and a contact full of canary values; returns the canaries.
 fn walk_through(addr: &str, token: &str) -> Vec<String> {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -235,4 +167,123 @@ fn blocking_status(url: &str) -> u16 {
             .map(|r| r.status().as_u16())
             .unwrap_or(0)
     })
+}
+
+/// A `faultcast serve` child process on a free port.
+struct Daemon {
+    child: std::process::Child,
+    addr: String,
+    lines: std::io::Lines<BufReader<std::process::ChildStderr>>,
+}
+
+impl Daemon {
+    /// Starts the daemon with a SQLite file at `db` and waits for its listening line.
+    fn start(dir: &std::path::Path, db: &str, level: &str) -> Self {
+        let mut child = faultcast(dir, db)
+            .args(["serve"])
+            .env("FAULTCAST__SERVER__LISTEN", "127.0.0.1:0")
+            .env("FAULTCAST__LOG__LEVEL", level)
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start faultcast serve");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let started = Instant::now();
+        let addr = loop {
+            assert!(started.elapsed() < PROCESS_DEADLINE, "no listening line");
+            let line = lines.next().expect("serve exited early").unwrap();
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                break rest.split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        Self { child, addr, lines }
+    }
+
+    /// Sends `signal` (e.g. `TERM`), waits for the exit, and returns it with the rest of the log.
+    fn stop_with(mut self, signal: &str) -> (std::process::ExitStatus, String) {
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        // Read the rest of the log and wait in a thread, so that a hung daemon fails the
+        // test at the deadline instead of hanging it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let log: Vec<String> = self.lines.map_while(Result::ok).collect();
+            tx.send((self.child.wait(), log))
+        });
+        let (status, log) = rx
+            .recv_timeout(PROCESS_DEADLINE)
+            .expect("serve stops after the signal");
+        let status = status.unwrap();
+        (status, log.join("\n"))
+    }
+}
+
+#[test]
+fn serve_answers_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!(
+        "sqlite://{}",
+        dir.path().join("data/faultcast.db").display()
+    );
+    let daemon = Daemon::start(dir.path(), &db, "trace");
+    assert_eq!(
+        blocking_status(&format!("http://{}/readyz", daemon.addr)),
+        200
+    );
+    assert!(
+        dir.path().join("data/faultcast.db").exists(),
+        "the SQLite file is created"
+    );
+    // Canary personal data and a token pass through the daemon while it logs at trace level.
+    let (code, out, err) = run(faultcast(dir.path(), &db)
+        .args(["token", "create", "--role", "operator", "--label", "canary"]));
+    assert_eq!(code, 0, "{err}");
+    let token = out.lines().next().unwrap().to_owned();
+    let canaries = walk_through(&daemon.addr, &token);
+    let (status, log) = daemon.stop_with("TERM");
+    assert!(status.success(), "{status:?}");
+    assert!(log.contains("stopped"), "{log}");
+    assert!(
+        log.contains("route=/api/v1/organisations/{org_id}/contacts"),
+        "requests are logged by route"
+    );
+    for canary in canaries
+        .iter()
+        .chain([&token, &token.rsplit('_').next().unwrap().to_owned()])
+    {
+        assert!(
+            !log.contains(canary.as_str()),
+            "{canary} appears in the trace log"
+        );
+    }
+}
+
+#[test]
+fn serve_stops_cleanly_on_ctrl_c_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("faultcast.db").display());
+    let (status, log) = Daemon::start(dir.path(), &db, "info").stop_with("INT");
+    assert!(status.success(), "{status:?}");
+    assert!(log.contains("SIGINT received"), "{log}");
+}
+
+#[test]
+fn migrate_applies_the_migrations_and_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("m/faultcast.db").display());
+    let (code, _, err) = run(faultcast(dir.path(), &db).arg("migrate"));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("migrations applied"), "{err}");
+    assert!(dir.path().join("m/faultcast.db").exists());
+    let (code, _, err) = run(faultcast(dir.path(), &db).arg("migrate"));
+    assert_eq!(code, 0, "a second run is a no-op: {err}");
+    let (code, _, err) = run(faultcast(dir.path(), "postgres://nobody@127.0.0.1:1/none")
+        .arg("migrate")
+        .env("FAULTCAST__DATABASE__ACQUIRE_TIMEOUT_SECS", "1"));
+    assert_eq!(code, 1);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("PostgreSQL"), "{err}");
 }

@@ -47,5 +47,17 @@ on_both_databases! {
     async fn every_answer_carries_a_request_id(app: TestApp) {
         let a = app.call(Method::GET, "/healthz", None, None).await;
         assert!(a.headers.contains_key("x-request-id"));
+        assert_eq!(a.headers["x-content-type-options"], "nosniff");
+        let given = app.http.get(app.url("/healthz")).header("x-request-id", "trace-me-123").send().await.unwrap();
+        assert_eq!(given.headers()["x-request-id"], "trace-me-123");
+        let hostile = app.http.get(app.url("/healthz")).header("x-request-id", "a b;rm -rf /").send().await.unwrap();
+        assert_ne!(hostile.headers()["x-request-id"], "a b;rm -rf /", "an unsafe id is replaced");
+    }
+
+    async fn api_answers_are_never_cached(app: TestApp) {
+        let a = app.get("/api/v1/organisations", &app.operator).await;
+        assert_eq!(a.headers["cache-control"], "no-store");
+        let e = app.call(Method::GET, "/api/v1/organisations", None, None).await;
+        assert_eq!(e.headers["cache-control"], "no-store");
     }
 }

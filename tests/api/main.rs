@@ -8,6 +8,7 @@ mod cli;
 mod contacts;
 mod csv;
 mod health;
+mod hostile;
 mod idempotency;
 mod isolation;
 mod openapi;

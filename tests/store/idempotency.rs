@@ -35,3 +35,12 @@ async fn futures_join(store: &faultcast::store::Store) -> Vec<IdempotencyClaim> 
     }
     set.join_all().await
 }
+
+on_both_stores! {
+    async fn a_key_is_forgotten_after_a_day(store: Store) {
+        let then = now() - chrono::Duration::hours(25);
+        assert_eq!(store.claim_idempotency("a", "old", "h1", then).await.unwrap(), IdempotencyClaim::Fresh);
+        store.complete_idempotency("a", "old", 201, "{}").await.unwrap();
+        assert_eq!(store.claim_idempotency("a", "old", "h2", now()).await.unwrap(), IdempotencyClaim::Fresh, "expired: a new request");
+    }
+}

@@ -134,3 +134,31 @@ on_both_stores! {
         assert!(stats.max >= 1 && stats.size <= stats.max);
     }
 }
+
+mod sqlite_durability {
+    #[tokio::test]
+    async fn sqlite_runs_with_wal_full_sync_foreign_keys_and_secure_delete() {
+        let (store, _dir) = crate::support::store(crate::support::Backend::Sqlite)
+            .await
+            .unwrap();
+        let d: std::collections::HashMap<&str, String> =
+            store.durability().await.unwrap().into_iter().collect();
+        assert_eq!(d["journal_mode"], "wal");
+        assert_eq!(d["synchronous"], "2", "FULL");
+        assert_eq!(d["foreign_keys"], "1");
+        assert_eq!(d["secure_delete"], "1");
+        assert_eq!(d["busy_timeout"], "5000");
+    }
+
+    #[tokio::test]
+    async fn postgres_commits_synchronously() {
+        let Some((store, _dir)) = crate::support::store(crate::support::Backend::Postgres).await
+        else {
+            return;
+        };
+        let d: std::collections::HashMap<&str, String> =
+            store.durability().await.unwrap().into_iter().collect();
+        assert_eq!(d["synchronous_commit"], "on");
+        assert!(!d["server_version"].is_empty());
+    }
+}
