@@ -42,7 +42,7 @@ pub struct AppState {
 
 /// The API routes and their OpenAPI description, from one declaration.
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(services::list))
         .routes(routes!(organisations::create, organisations::list))
         .routes(routes!(
@@ -57,7 +57,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tokens::revoke))
         .routes(routes!(audit::list))
         .routes(routes!(openapi::document))
-        .split_for_parts()
+        .split_for_parts();
+    utoipa::Modify::modify(&openapi::ProblemAnswers, &mut doc);
+    (router, doc)
 }
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.

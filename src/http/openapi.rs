@@ -36,3 +36,51 @@ impl Modify for BearerAuth {
         );
     }
 }
+
+/// Applied to the finished document (the routes add their paths after `ApiDoc`'s own
+/// modifiers have run). Error answers are `application/problem+json`, and any authenticated operation can meet a
+/// database outage (503); the handlers' annotations say `Problem`, this says how it is sent.
+pub struct ProblemAnswers;
+
+impl Modify for ProblemAnswers {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, ResponseBuilder, content::ContentBuilder};
+        let problem = || {
+            ContentBuilder::new()
+                .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+                .build()
+        };
+        for item in doc.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for op in ops.into_iter().flatten() {
+                for (status, answer) in op.responses.responses.iter_mut() {
+                    if let (true, RefOr::T(r)) =
+                        (status.starts_with('4') || status.starts_with('5'), answer)
+                    {
+                        if let Some(content) = r.content.shift_remove("application/json") {
+                            r.content
+                                .insert(super::problem::PROBLEM_JSON.to_owned(), content);
+                        }
+                    }
+                }
+                if op.security.is_none() {
+                    continue; // public operations answer from memory
+                }
+                op.responses.responses.entry("503".to_owned()).or_insert_with(|| {
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description("The database is unavailable; nothing was changed, retry after Retry-After seconds")
+                            .content(super::problem::PROBLEM_JSON, problem())
+                            .build(),
+                    )
+                });
+            }
+        }
+    }
+}

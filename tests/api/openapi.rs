@@ -55,7 +55,14 @@ on_both_databases! {
         assert!(doc.body["components"]["securitySchemes"]["bearer"].is_object());
         for (method, path) in &ops {
             let op = &doc.body["paths"][path][method];
-            assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()), "{method} {path} documents no answer");
+            let responses = op["responses"].as_object().unwrap();
+            assert!(!responses.is_empty(), "{method} {path} documents no answer");
+            for (status, r) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let types: Vec<&String> = r["content"].as_object().map(|c| c.keys().collect()).unwrap_or_default();
+                    assert_eq!(types, ["application/problem+json"], "{method} {path} {status}");
+                }
+            }
         }
     }
 
