@@ -2,6 +2,7 @@
 
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::delivery::{Backoff, Deliverer, DelivererConfig, EmailChannel, SmsChannel};
 use crate::http::{AppState, Metrics, router};
 use crate::intake::Intake;
 use crate::registry::Catalogue;
@@ -18,6 +19,9 @@ pub struct App {
     state: AppState,
     store: Store,
     grace: Duration,
+    deliverer: Arc<Deliverer>,
+    /// Background delivery workers run unless a test drives them itself.
+    run_workers: bool,
 }
 
 /// Reads and parses the service catalogue named in the settings.
@@ -50,7 +54,26 @@ impl App {
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let catalogue = Arc::new(load_catalogue(settings)?);
         let store = open_store(settings).await?;
-        let intake = Intake::new(store.clone(), catalogue, clock.clone());
+        let max_age = chrono::Duration::hours(settings.delivery.max_age_hours as i64);
+        let intake = Intake::new(store.clone(), catalogue.clone(), clock.clone())
+            .with_delivery(&settings.server.public_url, max_age);
+        let deliverer = Arc::new(Deliverer::new(
+            store.clone(),
+            catalogue,
+            clock.clone(),
+            DelivererConfig {
+                email: EmailChannel::from_settings(&settings.email)?,
+                sms: SmsChannel::from_settings(&settings.sms)?,
+                backoff: Backoff {
+                    base: chrono::Duration::seconds(settings.delivery.retry_base_secs as i64),
+                    cap: chrono::Duration::seconds(settings.delivery.retry_cap_secs as i64),
+                },
+                lease: chrono::Duration::seconds(settings.delivery.lease_secs as i64),
+                max_age,
+                workers: settings.delivery.workers,
+                public_url: settings.server.public_url.clone(),
+            },
+        ));
         let state = AppState {
             intake,
             metrics: Arc::new(Metrics::default()),
@@ -60,6 +83,8 @@ impl App {
             state,
             store,
             grace: Duration::from_secs(settings.server.shutdown_grace_secs),
+            deliverer,
+            run_workers: true,
         })
     }
 
@@ -68,8 +93,20 @@ impl App {
         &self.state.intake
     }
 
-    /// Serves on `listener` until `shutdown` is cancelled; then stops accepting, gives
-    /// in-flight requests the grace period, and closes the database.
+    /// The delivery engine, for tests that drive it round by round.
+    pub fn deliverer(&self) -> Arc<Deliverer> {
+        self.deliverer.clone()
+    }
+
+    /// Serve without background delivery workers (tests drive `deliverer().round()`).
+    pub fn without_workers(mut self) -> Self {
+        self.run_workers = false;
+        self
+    }
+
+    /// Serves on `listener` and runs the delivery workers until `shutdown` is cancelled;
+    /// then stops accepting and claiming, gives in-flight requests and sends the grace
+    /// period, and closes the database.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -83,6 +120,10 @@ impl App {
                 .with_graceful_shutdown(stop.cancelled_owned())
                 .await
         });
+        if self.run_workers {
+            let wake = self.state.intake.outbox_signal();
+            tracker.spawn(self.deliverer.clone().run(wake, shutdown.clone()));
+        }
         tracker.close();
         shutdown.cancelled().await;
         tracing::info!(grace_secs = self.grace.as_secs(), "shutting down");

@@ -38,3 +38,39 @@ macro_rules! code_enum {
 }
 
 pub(crate) use code_enum;
+
+/// Declares an id newtype over a time-ordered UUID: `generate`, `parse` (None for anything
+/// that is not an id, so that callers answer "not found"), `to_text`, `Display`, serde.
+macro_rules! uuid_id {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident;) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        #[serde(transparent)]
+        $vis struct $name(uuid::Uuid);
+
+        impl $name {
+            /// A new, time-ordered id.
+            pub fn generate() -> Self {
+                Self(uuid::Uuid::now_v7())
+            }
+
+            /// Parses an id; `None` for anything that is not one.
+            pub fn parse(s: &str) -> Option<Self> {
+                uuid::Uuid::try_parse(s).ok().map(Self)
+            }
+
+            /// The id as text.
+            pub fn to_text(self) -> String {
+                self.0.to_string()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+pub(crate) use uuid_id;

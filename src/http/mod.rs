@@ -7,6 +7,8 @@ mod headers;
 mod health;
 mod idempotency;
 mod metrics;
+mod notice_views;
+mod notices;
 mod openapi;
 mod organisations;
 mod problem;
@@ -56,6 +58,12 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tokens::create))
         .routes(routes!(tokens::revoke))
         .routes(routes!(audit::list))
+        .routes(routes!(notices::publish, notices::list))
+        .routes(routes!(notices::preview))
+        .routes(routes!(notices::get))
+        .routes(routes!(notices::revise))
+        .routes(routes!(notices::deliveries))
+        .routes(routes!(notices::retry))
         .routes(routes!(openapi::document))
         .split_for_parts();
     utoipa::Modify::modify(&openapi::ProblemAnswers, &mut doc);

@@ -21,6 +21,7 @@ pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     modifiers(&BearerAuth),
     tags((name = "registry", description = "Organisations, contacts and the service catalogue"),
          (name = "access", description = "Tokens and the audit log"),
+         (name = "notices", description = "Fault, maintenance and instruction notices and their delivery"),
          (name = "meta", description = "This description"))
 )]
 pub struct ApiDoc;

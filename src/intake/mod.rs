@@ -2,10 +2,12 @@
 //! commits the change with its audit record.
 
 mod contacts;
+mod notices;
 mod organisations;
 mod tokens;
 
 pub use contacts::ImportSummary;
+pub use notices::{NoticePreview, PreviewCount};
 pub use tokens::NewToken;
 
 use crate::access::Actor;
@@ -88,7 +90,18 @@ pub struct Intake {
     store: Store,
     catalogue: Arc<Catalogue>,
     clock: Arc<dyn Clock>,
+    /// Base of links to notice pages.
+    public_url: String,
+    /// How long after publication a message may still be sent.
+    max_age: chrono::Duration,
+    /// Wakes the delivery workers when something enters the outbox.
+    outbox: Arc<tokio::sync::Notify>,
 }
+
+/// The default base URL of links (the daemon's own default listen address).
+const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+/// The default message age limit (delivery.md: 6 h after publication).
+const DEFAULT_MAX_AGE_HOURS: i64 = 6;
 
 impl Intake {
     /// Wires the use cases.
@@ -97,7 +110,32 @@ impl Intake {
             store,
             catalogue,
             clock,
+            public_url: DEFAULT_PUBLIC_URL.to_owned(),
+            max_age: chrono::Duration::hours(DEFAULT_MAX_AGE_HOURS),
+            outbox: Arc::new(tokio::sync::Notify::new()),
         }
+    }
+
+    /// Links point under `public_url`; messages expire `max_age` after publication.
+    pub fn with_delivery(mut self, public_url: &str, max_age: chrono::Duration) -> Self {
+        self.public_url = public_url.trim_end_matches('/').to_owned();
+        self.max_age = max_age;
+        self
+    }
+
+    /// The signal the delivery workers wait on.
+    pub fn outbox_signal(&self) -> Arc<tokio::sync::Notify> {
+        self.outbox.clone()
+    }
+
+    /// The public page of a notice.
+    pub fn notice_link(&self, id: crate::notices::NoticeId) -> String {
+        format!("{}/notices/{id}", self.public_url)
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     /// The service catalogue.

@@ -6,9 +6,17 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 /// A stable service code such as `prescription-centre`.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String")]
 pub struct ServiceCode(String);
+
+impl TryFrom<String> for ServiceCode {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s)
+    }
+}
 
 /// Long enough for every real code, short enough to keep URLs and CSV cells tidy.
 const MAX_SERVICE_CODE_LEN: usize = 40;

@@ -8,39 +8,15 @@ use super::phone::PhoneNumber;
 use super::vocabulary::{Channel, ContactRole, ContactSource, NoticeKind};
 use crate::validation::{FieldErrors, double_option, plain_text};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::BTreeSet;
-use uuid::Uuid;
 
 /// A label such as "Helpdesk" or a person's name.
 const MAX_CONTACT_NAME_LEN: usize = 200;
 
-/// A contact's id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct ContactId(Uuid);
-
-impl ContactId {
-    /// A new, time-ordered id.
-    pub fn generate() -> Self {
-        Self(Uuid::now_v7())
-    }
-
-    /// Parses an id from a path; `None` for anything that is not one.
-    pub fn parse(s: &str) -> Option<Self> {
-        Uuid::try_parse(s).ok().map(Self)
-    }
-
-    /// The id as text.
-    pub fn to_text(self) -> String {
-        self.0.to_string()
-    }
-}
-
-impl std::fmt::Display for ContactId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
+crate::codes::uuid_id! {
+    /// A contact's id.
+    pub struct ContactId;
 }
 
 /// What a client sends to create or change a contact.

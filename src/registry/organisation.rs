@@ -7,39 +7,15 @@ use crate::validation::{FieldErrors, double_option, plain_text};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use uuid::Uuid;
 
 /// Organisation names are registry names; 200 characters covers every real one.
 const MAX_ORG_NAME_LEN: usize = 200;
 /// ISO OIDs used in Finnish health care are well under this.
 const MAX_OID_LEN: usize = 128;
 
-/// An organisation's id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct OrgId(Uuid);
-
-impl OrgId {
-    /// A new, time-ordered id.
-    pub fn generate() -> Self {
-        Self(Uuid::now_v7())
-    }
-
-    /// Parses an id from a path or body; `None` for anything that is not one.
-    pub fn parse(s: &str) -> Option<Self> {
-        Uuid::try_parse(s).ok().map(Self)
-    }
-
-    /// The id as text.
-    pub fn to_text(self) -> String {
-        self.0.to_string()
-    }
-}
-
-impl std::fmt::Display for OrgId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
+crate::codes::uuid_id! {
+    /// An organisation's id.
+    pub struct OrgId;
 }
 
 /// A dotted-decimal ISO object identifier such as `1.2.246.10.1234567.10.0`.

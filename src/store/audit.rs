@@ -80,17 +80,11 @@ impl Store {
         let below: i64 = cursor.and_then(|c| c.parse().ok()).unwrap_or(i64::MAX);
         let sql = "SELECT seq, at, actor, action, target_kind, target_id, org_id, request_id FROM audit_log \
                    WHERE seq < $1 ORDER BY seq DESC LIMIT $2";
-        let mut items: Vec<AuditEntry> = on_db!(self, |p, d| sqlx::query_as(sql)
+        let items: Vec<AuditEntry> = on_db!(self, |p, d| sqlx::query_as(sql)
             .bind(below)
             .bind(i64::from(limit) + 1)
             .fetch_all(p)
             .await?);
-        let next_cursor = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|e| e.seq.to_string())
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+        Ok(Page::cut(items, limit, |e| e.seq.to_string()))
     }
 }

@@ -24,6 +24,10 @@ const UPDATE: &str = "UPDATE contacts SET name = $3, role = $4, email = $5, emai
 const CLEAR_SERVICES: &str = "DELETE FROM contact_services WHERE contact_id = $1";
 const ADD_SERVICE: &str = "INSERT INTO contact_services (contact_id, service) VALUES ($1, $2)";
 const DELETE: &str = "DELETE FROM contacts WHERE id = $1 AND org_id = $2";
+/// Deliveries to an erased contact lose the address; those not yet sent are given up.
+pub(crate) const ERASE_DELIVERIES: &str = "UPDATE deliveries SET address = NULL, address_key = 'erased:' || CAST(id AS TEXT), \
+     last_error = CASE WHEN state IN ('pending', 'retry', 'sending') THEN 'recipient deleted' ELSE last_error END, \
+     state = CASE WHEN state IN ('pending', 'retry', 'sending') THEN 'failed' ELSE state END WHERE contact_id = $1";
 /// A stored idempotent answer that mentions an erased contact would keep its personal data.
 pub(crate) const FORGET_ANSWERS: &str = "DELETE FROM idempotency_keys WHERE body LIKE $1";
 
@@ -227,17 +231,11 @@ impl Store {
                 .fetch_all(p)
                 .await?
         });
-        let mut items = rows
+        let items = rows
             .into_iter()
             .map(ContactRow::into_contact)
             .collect::<StoreResult<Vec<_>>>()?;
-        let next_cursor = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|c| c.id.to_text())
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+        Ok(Page::cut(items, limit, |c| c.id.to_text()))
     }
 
     /// Every contact of `org` (for CSV export and import; lists are per organisation, small).
@@ -307,6 +305,10 @@ impl Store {
                     .bind(format!("%{id}%"))
                     .execute(&mut *tx)
                     .await?;
+                sqlx::query(ERASE_DELIVERIES)
+                    .bind(id.to_text())
+                    .execute(&mut *tx)
+                    .await?;
                 insert_audit!(tx, audit)?;
             }
             tx.commit().await?;
@@ -334,6 +336,10 @@ impl Store {
                     .await?;
                 sqlx::query(FORGET_ANSWERS)
                     .bind(format!("%{id}%"))
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(ERASE_DELIVERIES)
+                    .bind(id.to_text())
                     .execute(&mut *tx)
                     .await?;
             }

@@ -6,16 +6,24 @@
 
 mod audit;
 mod contacts;
+mod deliveries;
 mod error;
 mod idempotency;
+mod notices;
 mod organisations;
+mod outbox;
 mod pool;
 mod tokens;
 
 pub use audit::{AuditEntry, AuditEvent};
 pub use contacts::ContactImport;
+pub use deliveries::{
+    ChannelSummary, ClaimedDelivery, DeliveryRow, Outcome, STATES as DELIVERY_STATES,
+};
 pub use error::{StoreError, StoreResult};
 pub use idempotency::IdempotencyClaim;
+pub use notices::NoticeFilter;
+pub use outbox::{FanoutJob, Recipient};
 pub use pool::{PoolStats, Store};
 pub use tokens::TokenRecord;
 
@@ -46,6 +54,20 @@ pub const MAX_PAGE: u32 = 500;
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// A page from `limit + 1` fetched rows: the extra row only tells that more follow,
+    /// and the cursor is that of the last row kept.
+    pub fn cut(mut items: Vec<T>, limit: u32, cursor_of: impl Fn(&T) -> String) -> Self {
+        let next_cursor = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(cursor_of)
+        } else {
+            None
+        };
+        Page { items, next_cursor }
+    }
 }
 
 /// Runs `$body` with `$pool` bound to the configured pool and `$dialect` to its dialect;

@@ -156,17 +156,11 @@ impl Store {
                 .fetch_all(p)
                 .await?
         });
-        let mut items = rows
+        let items = rows
             .into_iter()
             .map(OrgRow::into_org)
             .collect::<StoreResult<Vec<_>>>()?;
-        let next_cursor = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|o| o.id.to_text())
-        } else {
-            None
-        };
-        Ok(Page { items, next_cursor })
+        Ok(Page::cut(items, limit, |o| o.id.to_text()))
     }
 
     /// Replaces an organisation's fields and services. Contacts' own subscriptions to
@@ -228,8 +222,16 @@ impl Store {
     #[tracing::instrument(skip_all, fields(org = %id))]
     pub async fn delete_organisation(&self, id: OrgId, audit: &AuditEvent) -> StoreResult<bool> {
         let sql = "DELETE FROM organisations WHERE id = $1";
+        let erase = "UPDATE deliveries SET address = NULL, address_key = 'erased:' || CAST(id AS TEXT), \
+                     last_error = CASE WHEN state IN ('pending', 'retry', 'sending') THEN 'recipient deleted' ELSE last_error END, \
+                     state = CASE WHEN state IN ('pending', 'retry', 'sending') THEN 'failed' ELSE state END \
+                     WHERE contact_id IN (SELECT id FROM contacts WHERE org_id = $1)";
         let found = on_db!(self, |p, d| {
             let mut tx = p.begin().await?;
+            sqlx::query(erase)
+                .bind(id.to_text())
+                .execute(&mut *tx)
+                .await?;
             let n = sqlx::query(sql)
                 .bind(id.to_text())
                 .execute(&mut *tx)

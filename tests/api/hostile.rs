@@ -21,6 +21,17 @@ const FIELDS: &[&str] = &[
     "org_id",
     "expires_at",
     "unknown_field",
+    "action",
+    "kind",
+    "severity",
+    "audiences",
+    "title",
+    "body",
+    "sms",
+    "instructions",
+    "started_at",
+    "window_start",
+    "window_end",
 ];
 
 fn hostile_values() -> Vec<Value> {
@@ -64,12 +75,17 @@ on_both_databases! {
         let org = app.organisation("A", "0112038-9", "pharmacy", &["prescription"]).await;
         let c = app.post(&format!("/api/v1/organisations/{org}/contacts"), &op, json!({"name": "T", "role": "helpdesk", "email": "t@a.fi", "language": "fi", "channels": ["email"]})).await;
         let cid = c.body["id"].as_str().unwrap().to_owned();
+        let n = app.post("/api/v1/notices", &op, crate::notices::fault("minor", &["prescription"])).await;
+        let notice = n.body["id"].as_str().unwrap().to_owned();
         let writes = [
             (Method::POST, "/api/v1/organisations".to_owned()),
             (Method::PATCH, format!("/api/v1/organisations/{org}")),
             (Method::POST, format!("/api/v1/organisations/{org}/contacts")),
             (Method::PATCH, format!("/api/v1/organisations/{org}/contacts/{cid}")),
             (Method::POST, "/api/v1/tokens".to_owned()),
+            (Method::POST, "/api/v1/notices".to_owned()),
+            (Method::POST, "/api/v1/notices/preview".to_owned()),
+            (Method::POST, format!("/api/v1/notices/{notice}/revisions")),
         ];
         let mut seen = 0;
         for (method, path) in &writes {

@@ -11,6 +11,7 @@ mod health;
 mod hostile;
 mod idempotency;
 mod isolation;
+mod notices;
 mod openapi;
 mod organisations;
 mod tokens;

@@ -29,6 +29,13 @@ const CONTRACT: &[(&str, &str)] = &[
     ("delete", "/api/v1/tokens/{id}"),
     ("get", "/api/v1/audit"),
     ("get", "/api/v1/openapi.json"),
+    ("post", "/api/v1/notices"),
+    ("get", "/api/v1/notices"),
+    ("post", "/api/v1/notices/preview"),
+    ("get", "/api/v1/notices/{id}"),
+    ("post", "/api/v1/notices/{id}/revisions"),
+    ("get", "/api/v1/notices/{id}/deliveries"),
+    ("post", "/api/v1/notices/{id}/deliveries/retry"),
 ];
 
 fn operations(doc: &serde_json::Value) -> Vec<(String, String)> {

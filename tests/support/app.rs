@@ -29,6 +29,8 @@ pub struct TestApp {
     pub backend: Backend,
     /// The database URL (a file path for SQLite).
     pub database_url: String,
+    /// The delivery engine; tests drive it with `drain()` instead of background workers.
+    pub deliverer: std::sync::Arc<faultcast::delivery::Deliverer>,
     shutdown: CancellationToken,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -110,8 +112,10 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
     let app = App::build(&settings, clock.clone() as Arc<dyn Clock>)
         .await
-        .expect("app builds");
+        .expect("app builds")
+        .without_workers();
     let intake = app.intake().clone();
+    let deliverer = app.deliverer();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -136,6 +140,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         dir,
         backend,
         database_url,
+        deliverer,
         shutdown,
         server: Some(server),
     })
@@ -342,5 +347,47 @@ impl TestApp {
                     .map_err(|e| e.to_string())
             }
         }
+    }
+}
+
+/// Bounds `drain`: far more rounds than any test needs, so a livelock fails instead of hanging.
+const MAX_DRAIN_ROUNDS: usize = 10_000;
+
+impl TestApp {
+    /// Runs the delivery workers until nothing more is due now (retries scheduled later
+    /// wait for the test to move the clock). Returns the attempts made.
+    pub async fn drain(&self) -> usize {
+        let mut attempts = 0;
+        for _ in 0..MAX_DRAIN_ROUNDS {
+            let r = self.deliverer.round().await.expect("a delivery round");
+            attempts += r.attempted;
+            if r.attempted == 0 && r.fanned_out == 0 {
+                return attempts;
+            }
+        }
+        panic!("the outbox did not drain in {MAX_DRAIN_ROUNDS} rounds");
+    }
+
+    /// Every .eml file written by the file transport, as text.
+    pub fn emails(&self) -> Vec<String> {
+        let dir = self.dir.path().join("outbox/email");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect()
+    }
+
+    /// Every SMS written by the file gateway, as JSON.
+    pub fn sms(&self) -> Vec<Value> {
+        let path = self.dir.path().join("outbox/sms/messages.jsonl");
+        std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
     }
 }

@@ -1,0 +1,176 @@
+//! Email over SMTP (lettre), or to `.eml` files for development.
+
+use super::error::SendError;
+use crate::config::{EmailSettings, EmailTransport, SmtpTls};
+use crate::notices::RenderedEmail;
+use lettre::message::header::{Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// One email to one address.
+#[derive(Clone, Debug)]
+pub struct OutgoingEmail {
+    pub to: String,
+    /// Our stable id for this (revision, address): a duplicate send carries the same one.
+    pub message_id: String,
+    pub language: &'static str,
+    pub rendered: RenderedEmail,
+}
+
+/// `Auto-Submitted: auto-generated` (RFC 3834): no vacation replies to notices.
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".to_owned())
+    }
+}
+
+/// `Content-Language` of the message.
+#[derive(Clone)]
+struct ContentLanguage(&'static str);
+
+impl Header for ContentLanguage {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Language")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self("fi"))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.to_owned())
+    }
+}
+
+/// Where email goes.
+#[derive(Clone)]
+pub enum EmailChannel {
+    /// One `.eml` file per message in a directory (development).
+    File { dir: PathBuf, from: Mailbox },
+    /// An SMTP relay with a connection pool.
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+}
+
+impl EmailChannel {
+    /// Builds the channel from the settings (already validated).
+    pub fn from_settings(s: &EmailSettings) -> anyhow::Result<Self> {
+        let from: Mailbox = s
+            .from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("email.from: {e}"))?;
+        Ok(match s.transport {
+            EmailTransport::File => EmailChannel::File {
+                dir: s.file.dir.clone(),
+                from,
+            },
+            EmailTransport::Smtp => {
+                let smtp = &s.smtp;
+                let host = smtp.host.as_deref().unwrap_or_default();
+                let builder = match smtp.tls {
+                    SmtpTls::Starttls => {
+                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)?
+                    }
+                    SmtpTls::Implicit => AsyncSmtpTransport::<Tokio1Executor>::relay(host)?,
+                    SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+                };
+                let mut builder = builder
+                    .port(smtp.port)
+                    .timeout(Some(Duration::from_secs(smtp.timeout_secs)))
+                    .pool_config(PoolConfig::new().max_size(smtp.pool_size));
+                if let (Some(user), Some(pass)) = (&smtp.username, &smtp.password) {
+                    builder = builder.credentials(Credentials::new(
+                        user.clone(),
+                        pass.expose_secret().to_owned(),
+                    ));
+                }
+                EmailChannel::Smtp {
+                    transport: builder.build(),
+                    from,
+                }
+            }
+        })
+    }
+
+    fn from(&self) -> &Mailbox {
+        match self {
+            EmailChannel::File { from, .. } | EmailChannel::Smtp { from, .. } => from,
+        }
+    }
+
+    /// Formats the message: multipart text + HTML, our Message-ID, Auto-Submitted.
+    pub fn compose(&self, mail: &OutgoingEmail) -> Result<Message, SendError> {
+        let to: Mailbox = mail.to.parse().map_err(|_| {
+            SendError::Permanent("the recipient address is not valid for SMTP".into())
+        })?;
+        Message::builder()
+            .from(self.from().clone())
+            .to(to)
+            .subject(mail.rendered.subject.clone())
+            .message_id(Some(mail.message_id.clone()))
+            .header(AutoSubmitted)
+            .header(ContentLanguage(mail.language))
+            .multipart(MultiPart::alternative_plain_html(
+                mail.rendered.text.clone(),
+                mail.rendered.html.clone(),
+            ))
+            .map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))
+    }
+
+    /// Sends one message.
+    #[tracing::instrument(skip_all, fields(message_id = %mail.message_id))]
+    pub async fn send(&self, mail: &OutgoingEmail) -> Result<(), SendError> {
+        let message = self.compose(mail)?;
+        match self {
+            EmailChannel::File { dir, .. } => {
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(|e| SendError::Config(format!("email.file.dir: {e}")))?;
+                let name: String = mail
+                    .message_id
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+                    .collect();
+                let path = dir.join(format!("{name}.eml"));
+                tokio::fs::write(&path, message.formatted())
+                    .await
+                    .map_err(|e| SendError::Transient(format!("writing the .eml file: {e}")))
+            }
+            EmailChannel::Smtp { transport, .. } => {
+                transport.send(message).await.map(|_| ()).map_err(classify)
+            }
+        }
+    }
+}
+
+/// Sorts an SMTP failure: our credentials/TLS/policy → configuration; 5xx → permanent;
+/// everything else (4xx, timeouts, dropped connections) → transient.
+fn classify(e: lettre::transport::smtp::Error) -> SendError {
+    let code = e.status().map(|c| c.to_string());
+    let text = match &code {
+        Some(c) => format!("SMTP {c}: {e}"),
+        None => format!("SMTP: {e}"),
+    };
+    if e.is_tls() {
+        return SendError::Config(text);
+    }
+    match code.as_deref() {
+        Some("530" | "534" | "535" | "538") => SendError::Config(text),
+        _ if e.is_permanent() => SendError::Permanent(text),
+        _ => SendError::Transient(text),
+    }
+}

@@ -1,0 +1,13 @@
+//! Delivery: claim, render, send, record, retry.
+
+mod email;
+mod error;
+mod retry;
+mod sms;
+mod worker;
+
+pub use email::{EmailChannel, OutgoingEmail};
+pub use error::SendError;
+pub use retry::Backoff;
+pub use sms::{OutgoingSms, RateLimit, SmsChannel};
+pub use worker::{Deliverer, DelivererConfig, FANOUT_BATCH, Round};

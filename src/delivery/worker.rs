@@ -1,0 +1,317 @@
+//! The workers: expand fan-out jobs, claim due deliveries with a lease, send outside any
+//! transaction, record the outcomes in one fenced batch.
+
+use super::email::{EmailChannel, OutgoingEmail};
+use super::error::SendError;
+use super::retry::Backoff;
+use super::sms::{OutgoingSms, SmsChannel};
+use crate::clock::Clock;
+use crate::notices::{NoticeId, Revision, render_email, render_sms};
+use crate::registry::{Audience, Catalogue, Channel};
+use crate::store::{ClaimedDelivery, Outcome, Store};
+use chrono::{DateTime, Duration, Utc};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{Notify, Semaphore};
+use tokio_util::sync::CancellationToken;
+
+/// Contacts expanded per fan-out transaction: large enough to be fast, small enough that
+/// memory does not grow with the registry and a crash redoes little.
+pub const FANOUT_BATCH: u32 = 500;
+/// Deliveries claimed per worker per round.
+const CLAIM_PER_WORKER: u32 = 8;
+/// A channel whose configuration is at fault rests this long before trying again.
+const PAUSE: Duration = Duration::seconds(30);
+/// Without a wake-up, workers look for work this often (other daemons on the same
+/// PostgreSQL publish too).
+const POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+/// Revisions kept rendered-ready in memory.
+const REVISION_CACHE: usize = 256;
+
+/// What one round did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Round {
+    pub fanned_out: usize,
+    pub attempted: usize,
+}
+
+/// The delivery engine of one daemon.
+pub struct Deliverer {
+    store: Store,
+    catalogue: Arc<Catalogue>,
+    clock: Arc<dyn Clock>,
+    email: EmailChannel,
+    sms: SmsChannel,
+    backoff: Backoff,
+    lease: Duration,
+    max_age: Duration,
+    workers: u32,
+    public_url: String,
+    message_domain: String,
+    owner: String,
+    revisions: Mutex<HashMap<(NoticeId, i32), Arc<Revision>>>,
+    paused: Mutex<HashMap<Channel, DateTime<Utc>>>,
+}
+
+/// Settings of the engine.
+pub struct DelivererConfig {
+    pub email: EmailChannel,
+    pub sms: SmsChannel,
+    pub backoff: Backoff,
+    pub lease: Duration,
+    pub max_age: Duration,
+    pub workers: u32,
+    pub public_url: String,
+}
+
+impl Deliverer {
+    /// A new engine; `owner` names this daemon in leases.
+    pub fn new(
+        store: Store,
+        catalogue: Arc<Catalogue>,
+        clock: Arc<dyn Clock>,
+        cfg: DelivererConfig,
+    ) -> Self {
+        let message_domain = url::Url::parse(&cfg.public_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| "faultcast.invalid".into());
+        Self {
+            store,
+            catalogue,
+            clock,
+            email: cfg.email,
+            sms: cfg.sms,
+            backoff: cfg.backoff,
+            lease: cfg.lease,
+            max_age: cfg.max_age,
+            workers: cfg.workers.max(1),
+            public_url: cfg.public_url.trim_end_matches('/').to_owned(),
+            message_domain,
+            owner: format!("node-{}", uuid::Uuid::now_v7().simple()),
+            revisions: Mutex::new(HashMap::new()),
+            paused: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn link(&self, id: NoticeId) -> String {
+        format!("{}/notices/{id}", self.public_url)
+    }
+
+    async fn revision(&self, id: NoticeId, number: i32) -> anyhow::Result<Arc<Revision>> {
+        if let Some(r) = self
+            .revisions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&(id, number))
+        {
+            return Ok(r.clone());
+        }
+        let rev = Arc::new(
+            self.store
+                .notice_revision(id, number)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("revision {id}/{number} is missing"))?,
+        );
+        let mut cache = self.revisions.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= REVISION_CACHE {
+            cache.clear();
+        }
+        cache.insert((id, number), rev.clone());
+        Ok(rev)
+    }
+
+    /// Expands every open fan-out job, batch by batch. Returns deliveries written.
+    pub async fn fan_out(&self) -> anyhow::Result<usize> {
+        let mut written = 0;
+        loop {
+            let now = self.clock.now();
+            let Some(mut job) = self
+                .store
+                .claim_fanout_job(&self.owner, now, now + self.lease)
+                .await?
+            else {
+                return Ok(written);
+            };
+            let rev = self.revision(job.notice_id, job.revision).await?;
+            let expires_at = rev.published_at + self.max_age;
+            loop {
+                let (batch, next) = self
+                    .store
+                    .fanout_targets(&rev, &job.cursor, FANOUT_BATCH)
+                    .await?;
+                let now = self.clock.now();
+                if !self
+                    .store
+                    .write_fanout_batch(&job, &batch, next.as_deref(), now, expires_at)
+                    .await?
+                {
+                    tracing::warn!(notice = %job.notice_id, "fan-out lease lost; another node continues");
+                    break;
+                }
+                written += batch.len();
+                match next {
+                    Some(n) => job.cursor = n,
+                    None => break,
+                }
+            }
+        }
+    }
+
+    /// Claims due deliveries and sends them, `workers` at a time. Returns attempts made.
+    pub async fn send_due(self: &Arc<Self>) -> anyhow::Result<usize> {
+        let now = self.clock.now();
+        let claimed = self
+            .store
+            .claim_deliveries(now, now + self.lease, self.workers * CLAIM_PER_WORKER)
+            .await?;
+        if claimed.is_empty() {
+            return Ok(0);
+        }
+        let n = claimed.len();
+        let gate = Arc::new(Semaphore::new(self.workers as usize));
+        let mut sends = tokio::task::JoinSet::new();
+        for d in claimed {
+            let (me, gate) = (self.clone(), gate.clone());
+            sends.spawn(async move {
+                let _permit = gate.acquire_owned().await;
+                let outcome = me.attempt(&d).await;
+                (d, outcome)
+            });
+        }
+        let outcomes = sends.join_all().await;
+        self.store
+            .record_outcomes(&outcomes, self.clock.now())
+            .await?;
+        Ok(n)
+    }
+
+    async fn attempt(&self, d: &ClaimedDelivery) -> Outcome {
+        let now = self.clock.now();
+        if let Some(until) = self
+            .paused
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&d.channel)
+            .copied()
+            .filter(|u| *u > now)
+        {
+            return Outcome::Paused {
+                at: until,
+                reason: format!("{} channel paused after a configuration fault", d.channel),
+            };
+        }
+        let rev = match self.revision(d.notice_id, d.revision).await {
+            Ok(r) => r,
+            Err(e) => {
+                return Outcome::Paused {
+                    at: now + PAUSE,
+                    reason: format!("cannot load the revision: {e}"),
+                };
+            }
+        };
+        let reference = self.reference(d);
+        let link = self.link(d.notice_id);
+        let result = match d.channel {
+            Channel::Email => {
+                let audience = Audience::parse(&d.audience).ok();
+                let mail = OutgoingEmail {
+                    to: d.address.clone(),
+                    message_id: format!("<{reference}@{}>", self.message_domain),
+                    language: d.language.code(),
+                    rendered: render_email(&rev, d.language, audience, &self.catalogue, &link),
+                };
+                self.email.send(&mail).await.map(|()| None)
+            }
+            Channel::Sms => {
+                let sms = OutgoingSms {
+                    to: d.address.clone(),
+                    text: render_sms(&rev, d.language, &link),
+                    reference,
+                };
+                self.sms.send(&sms).await
+            }
+        };
+        let now = self.clock.now();
+        match result {
+            Ok(external_id) => Outcome::Sent { external_id },
+            Err(SendError::Permanent(reason)) => Outcome::Failed { reason },
+            Err(SendError::Config(reason)) => {
+                tracing::error!(channel = %d.channel, %reason, "channel paused: configuration fault");
+                self.paused
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(d.channel, now + PAUSE);
+                Outcome::Paused {
+                    at: now + PAUSE,
+                    reason,
+                }
+            }
+            Err(SendError::Transient(reason)) => self.retry(d, now, reason, None),
+            Err(SendError::Throttled(wait, reason)) => {
+                self.retry(d, now, reason, Duration::from_std(wait).ok())
+            }
+        }
+    }
+
+    fn retry(
+        &self,
+        d: &ClaimedDelivery,
+        now: DateTime<Utc>,
+        reason: String,
+        at_least: Option<Duration>,
+    ) -> Outcome {
+        match self.backoff.next(now, d.attempt, d.expires_at, at_least) {
+            Some(at) => Outcome::Retry { at, reason },
+            None => Outcome::Dead {
+                reason: format!("retries exhausted: {reason}"),
+            },
+        }
+    }
+
+    /// Our stable id of a (revision, channel, address): a duplicate carries the same one.
+    fn reference(&self, d: &ClaimedDelivery) -> String {
+        let h = Sha256::digest(d.address_key.as_bytes());
+        let short: String = h.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        format!("{}.{}.{}.{short}", d.notice_id, d.revision, d.channel)
+    }
+
+    /// One round: all fan-out, then one batch of sends.
+    pub async fn round(self: &Arc<Self>) -> anyhow::Result<Round> {
+        let fanned_out = self.fan_out().await?;
+        let attempted = self.send_due().await?;
+        Ok(Round {
+            fanned_out,
+            attempted,
+        })
+    }
+
+    /// Runs rounds until `shutdown`; sleeps until woken by a publish, until the next
+    /// retry is due, or for the poll interval, whichever comes first. An in-flight round
+    /// finishes (its sends are bounded by the channel timeouts) before this returns.
+    pub async fn run(self: Arc<Self>, wake: Arc<Notify>, shutdown: CancellationToken) {
+        while !shutdown.is_cancelled() {
+            let notified = wake.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            match self.round().await {
+                Ok(r) if r.attempted > 0 || r.fanned_out > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = format!("{e:#}"), "delivery round failed"),
+            }
+            let wait = match self.store.next_delivery_due().await {
+                Ok(Some(t)) => (t - self.clock.now())
+                    .to_std()
+                    .unwrap_or_default()
+                    .min(POLL_INTERVAL),
+                _ => POLL_INTERVAL,
+            };
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = &mut notified => {}
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! The JSON shapes of notices and deliveries.
+
+use crate::notices::{Localized, NoticeDraft, Revision};
+use crate::store::{ChannelSummary, DeliveryRow};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+fn texts(m: &Localized) -> BTreeMap<String, String> {
+    m.iter()
+        .map(|(l, t)| (l.code().to_owned(), t.clone()))
+        .collect()
+}
+
+/// What a revision says, as stored.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RevisionView {
+    pub revision: i32,
+    /// `publish`, `update`, `end`, `reschedule` or `cancel`.
+    pub action: String,
+    pub state: String,
+    pub severity: String,
+    pub published_at: DateTime<Utc>,
+    /// Whether this revision also went out by SMS.
+    pub sms_sent: bool,
+    pub services: Vec<String>,
+    pub audiences: Vec<String>,
+    pub title: BTreeMap<String, String>,
+    pub body: BTreeMap<String, String>,
+    pub sms: BTreeMap<String, String>,
+    pub instructions: BTreeMap<String, BTreeMap<String, String>>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub estimated_end_at: Option<DateTime<Utc>>,
+    pub next_update_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub window_start: Option<DateTime<Utc>>,
+    pub window_end: Option<DateTime<Utc>>,
+}
+
+impl From<&Revision> for RevisionView {
+    fn from(r: &Revision) -> Self {
+        let d: &NoticeDraft = &r.draft;
+        Self {
+            revision: r.number,
+            action: r.action.code().to_owned(),
+            state: d.state.code().to_owned(),
+            severity: d.severity.code().to_owned(),
+            published_at: r.published_at,
+            sms_sent: r.sms,
+            services: d.services.iter().map(|s| s.as_str().to_owned()).collect(),
+            audiences: d.audiences.iter().map(|a| a.code().to_owned()).collect(),
+            title: texts(&d.texts.title),
+            body: texts(&d.texts.body),
+            sms: texts(&d.texts.sms),
+            instructions: d
+                .texts
+                .instructions
+                .iter()
+                .map(|(a, m)| (a.code().to_owned(), texts(m)))
+                .collect(),
+            started_at: d.started_at,
+            estimated_end_at: d.estimated_end_at,
+            next_update_at: d.next_update_at,
+            ended_at: d.ended_at,
+            window_start: d.window_start,
+            window_end: d.window_end,
+        }
+    }
+}
+
+/// A notice: its current content and (on the single-notice read) every revision.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NoticeView {
+    pub id: String,
+    pub kind: String,
+    /// The current revision's content.
+    #[serde(flatten)]
+    pub current: RevisionView,
+    /// Oldest first; absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revisions: Option<Vec<RevisionView>>,
+}
+
+impl NoticeView {
+    /// The notice at its latest revision in `revs` (oldest first).
+    pub fn new(revs: &[Revision], with_history: bool) -> Option<Self> {
+        let last = revs.last()?;
+        Some(Self {
+            id: last.notice_id.to_text(),
+            kind: last.draft.kind.code().to_owned(),
+            current: last.into(),
+            revisions: with_history.then(|| revs.iter().map(Into::into).collect()),
+        })
+    }
+}
+
+/// A page of notices.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NoticeList {
+    pub items: Vec<NoticeView>,
+    pub next_cursor: Option<String>,
+}
+
+/// The answer to a publish or revision: accepted, delivery under way.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Accepted {
+    pub id: String,
+    pub revision: i32,
+    pub state: String,
+    pub kind: String,
+    pub action: String,
+    pub sms: bool,
+    pub published_at: DateTime<Utc>,
+}
+
+impl From<&Revision> for Accepted {
+    fn from(r: &Revision) -> Self {
+        Self {
+            id: r.notice_id.to_text(),
+            revision: r.number,
+            state: r.draft.state.code().to_owned(),
+            kind: r.draft.kind.code().to_owned(),
+            action: r.action.code().to_owned(),
+            sms: r.sms,
+            published_at: r.published_at,
+        }
+    }
+}
+
+/// Counts per channel.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeliverySummary {
+    pub email: ChannelSummary,
+    pub sms: ChannelSummary,
+}
+
+/// One delivery, with its address masked.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeliveryItem {
+    pub id: i64,
+    pub channel: String,
+    pub address: String,
+    pub language: String,
+    pub state: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&DeliveryRow> for DeliveryItem {
+    fn from(r: &DeliveryRow) -> Self {
+        let address = match r.address.as_deref() {
+            None => "(erased)".to_owned(),
+            Some(a) if r.channel == "email" => crate::registry::EmailAddress::parse(a)
+                .map(|e| e.masked())
+                .unwrap_or_else(|_| "***".into()),
+            Some(a) => crate::registry::PhoneNumber::parse(a)
+                .map(|p| p.masked())
+                .unwrap_or_else(|_| "***".into()),
+        };
+        Self {
+            id: r.id,
+            channel: r.channel.clone(),
+            address,
+            language: r.language.clone(),
+            state: r.state.clone(),
+            attempts: r.attempts,
+            last_error: r.last_error.clone(),
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// Delivery progress of one revision.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeliveriesView {
+    pub revision: i32,
+    /// True once every recipient has a delivery row.
+    pub fanout_complete: bool,
+    pub summary: DeliverySummary,
+    pub items: Vec<DeliveryItem>,
+    pub next_cursor: Option<String>,
+}
+
+/// How many deliveries were put back in the queue.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Redriven {
+    pub requeued: u64,
+}

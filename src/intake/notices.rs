@@ -1,0 +1,335 @@
+//! Publishing and revising notices; previews; delivery status and re-drive.
+
+use super::{Intake, IntakeError, IntakeResult};
+use crate::access::Actor;
+use crate::notices::{
+    Action, NoticeDraft, NoticeId, NoticeInput, RenderedEmail, Revision, render_email, revise,
+    revision_action,
+};
+use crate::registry::{Channel, Language};
+use crate::store::{ChannelSummary, DeliveryRow, NoticeFilter, Page};
+use crate::validation::FieldErrors;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Concurrent revisions of one notice are serialised by the revision number; a loser
+/// re-reads and tries again this many times before giving up.
+const REVISION_RACE_RETRIES: usize = 3;
+/// Preview counts recipients in batches of this size.
+const PREVIEW_BATCH: u32 = 1_000;
+
+/// Recipients of one channel and language.
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct PreviewCount {
+    pub email: u64,
+    pub sms: u64,
+}
+
+/// What publishing would do, with nothing stored.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NoticePreview {
+    /// Per language: how many addresses each channel reaches.
+    pub recipients: BTreeMap<String, PreviewCount>,
+    /// Whether this revision goes out by SMS at all.
+    pub sms: bool,
+    /// Per language: SMS text, encoding and parts.
+    pub sms_texts: BTreeMap<String, SmsPreview>,
+    /// Per language: the email as a recipient without audience instructions sees it.
+    pub email: BTreeMap<String, RenderedEmail>,
+}
+
+/// One language's SMS.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SmsPreview {
+    pub text: String,
+    pub encoding: crate::notices::SmsEncoding,
+    pub parts: usize,
+}
+
+impl Intake {
+    fn require_operator(actor: &Actor) -> IntakeResult<()> {
+        if actor.is_operator() {
+            Ok(())
+        } else {
+            Err(IntakeError::Forbidden(
+                "only operators publish and manage notices",
+            ))
+        }
+    }
+
+    /// Publishes a new notice: revision 1 and its fan-out job commit together; the
+    /// delivery workers are woken.
+    pub async fn publish_notice(
+        &self,
+        actor: &Actor,
+        input: NoticeInput,
+    ) -> IntakeResult<Revision> {
+        Self::require_operator(actor)?;
+        if input.action.as_deref().is_some_and(|a| a != "publish") {
+            return Err(FieldErrors::single(
+                "action",
+                "must be left out (or publish) here; revise at /api/v1/notices/{id}/revisions",
+            )
+            .into());
+        }
+        let id = NoticeId::generate();
+        let now = self.now();
+        let draft = NoticeDraft::parse(input, &self.catalogue, now, &self.notice_link(id))?;
+        let sms = draft.wants_sms(Action::Publish, None);
+        let rev = Revision {
+            notice_id: id,
+            number: 1,
+            action: Action::Publish,
+            draft,
+            published_at: now,
+            sms,
+        };
+        let audit = self.event(actor, "notice.publish", "notice", id.to_text(), None);
+        self.store
+            .publish_notice(&rev, &actor.audit_name(), &audit)
+            .await?;
+        self.outbox.notify_waiters();
+        tracing::info!(notice = %id, kind = %rev.draft.kind, sms, "notice published");
+        Ok(rev)
+    }
+
+    /// Adds a revision (update, end, reschedule, cancel) to a notice.
+    pub async fn revise_notice(
+        &self,
+        actor: &Actor,
+        id: NoticeId,
+        input: NoticeInput,
+    ) -> IntakeResult<Revision> {
+        Self::require_operator(actor)?;
+        let action = revision_action(&input)?;
+        for _ in 0..REVISION_RACE_RETRIES {
+            let current = self
+                .store
+                .notice_revisions(id)
+                .await?
+                .pop()
+                .ok_or(IntakeError::NotFound)?;
+            let now = self.now();
+            let draft = revise(
+                &current.draft,
+                action,
+                input.clone(),
+                &self.catalogue,
+                now,
+                &self.notice_link(id),
+            )?;
+            let sms = draft.wants_sms(action, Some(&current.draft));
+            let rev = Revision {
+                notice_id: id,
+                number: current.number + 1,
+                action,
+                draft,
+                published_at: now,
+                sms,
+            };
+            let audit = self.event(actor, "notice.revise", "notice", id.to_text(), None);
+            if self
+                .store
+                .add_revision(&rev, &actor.audit_name(), &audit)
+                .await?
+            {
+                self.outbox.notify_waiters();
+                tracing::info!(notice = %id, revision = rev.number, action = %action, sms, "notice revised");
+                return Ok(rev);
+            }
+        }
+        Err(IntakeError::Internal(anyhow::anyhow!(
+            "notice {id} kept changing under concurrent revisions"
+        )))
+    }
+
+    /// Every revision of a notice, oldest first (public).
+    pub async fn notice(&self, id: NoticeId) -> IntakeResult<Vec<Revision>> {
+        let revs = self.store.notice_revisions(id).await?;
+        if revs.is_empty() {
+            Err(IntakeError::NotFound)
+        } else {
+            Ok(revs)
+        }
+    }
+
+    /// Notices by state, kind and service, newest first (public).
+    pub async fn notices(
+        &self,
+        filter: NoticeFilter,
+        kind: Option<crate::registry::NoticeKind>,
+        service: Option<&str>,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> IntakeResult<Page<Revision>> {
+        let service = match service {
+            Some(s) => Some(
+                self.catalogue
+                    .parse_code(s)
+                    .map_err(|m| FieldErrors::single("service", m))?,
+            ),
+            None => None,
+        };
+        let cursor = super::id_cursor(cursor)?;
+        Ok(self
+            .store
+            .list_notices(
+                filter,
+                kind,
+                service.as_ref().map(|s| s.as_str()),
+                self.now(),
+                cursor,
+                limit,
+            )
+            .await?)
+    }
+
+    /// What publishing `input` would do; nothing is stored.
+    pub async fn preview_notice(
+        &self,
+        actor: &Actor,
+        input: NoticeInput,
+    ) -> IntakeResult<NoticePreview> {
+        Self::require_operator(actor)?;
+        let id = NoticeId::generate();
+        let link = self.notice_link(id);
+        let now = self.now();
+        let draft = NoticeDraft::parse(input, &self.catalogue, now, &link)?;
+        let sms = draft.wants_sms(Action::Publish, None);
+        let rev = Revision {
+            notice_id: id,
+            number: 1,
+            action: Action::Publish,
+            draft,
+            published_at: now,
+            sms,
+        };
+        let mut recipients: BTreeMap<String, PreviewCount> = Language::ALL
+            .iter()
+            .map(|l| (l.code().to_owned(), PreviewCount::default()))
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut cursor = String::new();
+        loop {
+            let (batch, next) = self
+                .store
+                .fanout_targets(&rev, &cursor, PREVIEW_BATCH)
+                .await?;
+            for r in batch {
+                if seen.insert((r.channel, r.address_key)) {
+                    let c = recipients.entry(r.language.code().to_owned()).or_default();
+                    match r.channel {
+                        Channel::Email => c.email += 1,
+                        Channel::Sms => c.sms += 1,
+                    }
+                }
+            }
+            match next {
+                Some(n) => cursor = n,
+                None => break,
+            }
+        }
+        let mut sms_texts = BTreeMap::new();
+        let mut email = BTreeMap::new();
+        for lang in Language::ALL {
+            if let Ok(t) = rev.draft.texts.sms_text(*lang, &link) {
+                sms_texts.insert(
+                    lang.code().to_owned(),
+                    SmsPreview {
+                        text: t.as_str().to_owned(),
+                        encoding: t.encoding(),
+                        parts: t.parts(),
+                    },
+                );
+            }
+            email.insert(
+                lang.code().to_owned(),
+                render_email(&rev, *lang, None, &self.catalogue, &link),
+            );
+        }
+        Ok(NoticePreview {
+            recipients,
+            sms,
+            sms_texts,
+            email,
+        })
+    }
+
+    /// Delivery progress of one revision (default: the latest).
+    pub async fn delivery_status(
+        &self,
+        actor: &Actor,
+        id: NoticeId,
+        revision: Option<i32>,
+    ) -> IntakeResult<(i32, bool, Vec<(Channel, ChannelSummary)>)> {
+        Self::require_operator(actor)?;
+        let revision = self.revision_number(id, revision).await?;
+        let complete = self.store.fanout_complete(id, revision).await?;
+        Ok((
+            revision,
+            complete,
+            self.store.delivery_summary(id, revision).await?,
+        ))
+    }
+
+    /// A page of one revision's deliveries.
+    pub async fn delivery_items(
+        &self,
+        actor: &Actor,
+        id: NoticeId,
+        revision: Option<i32>,
+        state: Option<&str>,
+        cursor: i64,
+        limit: u32,
+    ) -> IntakeResult<Vec<DeliveryRow>> {
+        Self::require_operator(actor)?;
+        if let Some(s) = state {
+            if !crate::store::DELIVERY_STATES.contains(&s) {
+                return Err(FieldErrors::single(
+                    "status",
+                    format!(
+                        "must be one of {}",
+                        crate::store::DELIVERY_STATES.join(", ")
+                    ),
+                )
+                .into());
+            }
+        }
+        let revision = self.revision_number(id, revision).await?;
+        Ok(self
+            .store
+            .list_deliveries(id, revision, state, cursor, limit)
+            .await?)
+    }
+
+    /// Re-drives the latest revision's dead and failed deliveries.
+    pub async fn retry_deliveries(&self, actor: &Actor, id: NoticeId) -> IntakeResult<u64> {
+        Self::require_operator(actor)?;
+        let revision = self.revision_number(id, None).await?;
+        let now = self.now();
+        let n = self
+            .store
+            .redrive_deliveries(id, revision, now, now + self.max_age)
+            .await?;
+        self.store
+            .append_audit(&self.event(actor, "notice.redrive", "notice", id.to_text(), None))
+            .await?;
+        self.outbox.notify_waiters();
+        Ok(n)
+    }
+
+    async fn revision_number(&self, id: NoticeId, revision: Option<i32>) -> IntakeResult<i32> {
+        let revs = self.store.notice_revisions(id).await?;
+        let latest = revs.last().ok_or(IntakeError::NotFound)?.number;
+        match revision {
+            None => Ok(latest),
+            Some(r) if (1..=latest).contains(&r) => Ok(r),
+            Some(_) => Err(IntakeError::NotFound),
+        }
+    }
+
+    /// The age limit of messages.
+    pub fn max_age(&self) -> chrono::Duration {
+        self.max_age
+    }
+}

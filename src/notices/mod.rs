@@ -1,0 +1,20 @@
+//! Notices: faults, maintenance and instructions, each a chain of immutable revisions.
+
+mod content;
+mod labels;
+mod notice;
+mod render;
+mod revise;
+mod sms;
+mod vocabulary;
+
+pub use content::{Localized, LocalizedInput, MAX_BODY_LEN, MAX_TITLE_LEN, Texts};
+pub use labels::time as local_time;
+pub use notice::{NoticeDraft, NoticeId, NoticeInput, Revision};
+pub use render::{RenderedEmail, escape_html, render_email, render_sms, subject};
+pub use revise::{revise, revision_action};
+pub use sms::{MAX_SMS_PARTS, SmsEncoding, SmsText, normalise as normalise_sms, split_parts};
+pub use vocabulary::{Action, NoticeState, Severity, lane};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,199 @@
+//! A revision as one recipient reads it: email subject, plain text and HTML, or SMS text.
+
+use super::content::Texts;
+use super::labels::{self, Field};
+use super::notice::Revision;
+use crate::registry::{Audience, Catalogue, Language, NoticeKind};
+
+/// An email ready for the transport.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct RenderedEmail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The message lines (label, value) shown under the title.
+fn facts(rev: &Revision, lang: Language, catalogue: &Catalogue) -> Vec<(&'static str, String)> {
+    let d = &rev.draft;
+    let service_names: Vec<String> = d
+        .services
+        .iter()
+        .map(|s| match catalogue.get(s.as_str()) {
+            Some(svc) => match lang {
+                Language::Fi => svc.names.fi.clone(),
+                Language::Sv => svc.names.sv.clone(),
+                Language::En => svc.names.en.clone(),
+            },
+            None => s.to_string(),
+        })
+        .collect();
+    let mut out = vec![(
+        labels::field(lang, Field::Services),
+        service_names.join(", "),
+    )];
+    out.push((
+        labels::field(lang, Field::State),
+        labels::state(lang, d.state).to_owned(),
+    ));
+    if d.kind == NoticeKind::Fault {
+        out.push((
+            labels::field(lang, Field::Severity),
+            labels::severity(lang, d.severity).to_owned(),
+        ));
+    }
+    let times = [
+        (Field::WindowStart, d.window_start),
+        (Field::WindowEnd, d.window_end),
+        (
+            Field::Started,
+            if d.kind == NoticeKind::Maintenance {
+                None
+            } else {
+                d.started_at
+            },
+        ),
+        (Field::EstimatedEnd, d.estimated_end_at),
+        (
+            Field::NextUpdate,
+            if d.state.is_final() {
+                None
+            } else {
+                d.next_update_at
+            },
+        ),
+        (Field::Ended, d.ended_at),
+    ];
+    for (f, t) in times {
+        if let Some(t) = t {
+            out.push((labels::field(lang, f), labels::time(lang, t)));
+        }
+    }
+    out
+}
+
+/// The subject: kind, what changed, and the title.
+pub fn subject(rev: &Revision, lang: Language) -> String {
+    let title = Texts::pick(&rev.draft.texts.title, lang).0;
+    let kind = labels::kind(lang, rev.draft.kind);
+    match labels::action(lang, rev.action) {
+        Some(a) => format!("{kind} ({a}): {title}"),
+        None => format!("{kind}: {title}"),
+    }
+}
+
+/// The email for a recipient reading `lang` in an organisation of `audience`.
+pub fn render_email(
+    rev: &Revision,
+    lang: Language,
+    audience: Option<Audience>,
+    catalogue: &Catalogue,
+    link: &str,
+) -> RenderedEmail {
+    let texts = &rev.draft.texts;
+    let (title, title_lang) = Texts::pick(&texts.title, lang);
+    let (body, _) = Texts::pick(&texts.body, lang);
+    let fallback_note = (title_lang != lang).then(|| labels::field(lang, Field::FinnishOnly));
+    let instructions = audience
+        .and_then(|a| texts.instructions.get(&a))
+        .map(|m| Texts::pick(m, lang).0.to_owned())
+        .filter(|s| !s.is_empty());
+    let facts = facts(rev, lang, catalogue);
+
+    let mut text = String::new();
+    if let Some(note) = fallback_note {
+        text.push_str(note);
+        text.push_str("\n\n");
+    }
+    text.push_str(title);
+    text.push_str("\n\n");
+    for (label, value) in &facts {
+        text.push_str(&format!("{label}: {value}\n"));
+    }
+    text.push('\n');
+    text.push_str(body);
+    text.push('\n');
+    if let Some(i) = &instructions {
+        text.push_str(&format!(
+            "\n{}:\n{i}\n",
+            labels::field(lang, Field::Instructions)
+        ));
+    }
+    text.push_str(&format!(
+        "\n{}: {link}\n\n-- \n{}\n",
+        labels::field(lang, Field::MoreInformation),
+        labels::field(lang, Field::Footer)
+    ));
+
+    let paragraphs = |s: &str| {
+        s.split("\n\n")
+            .map(|p| format!("<p>{}</p>", escape_html(p).replace('\n', "<br>")))
+            .collect::<String>()
+    };
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>",
+        lang.code(),
+        escape_html(title)
+    );
+    if let Some(note) = fallback_note {
+        html.push_str(&format!("<p><em>{}</em></p>", escape_html(note)));
+    }
+    html.push_str(&format!("<h1>{}</h1><table>", escape_html(title)));
+    for (label, value) in &facts {
+        html.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+            escape_html(label),
+            escape_html(value)
+        ));
+    }
+    html.push_str("</table>");
+    html.push_str(&paragraphs(body));
+    if let Some(i) = &instructions {
+        html.push_str(&format!(
+            "<h2>{}</h2>{}",
+            escape_html(labels::field(lang, Field::Instructions)),
+            paragraphs(i)
+        ));
+    }
+    html.push_str(&format!(
+        "<p><a href=\"{}\">{}</a></p><hr><p><small>{}</small></p></body></html>",
+        escape_html(link),
+        escape_html(labels::field(lang, Field::MoreInformation)),
+        escape_html(labels::field(lang, Field::Footer))
+    ));
+    RenderedEmail {
+        subject: subject(rev, lang),
+        text,
+        html,
+    }
+}
+
+/// The SMS for a recipient reading `lang` (validated to fit when published).
+pub fn render_sms(rev: &Revision, lang: Language, link: &str) -> String {
+    match rev.draft.texts.sms_text(lang, link) {
+        Ok(t) => t.as_str().to_owned(),
+        // Cannot happen for a published revision; fall back to the Finnish SMS.
+        Err(_) => rev
+            .draft
+            .texts
+            .sms_text(Language::Fi, link)
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default(),
+    }
+}

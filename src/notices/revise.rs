@@ -1,0 +1,97 @@
+//! The rules for revising a notice: what each action may change and what it sets.
+
+use super::notice::{NoticeDraft, NoticeInput};
+use super::vocabulary::{Action, NoticeState};
+use crate::registry::{Catalogue, NoticeKind};
+use crate::validation::FieldErrors;
+use chrono::{DateTime, Utc};
+
+/// Parses the action of a revision request (`publish` is not a revision).
+pub fn revision_action(input: &NoticeInput) -> Result<Action, FieldErrors> {
+    let text = input.action.as_deref().ok_or_else(|| {
+        FieldErrors::single("action", "is required (update, end, reschedule or cancel)")
+    })?;
+    match Action::parse(text) {
+        Ok(Action::Publish) | Err(_) => Err(FieldErrors::single(
+            "action",
+            "must be one of update, end, reschedule, cancel",
+        )),
+        Ok(a) => Ok(a),
+    }
+}
+
+/// The next revision's content: `change` laid over `current` under the rules of `action`.
+pub fn revise(
+    current: &NoticeDraft,
+    action: Action,
+    mut change: NoticeInput,
+    catalogue: &Catalogue,
+    now: DateTime<Utc>,
+    link: &str,
+) -> Result<NoticeDraft, FieldErrors> {
+    if current.state.is_final() {
+        return Err(FieldErrors::single(
+            "action",
+            format!(
+                "the notice is {} and takes no more revisions; publish a new notice",
+                current.state
+            ),
+        ));
+    }
+    if change
+        .kind
+        .as_deref()
+        .is_some_and(|k| k.trim() != current.kind.code())
+    {
+        return Err(FieldErrors::single(
+            "kind",
+            "cannot change; publish a new notice",
+        ));
+    }
+    let open = NoticeState::open_states(current.kind);
+    match action {
+        Action::Publish => {
+            return Err(FieldErrors::single(
+                "action",
+                "must be one of update, end, reschedule, cancel",
+            ));
+        }
+        Action::Update => {
+            if let Some(s) = change.state.as_deref() {
+                if NoticeState::parse(s).is_ok_and(|st| !open.contains(&st)) {
+                    return Err(FieldErrors::single(
+                        "state",
+                        "is set by the end and cancel actions, not by update",
+                    ));
+                }
+            }
+        }
+        Action::End => {
+            change.state = Some(NoticeState::ended(current.kind).code().to_owned());
+            if current.kind != NoticeKind::Maintenance && change.ended_at.is_none() {
+                change.ended_at = Some(Some(now.to_rfc3339()));
+            }
+        }
+        Action::Cancel => {
+            change.state = Some(NoticeState::Cancelled.code().to_owned());
+            if change.ended_at.is_none() {
+                change.ended_at = Some(Some(now.to_rfc3339()));
+            }
+        }
+        Action::Reschedule => {
+            if current.kind != NoticeKind::Maintenance {
+                return Err(FieldErrors::single(
+                    "action",
+                    "reschedule applies to maintenance only",
+                ));
+            }
+            if change.window_start.is_none() && change.window_end.is_none() {
+                return Err(FieldErrors::single(
+                    "window_start",
+                    "a reschedule needs a new window_start or window_end",
+                ));
+            }
+        }
+    }
+    NoticeDraft::parse(change.over(current.as_input()), catalogue, now, link)
+}

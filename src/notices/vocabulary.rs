@@ -1,0 +1,80 @@
+//! The notices' closed vocabularies.
+
+use crate::codes::code_enum;
+use crate::registry::NoticeKind;
+
+code_enum! {
+    /// How bad a fault is; SMS goes out for major and critical ones.
+    pub enum Severity { Minor = "minor", Major = "major", Critical = "critical" }
+}
+
+code_enum! {
+    /// Where a notice is in its life. Which states a kind may take is `allowed_for`.
+    pub enum NoticeState {
+        Investigating = "investigating",
+        Identified = "identified",
+        Monitoring = "monitoring",
+        Resolved = "resolved",
+        Scheduled = "scheduled",
+        InProgress = "in-progress",
+        Completed = "completed",
+        Active = "active",
+        Withdrawn = "withdrawn",
+        /// Retracted (issued in error) or a cancelled maintenance.
+        Cancelled = "cancelled",
+    }
+}
+
+code_enum! {
+    /// What a revision does to its notice.
+    pub enum Action {
+        Publish = "publish",
+        Update = "update",
+        End = "end",
+        Reschedule = "reschedule",
+        Cancel = "cancel",
+    }
+}
+
+impl NoticeState {
+    /// The states an `update` may set for a notice of `kind` (ending goes through `end`).
+    pub fn open_states(kind: NoticeKind) -> &'static [NoticeState] {
+        match kind {
+            NoticeKind::Fault => &[
+                NoticeState::Investigating,
+                NoticeState::Identified,
+                NoticeState::Monitoring,
+            ],
+            NoticeKind::Maintenance => &[NoticeState::Scheduled, NoticeState::InProgress],
+            NoticeKind::Instruction => &[NoticeState::Active],
+        }
+    }
+
+    /// The state `end` moves a notice of `kind` to.
+    pub fn ended(kind: NoticeKind) -> NoticeState {
+        match kind {
+            NoticeKind::Fault => NoticeState::Resolved,
+            NoticeKind::Maintenance => NoticeState::Completed,
+            NoticeKind::Instruction => NoticeState::Withdrawn,
+        }
+    }
+
+    /// True once nothing more will happen to the notice.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            NoticeState::Resolved
+                | NoticeState::Completed
+                | NoticeState::Withdrawn
+                | NoticeState::Cancelled
+        )
+    }
+}
+
+/// Delivery lanes: lower goes first (faults before maintenance reminders before housekeeping).
+pub fn lane(kind: NoticeKind) -> i32 {
+    match kind {
+        NoticeKind::Fault | NoticeKind::Instruction => 0,
+        NoticeKind::Maintenance => 1,
+    }
+}

@@ -1,0 +1,292 @@
+//! Deliveries: claimed with a lease, sent outside any transaction, completed with a fenced
+//! update (`WHERE id = ? AND attempts = ?`), outcomes written in batches.
+
+use super::{Store, StoreResult, on_db};
+use crate::notices::NoticeId;
+use crate::registry::{Channel, Language};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// Every delivery state (delivery.md, the promise §2).
+pub const STATES: [&str; 10] = [
+    "pending",
+    "sending",
+    "retry",
+    "sent",
+    "delivered",
+    "undeliverable",
+    "failed",
+    "superseded",
+    "expired",
+    "dead",
+];
+
+/// A delivery leased to this worker.
+#[derive(Clone, Debug)]
+pub struct ClaimedDelivery {
+    pub id: i64,
+    pub notice_id: NoticeId,
+    pub revision: i32,
+    pub channel: Channel,
+    pub address: String,
+    pub address_key: String,
+    pub language: Language,
+    pub audience: String,
+    /// This attempt's number (1 for the first); the fence of the outcome write.
+    pub attempt: i32,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What happened to one attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Accepted by the relay / gateway; `external_id` is the gateway's id, if any.
+    Sent { external_id: Option<String> },
+    /// Permanently refused; never retried.
+    Failed { reason: String },
+    /// Try again at `at`.
+    Retry { at: DateTime<Utc>, reason: String },
+    /// Transient failures until the age limit: given up, listed for re-drive.
+    Dead { reason: String },
+    /// Our own configuration is at fault: put back untouched (the attempt does not count).
+    Paused { at: DateTime<Utc>, reason: String },
+}
+
+#[derive(sqlx::FromRow)]
+struct ClaimRow {
+    id: i64,
+    notice_id: String,
+    revision: i32,
+    channel: String,
+    address: Option<String>,
+    address_key: String,
+    language: String,
+    audience: String,
+    attempts: i32,
+    expires_at: DateTime<Utc>,
+}
+
+/// Counts per state for one channel.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ChannelSummary {
+    pub total: i64,
+    /// Not yet terminal: waiting, in flight, or waiting to retry.
+    pub pending: i64,
+    pub sent: i64,
+    pub delivered: i64,
+    pub undeliverable: i64,
+    pub failed: i64,
+    pub superseded: i64,
+    pub expired: i64,
+    pub dead: i64,
+}
+
+/// One delivery as operators see it (address masked by the caller).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub revision: i32,
+    pub channel: String,
+    pub address: Option<String>,
+    pub language: String,
+    pub state: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Marks deliveries past their age limit `expired`, and leases up to `limit` due ones
+    /// (faults first; expired leases of crashed workers are taken over) until `until`.
+    #[tracing::instrument(skip_all)]
+    pub async fn claim_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<ClaimedDelivery>> {
+        let expire = "UPDATE deliveries SET state = 'expired', lease_until = NULL, updated_at = $1 \
+                      WHERE state IN ('pending', 'retry') AND expires_at <= $1";
+        let rows: Vec<ClaimRow> = on_db!(self, |p, d| {
+            sqlx::query(expire).bind(now).execute(p).await?;
+            let lock = d.pick("", " FOR UPDATE SKIP LOCKED");
+            let sql = format!(
+                "UPDATE deliveries SET state = 'sending', lease_until = $2, attempts = attempts + 1, updated_at = $1 \
+                 WHERE id IN (SELECT d.id FROM deliveries d WHERE \
+                     ((d.state IN ('pending', 'retry') AND d.next_attempt_at <= $1) OR (d.state = 'sending' AND d.lease_until < $1)) \
+                     AND d.expires_at > $1 AND d.address IS NOT NULL \
+                     AND NOT EXISTS (SELECT 1 FROM deliveries n WHERE n.notice_id = d.notice_id AND n.channel = d.channel \
+                                     AND n.address_key = d.address_key AND n.revision > d.revision) \
+                     ORDER BY d.lane, d.next_attempt_at, d.id LIMIT $3{lock}) \
+                 RETURNING id, notice_id, revision, channel, address, address_key, language, audience, attempts, expires_at"
+            );
+            sqlx::query_as(&sql)
+                .bind(now)
+                .bind(until)
+                .bind(i64::from(limit))
+                .fetch_all(p)
+                .await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(ClaimedDelivery {
+                    id: r.id,
+                    notice_id: NoticeId::parse(&r.notice_id)?,
+                    revision: r.revision,
+                    channel: Channel::parse(&r.channel).ok()?,
+                    address: r.address?,
+                    address_key: r.address_key,
+                    language: Language::parse(&r.language).unwrap_or(Language::Fi),
+                    audience: r.audience,
+                    attempt: r.attempts,
+                    expires_at: r.expires_at,
+                })
+            })
+            .collect())
+    }
+
+    /// Records outcomes in one transaction. Each write is fenced by the attempt number, so
+    /// a worker whose lease was taken over cannot overwrite the newer attempt's result.
+    /// Returns how many were recorded.
+    #[tracing::instrument(skip_all, fields(n = outcomes.len()))]
+    pub async fn record_outcomes(
+        &self,
+        outcomes: &[(ClaimedDelivery, Outcome)],
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let sql = "UPDATE deliveries SET state = $3, next_attempt_at = COALESCE($4, next_attempt_at), last_error = $5, \
+                   external_id = COALESCE($6, external_id), attempts = attempts - $7, lease_until = NULL, updated_at = $8 \
+                   WHERE id = $1 AND attempts = $2 AND state = 'sending'";
+        let n = on_db!(self, |p, d| {
+            let mut tx = p.begin().await?;
+            let mut n = 0;
+            for (c, o) in outcomes {
+                let (state, at, error, external, uncount) = match o {
+                    Outcome::Sent { external_id } => {
+                        ("sent", None, None, external_id.as_deref(), 0)
+                    }
+                    Outcome::Failed { reason } => ("failed", None, Some(reason.as_str()), None, 0),
+                    Outcome::Retry { at, reason } => {
+                        ("retry", Some(*at), Some(reason.as_str()), None, 0)
+                    }
+                    Outcome::Dead { reason } => ("dead", None, Some(reason.as_str()), None, 0),
+                    Outcome::Paused { at, reason } => {
+                        ("retry", Some(*at), Some(reason.as_str()), None, 1)
+                    }
+                };
+                n += sqlx::query(sql)
+                    .bind(c.id)
+                    .bind(c.attempt)
+                    .bind(state)
+                    .bind(at)
+                    .bind(error)
+                    .bind(external)
+                    .bind(uncount)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            tx.commit().await?;
+            n
+        });
+        Ok(n)
+    }
+
+    /// Per-channel counts for one revision.
+    pub async fn delivery_summary(
+        &self,
+        id: NoticeId,
+        revision: i32,
+    ) -> StoreResult<Vec<(Channel, ChannelSummary)>> {
+        let sql = "SELECT channel, state, COUNT(*) FROM deliveries WHERE notice_id = $1 AND revision = $2 GROUP BY channel, state";
+        let rows: Vec<(String, String, i64)> = on_db!(self, |p, d| sqlx::query_as(sql)
+            .bind(id.to_text())
+            .bind(revision)
+            .fetch_all(p)
+            .await?);
+        let mut out: Vec<(Channel, ChannelSummary)> = Channel::ALL
+            .iter()
+            .map(|c| (*c, ChannelSummary::default()))
+            .collect();
+        for (channel, state, count) in rows {
+            let Some((_, s)) = out.iter_mut().find(|(c, _)| c.code() == channel) else {
+                continue;
+            };
+            s.total += count;
+            match state.as_str() {
+                "pending" | "sending" | "retry" => s.pending += count,
+                "sent" => s.sent += count,
+                "delivered" => s.delivered += count,
+                "undeliverable" => s.undeliverable += count,
+                "failed" => s.failed += count,
+                "superseded" => s.superseded += count,
+                "expired" => s.expired += count,
+                "dead" => s.dead += count,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Deliveries of one revision, optionally in one state, in id order after `cursor`.
+    pub async fn list_deliveries(
+        &self,
+        id: NoticeId,
+        revision: i32,
+        state: Option<&str>,
+        cursor: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<DeliveryRow>> {
+        let sql = "SELECT id, revision, channel, address, language, state, attempts, last_error, updated_at FROM deliveries \
+                   WHERE notice_id = $1 AND revision = $2 AND ($3 IS NULL OR state = $3) AND id > $4 ORDER BY id LIMIT $5";
+        Ok(on_db!(self, |p, d| {
+            sqlx::query_as(sql)
+                .bind(id.to_text())
+                .bind(revision)
+                .bind(state)
+                .bind(cursor)
+                .bind(i64::from(limit))
+                .fetch_all(p)
+                .await?
+        }))
+    }
+
+    /// Puts dead and failed deliveries of a revision back in the queue (operator re-drive);
+    /// returns how many. Their age limit starts again from now.
+    pub async fn redrive_deliveries(
+        &self,
+        id: NoticeId,
+        revision: i32,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let sql = "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = $3, expires_at = $4, updated_at = $3 \
+                   WHERE notice_id = $1 AND revision = $2 AND state IN ('dead', 'failed') AND address IS NOT NULL";
+        Ok(on_db!(self, |p, d| sqlx::query(sql)
+            .bind(id.to_text())
+            .bind(revision)
+            .bind(now)
+            .bind(expires_at)
+            .execute(p)
+            .await?
+            .rows_affected()))
+    }
+
+    /// True when no delivery is waiting or in flight and no fan-out job is open.
+    pub async fn outbox_idle(&self) -> StoreResult<bool> {
+        let sql = "SELECT (SELECT COUNT(*) FROM fanout_jobs WHERE done_at IS NULL) + \
+                   (SELECT COUNT(*) FROM deliveries WHERE state IN ('pending', 'sending', 'retry'))";
+        let (n,): (i64,) = on_db!(self, |p, d| sqlx::query_as(sql).fetch_one(p).await?);
+        Ok(n == 0)
+    }
+
+    /// The earliest time a waiting delivery becomes due, if any (for the worker to sleep until).
+    pub async fn next_delivery_due(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        let sql = "SELECT MIN(next_attempt_at) FROM deliveries WHERE state IN ('pending', 'retry')";
+        let (t,): (Option<DateTime<Utc>>,) =
+            on_db!(self, |p, d| sqlx::query_as(sql).fetch_one(p).await?);
+        Ok(t)
+    }
+}

@@ -1,0 +1,285 @@
+//! The fan-out outbox: a leased job per revision, expanded into deliveries in batches.
+
+use super::{Store, StoreResult, on_db};
+use crate::notices::{Action, NoticeId, Revision};
+use crate::registry::{Channel, Language};
+use chrono::{DateTime, Utc};
+
+/// A claimed fan-out job.
+#[derive(Clone, Debug)]
+pub struct FanoutJob {
+    pub notice_id: NoticeId,
+    pub revision: i32,
+    pub lane: i32,
+    /// The last contact id (or, for a retraction, address key) already expanded.
+    pub cursor: String,
+    pub owner: String,
+}
+
+/// One recipient address of a revision.
+#[derive(Clone, Debug)]
+pub struct Recipient {
+    pub channel: Channel,
+    pub address: String,
+    pub address_key: String,
+    pub language: Language,
+    pub audience: String,
+    pub contact_id: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TargetRow {
+    id: String,
+    email: Option<String>,
+    email_key: Option<String>,
+    phone: Option<String>,
+    language: String,
+    via_email: bool,
+    via_sms: bool,
+    audience: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct PriorRow {
+    channel: String,
+    address: Option<String>,
+    address_key: String,
+    language: String,
+    audience: String,
+}
+
+const INSERT_DELIVERY: &str = "INSERT INTO deliveries (notice_id, revision, channel, address, address_key, language, audience, \
+     contact_id, lane, state, attempts, next_attempt_at, expires_at, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, $11, $10, $10) \
+     ON CONFLICT (notice_id, revision, channel, address_key) DO NOTHING";
+/// An older revision not yet sent to this address will never be: the newer one replaces it.
+const SUPERSEDE_OLDER: &str = "UPDATE deliveries SET state = 'superseded', lease_until = NULL, updated_at = $5 \
+     WHERE notice_id = $1 AND channel = $2 AND address_key = $3 AND revision < $4 AND state IN ('pending', 'retry')";
+
+fn numbered(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Store {
+    /// Leases the next open fan-out job (faults first) to `owner` until `until`.
+    #[tracing::instrument(skip_all)]
+    pub async fn claim_fanout_job(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<Option<FanoutJob>> {
+        let row: Option<(String, i32, i32, String)> = on_db!(self, |p, d| {
+            let lock = d.pick("", " FOR UPDATE SKIP LOCKED");
+            let sql = format!(
+                "UPDATE fanout_jobs SET lease_owner = $1, lease_until = $2 WHERE (notice_id, revision) = \
+                 (SELECT notice_id, revision FROM fanout_jobs WHERE done_at IS NULL AND (lease_until IS NULL OR lease_until < $3) \
+                  ORDER BY lane, created_at LIMIT 1{lock}) \
+                 RETURNING notice_id, revision, lane, cursor"
+            );
+            sqlx::query_as(&sql)
+                .bind(owner)
+                .bind(until)
+                .bind(now)
+                .fetch_optional(p)
+                .await?
+        });
+        Ok(match row {
+            Some((id, revision, lane, cursor)) => NoticeId::parse(&id).map(|notice_id| FanoutJob {
+                notice_id,
+                revision,
+                lane,
+                cursor,
+                owner: owner.to_owned(),
+            }),
+            None => None,
+        })
+    }
+
+    /// The next `limit` recipients of `rev` after `cursor`, and the cursor after them.
+    /// Targeting follows domain §4: active organisation, subscribed service and kind,
+    /// organisation audience among the notice's; a retraction goes to earlier recipients.
+    #[tracing::instrument(skip_all, fields(notice = %rev.notice_id, revision = rev.number))]
+    pub async fn fanout_targets(
+        &self,
+        rev: &Revision,
+        cursor: &str,
+        limit: u32,
+    ) -> StoreResult<(Vec<Recipient>, Option<String>)> {
+        if rev.action == Action::Cancel {
+            return self.prior_recipients(rev, cursor, limit).await;
+        }
+        let d = &rev.draft;
+        let services: Vec<&str> = d.services.iter().map(|s| s.as_str()).collect();
+        let audiences: Vec<&str> = d.audiences.iter().map(|a| a.code()).collect();
+        let wants = match d.kind {
+            crate::registry::NoticeKind::Fault => "c.wants_fault",
+            crate::registry::NoticeKind::Maintenance => "c.wants_maintenance",
+            crate::registry::NoticeKind::Instruction => "c.wants_instruction",
+        };
+        let sql = format!(
+            "SELECT c.id, c.email, c.email_key, c.phone, c.language, c.via_email, c.via_sms, o.audience \
+             FROM contacts c JOIN organisations o ON o.id = c.org_id \
+             WHERE c.id > $1 AND o.state = 'active' AND {wants} AND o.audience IN ({aud}) \
+             AND EXISTS (SELECT 1 FROM organisation_services os WHERE os.org_id = o.id AND os.service IN ({svc}) \
+                 AND (c.all_services OR EXISTS (SELECT 1 FROM contact_services cs WHERE cs.contact_id = c.id AND cs.service = os.service))) \
+             ORDER BY c.id LIMIT $2",
+            aud = numbered(3, audiences.len()),
+            svc = numbered(3 + audiences.len(), services.len()),
+        );
+        let rows: Vec<TargetRow> = on_db!(self, |p, dialect| {
+            let mut q = sqlx::query_as(&sql).bind(cursor).bind(i64::from(limit));
+            for a in &audiences {
+                q = q.bind(*a);
+            }
+            for s in &services {
+                q = q.bind(*s);
+            }
+            q.fetch_all(p).await?
+        });
+        let next = if rows.len() == limit as usize {
+            rows.last().map(|r| r.id.clone())
+        } else {
+            None
+        };
+        let mut out = Vec::with_capacity(rows.len() * 2);
+        for r in rows {
+            let language = Language::parse(&r.language)
+                .ok()
+                .filter(|l| d.texts.title.contains_key(l))
+                .unwrap_or(Language::Fi);
+            if let (true, Some(email), Some(key)) = (r.via_email, r.email, r.email_key) {
+                out.push(Recipient {
+                    channel: Channel::Email,
+                    address: email,
+                    address_key: key,
+                    language,
+                    audience: r.audience.clone(),
+                    contact_id: Some(r.id.clone()),
+                });
+            }
+            if let (true, true, Some(phone)) = (rev.sms, r.via_sms, r.phone) {
+                out.push(Recipient {
+                    channel: Channel::Sms,
+                    address: phone.clone(),
+                    address_key: phone,
+                    language,
+                    audience: r.audience.clone(),
+                    contact_id: Some(r.id.clone()),
+                });
+            }
+        }
+        Ok((out, next))
+    }
+
+    async fn prior_recipients(
+        &self,
+        rev: &Revision,
+        cursor: &str,
+        limit: u32,
+    ) -> StoreResult<(Vec<Recipient>, Option<String>)> {
+        let sql = "SELECT channel, MAX(address) AS address, address_key, MAX(language) AS language, MAX(audience) AS audience FROM deliveries \
+                   WHERE notice_id = $1 AND revision < $2 AND state IN ('sending', 'sent', 'delivered') AND address IS NOT NULL \
+                   AND address_key > $3 GROUP BY address_key, channel ORDER BY address_key, channel LIMIT $4";
+        let rows: Vec<PriorRow> = on_db!(self, |p, d| {
+            sqlx::query_as(sql)
+                .bind(rev.notice_id.to_text())
+                .bind(rev.number)
+                .bind(cursor)
+                .bind(i64::from(limit))
+                .fetch_all(p)
+                .await?
+        });
+        // An address key belongs to one channel (emails hold '@', phones start with '+').
+        let next = if rows.len() == limit as usize {
+            rows.last().map(|r| r.address_key.clone())
+        } else {
+            None
+        };
+        let out = rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(Recipient {
+                    channel: Channel::parse(&r.channel).ok()?,
+                    address: r.address?,
+                    address_key: r.address_key,
+                    language: Language::parse(&r.language).unwrap_or(Language::Fi),
+                    audience: r.audience,
+                    contact_id: None,
+                })
+            })
+            .collect();
+        Ok((out, next))
+    }
+
+    /// Writes one batch of deliveries, supersedes older unsent ones to the same addresses,
+    /// and moves the job's cursor (or closes the job when `next` is `None`) — atomically,
+    /// and only while `job` still holds its lease. Returns false if the lease was lost.
+    #[tracing::instrument(skip_all, fields(notice = %job.notice_id, revision = job.revision, n = batch.len()))]
+    pub async fn write_fanout_batch(
+        &self,
+        job: &FanoutJob,
+        batch: &[Recipient],
+        next: Option<&str>,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let fence = "UPDATE fanout_jobs SET cursor = $3, done_at = $4 WHERE notice_id = $1 AND revision = $2 AND lease_owner = $5 AND done_at IS NULL";
+        let held = on_db!(self, |p, d| {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query(fence)
+                .bind(job.notice_id.to_text())
+                .bind(job.revision)
+                .bind(next.unwrap_or(&job.cursor))
+                .bind(if next.is_none() { Some(now) } else { None })
+                .bind(&job.owner)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 1 {
+                for r in batch {
+                    sqlx::query(INSERT_DELIVERY)
+                        .bind(job.notice_id.to_text())
+                        .bind(job.revision)
+                        .bind(r.channel.code())
+                        .bind(&r.address)
+                        .bind(&r.address_key)
+                        .bind(r.language.code())
+                        .bind(&r.audience)
+                        .bind(r.contact_id.as_deref())
+                        .bind(job.lane)
+                        .bind(now)
+                        .bind(expires_at)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(SUPERSEDE_OLDER)
+                        .bind(job.notice_id.to_text())
+                        .bind(r.channel.code())
+                        .bind(&r.address_key)
+                        .bind(job.revision)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+            }
+            n == 1
+        });
+        Ok(held)
+    }
+
+    /// True once every recipient of the revision has a delivery row.
+    pub async fn fanout_complete(&self, id: NoticeId, revision: i32) -> StoreResult<bool> {
+        let sql =
+            "SELECT done_at IS NOT NULL FROM fanout_jobs WHERE notice_id = $1 AND revision = $2";
+        let row: Option<(bool,)> = on_db!(self, |p, d| sqlx::query_as(sql)
+            .bind(id.to_text())
+            .bind(revision)
+            .fetch_optional(p)
+            .await?);
+        Ok(row.is_some_and(|(done,)| done))
+    }
+}
