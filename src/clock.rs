@@ -7,6 +7,12 @@ use std::sync::Mutex;
 pub trait Clock: Send + Sync + 'static {
     /// The current instant in UTC.
     fn now(&self) -> DateTime<Utc>;
+
+    /// Now, to the microsecond: the precision both databases keep, so that a time
+    /// computed from it equals what a later read returns.
+    fn now_micros(&self) -> DateTime<Utc> {
+        chrono::SubsecRound::trunc_subsecs(self.now(), 6)
+    }
 }
 
 /// The operating system's clock.

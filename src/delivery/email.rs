@@ -63,6 +63,9 @@ pub enum EmailChannel {
     Smtp {
         transport: AsyncSmtpTransport<Tokio1Executor>,
         from: Mailbox,
+        /// Bounds a whole send, greeting included (the transport's own per-command
+        /// timeout does not cover a server that never greets).
+        deadline: Duration,
     },
 }
 
@@ -101,6 +104,7 @@ impl EmailChannel {
                 EmailChannel::Smtp {
                     transport: builder.build(),
                     from,
+                    deadline: Duration::from_secs(smtp.timeout_secs),
                 }
             }
         })
@@ -150,9 +154,17 @@ impl EmailChannel {
                     .await
                     .map_err(|e| SendError::Transient(format!("writing the .eml file: {e}")))
             }
-            EmailChannel::Smtp { transport, .. } => {
-                transport.send(message).await.map(|_| ()).map_err(classify)
-            }
+            EmailChannel::Smtp {
+                transport,
+                deadline,
+                ..
+            } => match tokio::time::timeout(*deadline, transport.send(message)).await {
+                Ok(result) => result.map(|_| ()).map_err(classify),
+                Err(_) => Err(SendError::Transient(format!(
+                    "SMTP: timed out after {} s",
+                    deadline.as_secs()
+                ))),
+            },
         }
     }
 }

@@ -126,7 +126,7 @@ impl Deliverer {
     pub async fn fan_out(&self) -> anyhow::Result<usize> {
         let mut written = 0;
         loop {
-            let now = self.clock.now();
+            let now = self.clock.now_micros();
             let Some(mut job) = self
                 .store
                 .claim_fanout_job(&self.owner, now, now + self.lease)
@@ -141,7 +141,7 @@ impl Deliverer {
                     .store
                     .fanout_targets(&rev, &job.cursor, FANOUT_BATCH)
                     .await?;
-                let now = self.clock.now();
+                let now = self.clock.now_micros();
                 if !self
                     .store
                     .write_fanout_batch(&job, &batch, next.as_deref(), now, expires_at)
@@ -161,7 +161,7 @@ impl Deliverer {
 
     /// Claims due deliveries and sends them, `workers` at a time. Returns attempts made.
     pub async fn send_due(self: &Arc<Self>) -> anyhow::Result<usize> {
-        let now = self.clock.now();
+        let now = self.clock.now_micros();
         let claimed = self
             .store
             .claim_deliveries(now, now + self.lease, self.workers * CLAIM_PER_WORKER)
@@ -182,13 +182,13 @@ impl Deliverer {
         }
         let outcomes = sends.join_all().await;
         self.store
-            .record_outcomes(&outcomes, self.clock.now())
+            .record_outcomes(&outcomes, self.clock.now_micros())
             .await?;
         Ok(n)
     }
 
     async fn attempt(&self, d: &ClaimedDelivery) -> Outcome {
-        let now = self.clock.now();
+        let now = self.clock.now_micros();
         if let Some(until) = self
             .paused
             .lock()
@@ -233,7 +233,7 @@ impl Deliverer {
                 self.sms.send(&sms).await
             }
         };
-        let now = self.clock.now();
+        let now = self.clock.now_micros();
         match result {
             Ok(external_id) => Outcome::Sent { external_id },
             Err(SendError::Permanent(reason)) => Outcome::Failed { reason },
@@ -301,7 +301,7 @@ impl Deliverer {
                 Err(e) => tracing::error!(error = format!("{e:#}"), "delivery round failed"),
             }
             let wait = match self.store.next_delivery_due().await {
-                Ok(Some(t)) => (t - self.clock.now())
+                Ok(Some(t)) => (t - self.clock.now_micros())
                     .to_std()
                     .unwrap_or_default()
                     .min(POLL_INTERVAL),

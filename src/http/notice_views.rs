@@ -144,6 +144,8 @@ pub struct DeliveryItem {
     pub state: String,
     pub attempts: i32,
     pub last_error: Option<String>,
+    /// When a waiting delivery is next tried.
+    pub next_attempt_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -166,6 +168,7 @@ impl From<&DeliveryRow> for DeliveryItem {
             state: r.state.clone(),
             attempts: r.attempts,
             last_error: r.last_error.clone(),
+            next_attempt_at: r.next_attempt_at,
             updated_at: r.updated_at,
         }
     }

@@ -151,7 +151,7 @@ impl Intake {
     /// Now, to the microsecond: the precision both databases keep, so that what a use case
     /// answers equals what a later read returns.
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        chrono::SubsecRound::trunc_subsecs(self.clock.now(), 6)
+        self.clock.now_micros()
     }
 
     fn event(

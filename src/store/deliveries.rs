@@ -92,6 +92,7 @@ pub struct DeliveryRow {
     pub state: String,
     pub attempts: i32,
     pub last_error: Option<String>,
+    pub next_attempt_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -105,8 +106,10 @@ impl Store {
         until: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<ClaimedDelivery>> {
-        let expire = "UPDATE deliveries SET state = 'expired', lease_until = NULL, updated_at = $1 \
-                      WHERE state IN ('pending', 'retry') AND expires_at <= $1";
+        // Past the age limit: never tried → expired; tried and still failing → dead
+        // (retries exhausted, listed for re-drive).
+        let expire = "UPDATE deliveries SET state = CASE WHEN attempts > 0 THEN 'dead' ELSE 'expired' END, \
+                      lease_until = NULL, updated_at = $1 WHERE state IN ('pending', 'retry') AND expires_at <= $1";
         let rows: Vec<ClaimRow> = on_db!(self, |p, d| {
             sqlx::query(expire).bind(now).execute(p).await?;
             let lock = d.pick("", " FOR UPDATE SKIP LOCKED");
@@ -239,7 +242,7 @@ impl Store {
         cursor: i64,
         limit: u32,
     ) -> StoreResult<Vec<DeliveryRow>> {
-        let sql = "SELECT id, revision, channel, address, language, state, attempts, last_error, updated_at FROM deliveries \
+        let sql = "SELECT id, revision, channel, address, language, state, attempts, last_error, next_attempt_at, updated_at FROM deliveries \
                    WHERE notice_id = $1 AND revision = $2 AND ($3 IS NULL OR state = $3) AND id > $4 ORDER BY id LIMIT $5";
         Ok(on_db!(self, |p, d| {
             sqlx::query_as(sql)

@@ -7,6 +7,7 @@ mod audit;
 mod cli;
 mod contacts;
 mod csv;
+mod delivery;
 mod health;
 mod hostile;
 mod idempotency;

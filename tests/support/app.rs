@@ -60,6 +60,15 @@ impl Answer {
 
 /// Settings as the daemon would load them, pointed at a temp dir and `database_url`.
 pub fn settings(dir: &std::path::Path, database_url: &str) -> faultcast::config::Settings {
+    settings_with(dir, database_url, &[])
+}
+
+/// `settings` with extra `FAULTCAST__…` variables.
+pub fn settings_with(
+    dir: &std::path::Path,
+    database_url: &str,
+    extra: &[(&str, String)],
+) -> faultcast::config::Settings {
     let root = env!("CARGO_MANIFEST_DIR");
     let env = vec![
         (
@@ -87,6 +96,10 @@ pub fn settings(dir: &std::path::Path, database_url: &str) -> faultcast::config:
             "5".to_owned(),
         ),
     ];
+    let env = env
+        .into_iter()
+        .chain(extra.iter().map(|(k, v)| (k.to_string(), v.clone())))
+        .collect::<Vec<_>>();
     faultcast::config::load(
         Some(std::path::Path::new(&format!(
             "{root}/config/faultcast.toml"
@@ -106,10 +119,18 @@ pub async fn database_url(backend: Backend, dir: &std::path::Path) -> Option<Str
 
 /// Starts the app on `backend`; `None` if that backend is unavailable here.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, &[]).await
+}
+
+/// Like `spawn_app`, with extra `FAULTCAST__…` settings (e.g. an SMTP sink).
+pub async fn spawn_app_with(backend: Backend, extra: &[(&str, String)]) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = database_url(backend, dir.path()).await?;
-    let settings = settings(dir.path(), &database_url);
-    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let settings = settings_with(dir.path(), &database_url, extra);
+    let clock = Arc::new(ManualClock::new(chrono::SubsecRound::trunc_subsecs(
+        chrono::Utc::now(),
+        6,
+    )));
     let app = App::build(&settings, clock.clone() as Arc<dyn Clock>)
         .await
         .expect("app builds")

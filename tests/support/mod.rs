@@ -3,8 +3,10 @@
 
 pub mod app;
 pub mod postgres;
+pub mod sms_sink;
+pub mod smtp_sink;
 
-pub use app::{Answer, Backend, TestApp, spawn_app};
+pub use app::{Answer, Backend, TestApp, spawn_app, spawn_app_with};
 
 /// Generates, for each `async fn name(app: TestApp)`, a module `name` with the test run
 /// `on_sqlite` and `on_postgres`.

@@ -1,0 +1,113 @@
+//! A real HTTP SMS gateway (axum on 127.0.0.1, random port) for the `generic` profile,
+//! recording every request and answering as a script says, per number and attempt.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// How the gateway answers one attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GatewayReply {
+    Accept,
+    /// 429 with `Retry-After: n` seconds.
+    Throttle(u64),
+    ServerError,
+    BadRequest,
+    Unauthorized,
+}
+
+/// Decides from the number and its attempt (1 for the first).
+pub type GatewayScript = Arc<dyn Fn(&str, u32) -> GatewayReply + Send + Sync>;
+
+/// One request the gateway saw.
+#[derive(Clone, Debug)]
+pub struct SmsRequest {
+    pub body: Value,
+    pub authorization: Option<String>,
+    pub at: Instant,
+    pub reply: GatewayReply,
+}
+
+#[derive(Default)]
+struct Seen {
+    attempts: HashMap<String, u32>,
+    requests: Vec<SmsRequest>,
+}
+
+/// The running gateway.
+#[derive(Clone)]
+pub struct SmsSink {
+    pub addr: SocketAddr,
+    seen: Arc<Mutex<Seen>>,
+}
+
+#[derive(Clone)]
+struct Ctx {
+    seen: Arc<Mutex<Seen>>,
+    script: GatewayScript,
+}
+
+async fn receive(State(ctx): State<Ctx>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
+    let to = body["to"].as_str().unwrap_or("").to_owned();
+    let (attempt, n) = {
+        let mut s = ctx.seen.lock().unwrap();
+        let a = s.attempts.entry(to.clone()).or_insert(0);
+        *a += 1;
+        (*a, s.requests.len())
+    };
+    let reply = (ctx.script)(&to, attempt);
+    ctx.seen.lock().unwrap().requests.push(SmsRequest {
+        body,
+        authorization: headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        at: Instant::now(),
+        reply,
+    });
+    match reply {
+        GatewayReply::Accept => Json(serde_json::json!({"id": format!("gw-{n}")})).into_response(),
+        GatewayReply::Throttle(s) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", s.to_string())],
+            "slow down",
+        )
+            .into_response(),
+        GatewayReply::ServerError => (StatusCode::SERVICE_UNAVAILABLE, "busy").into_response(),
+        GatewayReply::BadRequest => (StatusCode::BAD_REQUEST, "bad number").into_response(),
+        GatewayReply::Unauthorized => (StatusCode::UNAUTHORIZED, "who are you").into_response(),
+    }
+}
+
+impl SmsSink {
+    /// Starts a gateway answering by `script`.
+    pub async fn start(script: GatewayScript) -> Self {
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let app = axum::Router::new()
+            .route("/send", axum::routing::post(receive))
+            .with_state(Ctx {
+                seen: seen.clone(),
+                script,
+            });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { addr, seen }
+    }
+
+    /// The URL to configure as `sms.http.url`.
+    pub fn url(&self) -> String {
+        format!("http://{}/send", self.addr)
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<SmsRequest> {
+        self.seen.lock().unwrap().requests.clone()
+    }
+}
