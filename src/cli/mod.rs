@@ -1,5 +1,6 @@
 //! The command line: `faultcast serve | migrate | config | token | org | contacts`.
 
+mod notice;
 mod registry;
 mod serve;
 
@@ -45,6 +46,11 @@ enum Command {
         #[command(subcommand)]
         action: registry::ContactsAction,
     },
+    /// Notices, through the HTTP API (FAULTCAST_URL, FAULTCAST_TOKEN).
+    Notice {
+        #[command(subcommand)]
+        action: notice::NoticeAction,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,16 +71,23 @@ pub fn main() -> ExitCode {
         print!("{}", config::DEFAULT_TOML);
         return ExitCode::SUCCESS;
     }
-    let settings = match config::load(cli.config.as_deref(), std::env::vars()) {
-        Ok(s) => s,
-        Err(e) => return fail(&format!("configuration: {e}")),
-    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(r) => r,
         Err(e) => return fail(&format!("cannot start the runtime: {e}")),
+    };
+    if let Command::Notice { action } = cli.command {
+        // A client of the API: it needs no local configuration or database.
+        return match runtime.block_on(notice::notice(action)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&format!("{e:#}")),
+        };
+    }
+    let settings = match config::load(cli.config.as_deref(), std::env::vars()) {
+        Ok(s) => s,
+        Err(e) => return fail(&format!("configuration: {e}")),
     };
     match runtime.block_on(run(cli.command, settings)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -105,6 +118,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Token { action } => registry::token(action, &settings).await,
         Command::Org { action } => registry::org(action, &settings).await,
         Command::Contacts { action } => registry::contacts(action, &settings).await,
+        Command::Notice { .. } => unreachable!("handled before loading settings"),
     }
 }
 

@@ -34,7 +34,58 @@ fn run(c: &mut Command) -> (i32, String, String) {
     )
 }
 
+/// Runs the binary without blocking the test's runtime (which serves the API it calls).
+async fn run_async(mut c: Command) -> (i32, String, String) {
+    tokio::task::spawn_blocking(move || run(&mut c))
+        .await
+        .unwrap()
+}
+
 on_both_databases! {
+    async fn support_staff_publish_update_end_and_follow_a_notice_from_the_command_line(app: TestApp) {
+        let dir = app.dir.path().to_owned();
+        let org = app.organisation("Apteekki", "0112038-9", "pharmacy", &["prescription-centre"]).await;
+        crate::notices::contact(&app, &org, Some("tuki@a.example"), Some("0401234567"), "fi", serde_json::json!({})).await;
+        let cli = |args: &[&str]| {
+            let mut c = faultcast(&dir, "sqlite://unused.db");
+            c.args(args).env("FAULTCAST_URL", app.url("")).env("FAULTCAST_TOKEN", &app.operator);
+            c
+        };
+        std::fs::write(dir.join("notice.json"), crate::notices::fault("critical", &["prescription-centre"]).to_string()).unwrap();
+        let (code, out, err) = run_async(cli(&["notice", "publish", "--file", "notice.json"])).await;
+        assert_eq!(code, 0, "{err}");
+        let id = out.trim().to_owned();
+        assert!(err.contains("revision 1 accepted: fault publish (investigating), by email and SMS"), "{err}");
+        let (_, status, _) = run_async(cli(&["notice", "status", &id])).await;
+        assert!(status.starts_with("revision 1 (still finding recipients)\n"), "{status}");
+        assert!(status.contains(&format!("email [{}] 0/0", ".".repeat(30))), "{status}");
+        app.drain().await;
+        let (_, status, _) = run_async(cli(&["notice", "status", &id])).await;
+        assert!(status.contains(&format!("email [{}] 1/1  sent 1", "#".repeat(30))), "{status}");
+        assert!(status.contains("sms   [") && status.contains("1/1  sent 1"), "{status}");
+        std::fs::write(dir.join("change.json"), r#"{"state": "identified", "body": {"fi": "Syy löytyi.", "sv": "Orsaken hittad."}}"#).unwrap();
+        let (code, _, err) = run_async(cli(&["notice", "update", &id, "--file", "change.json"])).await;
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("revision 2 accepted: fault update (identified), by email"), "{err}");
+        let (code, _, err) = run_async(cli(&["notice", "end", &id])).await;
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("(resolved)"), "{err}");
+        app.drain().await;
+        let (code, follow, _) = run_async(cli(&["notice", "status", &id, "--follow"])).await;
+        assert_eq!(code, 0);
+        assert!(follow.starts_with("revision 3\n"), "{follow}");
+        std::fs::write(dir.join("bad.json"), r#"{"kind": "fault", "severity": "minor", "services": ["prescription"], "title": {"fi": "x"}, "body": {"fi": "x", "sv": "y"}}"#).unwrap();
+        let (code, _, err) = run_async(cli(&["notice", "publish", "--file", "bad.json"])).await;
+        assert_eq!(code, 1);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("422 invalid: title.sv is required"), "{err}");
+        let mut no_token = faultcast(&dir, "sqlite://x.db");
+        no_token.args(["notice", "status", &id]).env("FAULTCAST_URL", app.url(""));
+        let (code, _, err) = run_async(no_token).await;
+        assert_eq!(code, 1);
+        assert!(err.contains("FAULTCAST_TOKEN"), "{err}");
+    }
+
     async fn token_create_prints_the_token_alone_on_the_first_line(app: TestApp) {
         let (code, out, err) = run(faultcast(app.dir.path(), &app.database_url).args(["token", "create", "--role", "operator", "--label", "cli test"]));
         assert_eq!(code, 0, "{err}");
