@@ -74,10 +74,33 @@ impl App {
                 public_url: settings.server.public_url.clone(),
             },
         ));
+        let twilio = settings.sms.http.token.as_ref().and_then(|t| {
+            secrecy::ExposeSecret::expose_secret(t)
+                .split_once(':')
+                .map(|(_, secret)| secrecy::SecretString::from(secret.to_owned()))
+        });
+        let receipts = Arc::new(crate::http::ReceiptKeys {
+            gatewayapi: settings
+                .sms
+                .http
+                .receipt_secret
+                .clone()
+                .filter(|_| settings.sms.http.profile == crate::config::SmsProfile::Gatewayapi),
+            generic: settings
+                .sms
+                .http
+                .receipt_secret
+                .clone()
+                .filter(|_| settings.sms.http.profile == crate::config::SmsProfile::Generic),
+            twilio: twilio
+                .filter(|_| settings.sms.http.profile == crate::config::SmsProfile::Twilio),
+            public_url: settings.server.public_url.trim_end_matches('/').to_owned(),
+        });
         let state = AppState {
             intake,
             metrics: Arc::new(Metrics::default()),
             clock,
+            receipts,
         };
         Ok(Self {
             state,

@@ -108,6 +108,9 @@ pub struct SmsHttpSettings {
     pub profile: SmsProfile,
     pub url: Option<String>,
     pub token: Option<SecretString>,
+    /// Shared secret that signs delivery receipts (gatewayapi: the JWT secret; generic:
+    /// HMAC-SHA256 of the body). Twilio receipts are signed with the auth token instead.
+    pub receipt_secret: Option<SecretString>,
     pub messages_per_second: u32,
     pub timeout_secs: u64,
 }

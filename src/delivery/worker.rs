@@ -10,7 +10,6 @@ use crate::notices::{NoticeId, Revision, render_email, render_sms};
 use crate::registry::{Audience, Catalogue, Channel};
 use crate::store::{ClaimedDelivery, Outcome, Store};
 use chrono::{DateTime, Duration, Utc};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, Semaphore};
@@ -272,9 +271,7 @@ impl Deliverer {
 
     /// Our stable id of a (revision, channel, address): a duplicate carries the same one.
     fn reference(&self, d: &ClaimedDelivery) -> String {
-        let h = Sha256::digest(d.address_key.as_bytes());
-        let short: String = h.iter().take(8).map(|b| format!("{b:02x}")).collect();
-        format!("{}.{}.{}.{short}", d.notice_id, d.revision, d.channel)
+        crate::notices::delivery_reference(d.notice_id, d.revision, d.channel, &d.address_key)
     }
 
     /// One round: all fan-out, then one batch of sends.

@@ -12,6 +12,7 @@ mod notices;
 mod openapi;
 mod organisations;
 mod problem;
+mod receipts;
 mod request_id;
 mod services;
 mod tokens;
@@ -20,6 +21,7 @@ mod views;
 pub use extract::parse_json;
 pub use metrics::Metrics;
 pub use problem::{ApiError, PROBLEM_JSON, Problem};
+pub use receipts::ReceiptKeys;
 
 use crate::clock::Clock;
 use crate::intake::Intake;
@@ -40,6 +42,8 @@ pub struct AppState {
     pub intake: Intake,
     pub metrics: Arc<Metrics>,
     pub clock: Arc<dyn Clock>,
+    /// Keys that sign SMS delivery receipts.
+    pub receipts: Arc<ReceiptKeys>,
 }
 
 /// The API routes and their OpenAPI description, from one declaration.
@@ -64,6 +68,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(notices::revise))
         .routes(routes!(notices::deliveries))
         .routes(routes!(notices::retry))
+        .routes(routes!(receipts::receive))
         .routes(routes!(openapi::document))
         .split_for_parts();
     utoipa::Modify::modify(&openapi::ProblemAnswers, &mut doc);

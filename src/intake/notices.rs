@@ -328,6 +328,19 @@ impl Intake {
         }
     }
 
+    /// Records a verified SMS delivery receipt (the signature is checked at the edge).
+    pub async fn record_receipt(
+        &self,
+        reference: Option<&str>,
+        external_id: Option<&str>,
+        delivered: bool,
+    ) -> IntakeResult<bool> {
+        Ok(self
+            .store
+            .apply_receipt(reference, external_id, delivered, self.now())
+            .await?)
+    }
+
     /// The age limit of messages.
     pub fn max_age(&self) -> chrono::Duration {
         self.max_age

@@ -3,6 +3,7 @@
 mod content;
 mod labels;
 mod notice;
+mod reference;
 mod render;
 mod revise;
 mod sms;
@@ -11,6 +12,7 @@ mod vocabulary;
 pub use content::{Localized, LocalizedInput, MAX_BODY_LEN, MAX_TITLE_LEN, Texts};
 pub use labels::time as local_time;
 pub use notice::{NoticeDraft, NoticeId, NoticeInput, Revision};
+pub use reference::delivery_reference;
 pub use render::{RenderedEmail, escape_html, render_email, render_sms, subject};
 pub use revise::{revise, revision_action};
 pub use sms::{MAX_SMS_PARTS, SmsEncoding, SmsText, normalise as normalise_sms, split_parts};

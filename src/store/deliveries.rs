@@ -197,6 +197,35 @@ impl Store {
         Ok(n)
     }
 
+    /// Applies an SMS delivery receipt: `sent` (or still in flight) becomes `delivered` or
+    /// `undeliverable`; a final state never changes back. Finds the delivery by our
+    /// reference or by the gateway's id. Returns whether a delivery changed.
+    #[tracing::instrument(skip_all)]
+    pub async fn apply_receipt(
+        &self,
+        reference: Option<&str>,
+        external_id: Option<&str>,
+        delivered: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let sql = "UPDATE deliveries SET state = $3, updated_at = $4 WHERE channel = 'sms' AND state IN ('sent', 'sending') \
+                   AND ((CAST($1 AS TEXT) IS NOT NULL AND reference = $1) OR (CAST($2 AS TEXT) IS NOT NULL AND external_id = $2))";
+        let state = if delivered {
+            "delivered"
+        } else {
+            "undeliverable"
+        };
+        let n = on_db!(self, |p, d| sqlx::query(sql)
+            .bind(reference)
+            .bind(external_id)
+            .bind(state)
+            .bind(now)
+            .execute(p)
+            .await?
+            .rows_affected());
+        Ok(n > 0)
+    }
+
     /// Per-channel counts for one revision.
     pub async fn delivery_summary(
         &self,

@@ -49,8 +49,8 @@ struct PriorRow {
 }
 
 const INSERT_DELIVERY: &str = "INSERT INTO deliveries (notice_id, revision, channel, address, address_key, language, audience, \
-     contact_id, lane, state, attempts, next_attempt_at, expires_at, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, $11, $10, $10) \
+     contact_id, lane, state, attempts, next_attempt_at, expires_at, created_at, updated_at, reference) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, $11, $10, $10, $12) \
      ON CONFLICT (notice_id, revision, channel, address_key) DO NOTHING";
 /// An older revision not yet sent to this address will never be: the newer one replaces it.
 const SUPERSEDE_OLDER: &str = "UPDATE deliveries SET state = 'superseded', lease_until = NULL, updated_at = $5 \
@@ -253,6 +253,12 @@ impl Store {
                         .bind(job.lane)
                         .bind(now)
                         .bind(expires_at)
+                        .bind(crate::notices::delivery_reference(
+                            job.notice_id,
+                            job.revision,
+                            r.channel,
+                            &r.address_key,
+                        ))
                         .execute(&mut *tx)
                         .await?;
                     sqlx::query(SUPERSEDE_OLDER)

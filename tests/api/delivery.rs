@@ -589,3 +589,187 @@ on_both!(
     revisions_never_arrive_out_of_order_and_old_ones_expire,
     dead_deliveries_are_listed_and_can_be_redriven,
 );
+
+fn hmac_hex(key: &str, data: &[u8]) -> String {
+    use hmac::Mac;
+    let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).unwrap();
+    m.update(data);
+    m.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn hs256_jwt(key: &str, claims: &Value) -> String {
+    use base64::Engine;
+    use hmac::Mac;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let signing = format!(
+        "{}.{}",
+        b64.encode(br#"{"alg":"HS256","typ":"JWT"}"#),
+        b64.encode(claims.to_string())
+    );
+    let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).unwrap();
+    m.update(signing.as_bytes());
+    format!("{signing}.{}", b64.encode(m.finalize().into_bytes()))
+}
+
+/// Delivery receipts move `sent` to `delivered`/`undeliverable`, only with a valid signature,
+/// and never move a final state back.
+async fn signed_sms_receipts_mark_deliveries_and_unsigned_ones_are_refused(backend: Backend) {
+    let sink = SmsSink::start(Arc::new(|_, _| GatewayReply::Accept)).await;
+    let Some(app) = spawn_app_with(
+        backend,
+        &[
+            ("FAULTCAST__SMS__GATEWAY", "http".into()),
+            ("FAULTCAST__SMS__HTTP__URL", sink.url()),
+            (
+                "FAULTCAST__SMS__HTTP__RECEIPT_SECRET",
+                "receipt-canary".into(),
+            ),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    sms_contacts(&app, 2).await;
+    let id = publish(&app, "critical").await;
+    app.drain().await;
+    let refs: Vec<String> = sink
+        .requests()
+        .iter()
+        .map(|r| r.body["reference"].as_str().unwrap().to_owned())
+        .collect();
+    let post = |body: Vec<u8>, sig: Option<String>| {
+        let mut r = app
+            .http
+            .post(app.url("/api/v1/sms/receipts/generic"))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(s) = sig {
+            r = r.header("x-faultcast-signature", s);
+        }
+        r.send()
+    };
+    let ok = serde_json::to_vec(&json!({"reference": refs[0], "status": "delivered"})).unwrap();
+    assert_eq!(
+        post(ok.clone(), None).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        post(
+            ok.clone(),
+            Some(format!("sha256={}", hmac_hex("wrong-key", &ok)))
+        )
+        .await
+        .unwrap()
+        .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        deliveries(&app, &id, "").await["summary"]["sms"]["delivered"],
+        0,
+        "unsigned receipts change nothing"
+    );
+    assert_eq!(
+        post(
+            ok.clone(),
+            Some(format!("sha256={}", hmac_hex("receipt-canary", &ok)))
+        )
+        .await
+        .unwrap()
+        .status(),
+        StatusCode::NO_CONTENT
+    );
+    let bad =
+        serde_json::to_vec(&json!({"reference": refs[1], "status": "undeliverable"})).unwrap();
+    post(
+        bad.clone(),
+        Some(format!("sha256={}", hmac_hex("receipt-canary", &bad))),
+    )
+    .await
+    .unwrap();
+    let back =
+        serde_json::to_vec(&json!({"reference": refs[0], "status": "undeliverable"})).unwrap();
+    post(
+        back.clone(),
+        Some(format!("sha256={}", hmac_hex("receipt-canary", &back))),
+    )
+    .await
+    .unwrap();
+    let s = deliveries(&app, &id, "").await;
+    assert_eq!(
+        s["summary"]["sms"]["delivered"], 1,
+        "a final state never changes back: {s}"
+    );
+    assert_eq!(s["summary"]["sms"]["undeliverable"], 1);
+    let unknown = app
+        .http
+        .post(app.url("/api/v1/sms/receipts/twilio"))
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        unknown.status(),
+        StatusCode::NOT_FOUND,
+        "no key for a profile that is not configured"
+    );
+}
+
+/// GatewayAPI receipts carry an HS256 JWT whose claims are the receipt.
+async fn gatewayapi_receipts_are_verified_as_hs256_jwts(backend: Backend) {
+    let sink = SmsSink::start(Arc::new(|_, _| GatewayReply::Accept)).await;
+    let Some(app) = spawn_app_with(
+        backend,
+        &[
+            ("FAULTCAST__SMS__GATEWAY", "http".into()),
+            ("FAULTCAST__SMS__HTTP__PROFILE", "gatewayapi".into()),
+            ("FAULTCAST__SMS__HTTP__URL", sink.url()),
+            ("FAULTCAST__SMS__HTTP__TOKEN", "gw-token".into()),
+            ("FAULTCAST__SMS__HTTP__RECEIPT_SECRET", "jwt-secret".into()),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    sms_contacts(&app, 1).await;
+    let id = publish(&app, "critical").await;
+    app.drain().await;
+    let sent = &sink.requests()[0].body;
+    assert_eq!(sent["recipients"][0]["msisdn"], 358400000000u64, "{sent}");
+    let userref = sent["userref"].as_str().unwrap().to_owned();
+    let claims =
+        json!({"id": 1, "msisdn": 358400000000u64, "status": "DELIVERED", "userref": userref});
+    let forged = hs256_jwt("not-the-secret", &claims);
+    let r = app
+        .http
+        .post(app.url("/api/v1/sms/receipts/gatewayapi"))
+        .header("x-gwapi-signature", forged)
+        .json(&claims)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = app
+        .http
+        .post(app.url("/api/v1/sms/receipts/gatewayapi"))
+        .header("x-gwapi-signature", hs256_jwt("jwt-secret", &claims))
+        .json(&claims)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        deliveries(&app, &id, "").await["summary"]["sms"]["delivered"],
+        1
+    );
+}
+
+on_both!(
+    signed_sms_receipts_mark_deliveries_and_unsigned_ones_are_refused,
+    gatewayapi_receipts_are_verified_as_hs256_jwts,
+);

@@ -36,6 +36,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/notices/{id}/revisions"),
     ("get", "/api/v1/notices/{id}/deliveries"),
     ("post", "/api/v1/notices/{id}/deliveries/retry"),
+    ("post", "/api/v1/sms/receipts/{profile}"),
 ];
 
 fn operations(doc: &serde_json::Value) -> Vec<(String, String)> {
@@ -79,7 +80,8 @@ on_both_databases! {
         for (method, path) in &ops {
             let concrete = path.replace("{org_id}", "01a20557-5318-767b-a38f-99f18d82dde9")
                 .replace("{contact_id}", "01a20557-5318-767b-a38f-99f18d82dde9")
-                .replace("{id}", "01a20557-5318-767b-a38f-99f18d82dde9");
+                .replace("{id}", "01a20557-5318-767b-a38f-99f18d82dde9")
+                .replace("{profile}", "generic");
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let body = matches!(method.as_str(), "post" | "patch").then(|| serde_json::json!({}));
             app.call(m, &concrete, Some(&app.operator), body).await;
