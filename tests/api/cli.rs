@@ -10,7 +10,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_faultcast");
 /// Bounds every wait on the child process.
 const PROCESS_DEADLINE: Duration = Duration::from_secs(30);
 
-fn faultcast(dir: &std::path::Path, db: &str) -> Command {
+pub(crate) fn faultcast(dir: &std::path::Path, db: &str) -> Command {
     let root = env!("CARGO_MANIFEST_DIR");
     let mut c = Command::new(BIN);
     c.current_dir(dir)
@@ -25,7 +25,7 @@ fn faultcast(dir: &std::path::Path, db: &str) -> Command {
     c
 }
 
-fn run(c: &mut Command) -> (i32, String, String) {
+pub(crate) fn run(c: &mut Command) -> (i32, String, String) {
     let out = c.output().expect("run faultcast");
     (
         out.status.code().unwrap_or(-1),
@@ -207,7 +207,7 @@ fn walk_through(addr: &str, token: &str) -> Vec<String> {
 }
 
 /// The status of a GET, from a synchronous test.
-fn blocking_status(url: &str) -> u16 {
+pub(crate) fn blocking_status(url: &str) -> u16 {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -221,15 +221,15 @@ fn blocking_status(url: &str) -> u16 {
 }
 
 /// A `faultcast serve` child process on a free port.
-struct Daemon {
-    child: std::process::Child,
-    addr: String,
+pub(crate) struct Daemon {
+    pub(crate) child: std::process::Child,
+    pub(crate) addr: String,
     lines: std::io::Lines<BufReader<std::process::ChildStderr>>,
 }
 
 impl Daemon {
     /// Starts the daemon with a SQLite file at `db` and waits for its listening line.
-    fn start(dir: &std::path::Path, db: &str, level: &str) -> Self {
+    pub(crate) fn start(dir: &std::path::Path, db: &str, level: &str) -> Self {
         let mut child = faultcast(dir, db)
             .args(["serve"])
             .env("FAULTCAST__SERVER__LISTEN", "127.0.0.1:0")
@@ -251,7 +251,7 @@ impl Daemon {
     }
 
     /// Sends `signal` (e.g. `TERM`), waits for the exit, and returns it with the rest of the log.
-    fn stop_with(mut self, signal: &str) -> (std::process::ExitStatus, String) {
+    pub(crate) fn stop_with(mut self, signal: &str) -> (std::process::ExitStatus, String) {
         let sent = Command::new("kill")
             .args([&format!("-{signal}"), &self.child.id().to_string()])
             .status()

@@ -6,6 +6,7 @@ mod support;
 mod audit;
 mod cli;
 mod contacts;
+mod crash;
 mod csv;
 mod delivery;
 mod health;
