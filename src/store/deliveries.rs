@@ -110,8 +110,18 @@ impl Store {
         // (retries exhausted, listed for re-drive).
         let expire = "UPDATE deliveries SET state = CASE WHEN attempts > 0 THEN 'dead' ELSE 'expired' END, \
                       lease_until = NULL, updated_at = $1 WHERE state IN ('pending', 'retry') AND expires_at <= $1";
+        // An attempt whose worker died (lease expired) on a revision that a newer one has
+        // replaced for the address is never retried: it is superseded.
+        let supersede_abandoned = "UPDATE deliveries SET state = 'superseded', lease_until = NULL, updated_at = $1 \
+                      WHERE state = 'sending' AND lease_until < $1 AND EXISTS (SELECT 1 FROM deliveries n \
+                      WHERE n.notice_id = deliveries.notice_id AND n.channel = deliveries.channel \
+                      AND n.address_key = deliveries.address_key AND n.revision > deliveries.revision)";
         let rows: Vec<ClaimRow> = on_db!(self, |p, d| {
             sqlx::query(expire).bind(now).execute(p).await?;
+            sqlx::query(supersede_abandoned)
+                .bind(now)
+                .execute(p)
+                .await?;
             let lock = d.pick("", " FOR UPDATE SKIP LOCKED");
             let sql = format!(
                 "UPDATE deliveries SET state = 'sending', lease_until = $2, attempts = attempts + 1, updated_at = $1 \
@@ -158,7 +168,13 @@ impl Store {
         outcomes: &[(ClaimedDelivery, Outcome)],
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
-        let sql = "UPDATE deliveries SET state = $3, next_attempt_at = COALESCE($4, next_attempt_at), last_error = $5, \
+        // A retry of a revision that a newer one has meanwhile replaced for this address
+        // will never be claimed again: it is superseded instead of left waiting forever.
+        let sql = "UPDATE deliveries SET state = CASE WHEN CAST($3 AS TEXT) = 'retry' AND EXISTS (SELECT 1 FROM deliveries n \
+                       WHERE n.notice_id = deliveries.notice_id AND n.channel = deliveries.channel \
+                       AND n.address_key = deliveries.address_key AND n.revision > deliveries.revision) \
+                   THEN 'superseded' ELSE CAST($3 AS TEXT) END, \
+                   next_attempt_at = COALESCE($4, next_attempt_at), last_error = $5, \
                    external_id = COALESCE($6, external_id), attempts = attempts - $7, lease_until = NULL, updated_at = $8 \
                    WHERE id = $1 AND attempts = $2 AND state = 'sending'";
         let n = on_db!(self, |p, d| {

@@ -6,4 +6,5 @@ mod support;
 mod fixtures;
 mod idempotency;
 mod registry;
+mod state_machine;
 mod tokens_and_audit;
