@@ -322,3 +322,58 @@ fn the_delivery_state_machine_matches_its_model_on_sqlite() {
 fn the_delivery_state_machine_matches_its_model_on_postgres() {
     check(crate::support::Backend::Postgres);
 }
+
+mod faults_are_claimed_before_maintenance_reminders {
+    use super::*;
+
+    async fn faults_are_claimed_before_maintenance(backend: crate::support::Backend) {
+        let Some((store, _dir, fault)) = fixture(backend).await else {
+            return;
+        };
+        let mut maintenance = fault.clone();
+        maintenance.kind = faultcast::registry::NoticeKind::Maintenance;
+        let t = now();
+        // Maintenance first, so that only the lane can put the fault ahead.
+        for (draft, offset) in [(&maintenance, 0), (&fault, 1)] {
+            let rev = Revision {
+                notice_id: NoticeId::generate(),
+                number: 1,
+                action: Action::Publish,
+                draft: draft.clone(),
+                published_at: t + Duration::milliseconds(offset),
+                sms: false,
+            };
+            store.publish_notice(&rev, "t", &audit("p")).await.unwrap();
+            let job = store
+                .claim_fanout_job("n", t + Duration::seconds(1), t + Duration::seconds(60))
+                .await
+                .unwrap()
+                .unwrap();
+            let (batch, next) = store.fanout_targets(&rev, &job.cursor, 100).await.unwrap();
+            store
+                .write_fanout_batch(&job, &batch, next.as_deref(), t, t + Duration::hours(6))
+                .await
+                .unwrap();
+        }
+        let first = store
+            .claim_deliveries(t + Duration::seconds(2), t + Duration::seconds(60), 1)
+            .await
+            .unwrap();
+        let rev = store
+            .notice_revision(first[0].notice_id, 1)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(rev.draft.kind, faultcast::registry::NoticeKind::Fault);
+    }
+
+    #[tokio::test]
+    async fn on_sqlite() {
+        faults_are_claimed_before_maintenance(crate::support::Backend::Sqlite).await
+    }
+
+    #[tokio::test]
+    async fn on_postgres() {
+        faults_are_claimed_before_maintenance(crate::support::Backend::Postgres).await
+    }
+}
