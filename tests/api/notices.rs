@@ -222,6 +222,24 @@ on_both_databases! {
         assert_eq!(bad.error_fields(), ["state", "kind"]);
     }
 
+    async fn a_retraction_reaches_everyone_who_received_the_notice_and_no_one_else(app: TestApp) {
+        let org = app.organisation("A", "0112038-9", "pharmacy", &["prescription-centre"]).await;
+        contact(&app, &org, Some("got-it@a.example"), Some("0401234567"), "fi", json!({})).await;
+        let id = publish(&app, fault("critical", &["prescription-centre"])).await;
+        app.drain().await;
+        // Registered after the notice went out: the retraction is not for them.
+        contact(&app, &org, Some("late@a.example"), None, "fi", json!({})).await;
+        let r = app.post(&format!("/api/v1/notices/{id}/revisions"), &app.operator, json!({"action": "cancel"})).await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+        assert_eq!(r.body["state"], "cancelled");
+        app.drain().await;
+        let retraction: Vec<String> = app.emails().into_iter().filter(|m| m.contains(&format!("{id}.2.email"))).collect();
+        assert_eq!(retraction.len(), 1);
+        assert!(retraction[0].contains("To: got-it@a.example"));
+        let sms: Vec<_> = app.sms().into_iter().filter(|s| s["reference"].as_str().unwrap().starts_with(&format!("{id}.2.sms"))).collect();
+        assert_eq!(sms.len(), 1, "SMS recipients hear of the retraction by SMS too");
+    }
+
     async fn deleting_a_contact_erases_its_pending_deliveries(app: TestApp) {
         let org = app.organisation("A", "0112038-9", "pharmacy", &["prescription-centre"]).await;
         let c = contact(&app, &org, Some("gone@a.example"), None, "fi", json!({})).await;
