@@ -47,6 +47,27 @@ pub struct SmsPreview {
 }
 
 impl Intake {
+    /// Revision 1 of a new notice, validated, with a fresh id.
+    fn first_revision(&self, input: NoticeInput) -> IntakeResult<Revision> {
+        let notice_id = NoticeId::generate();
+        let published_at = self.now();
+        let draft = NoticeDraft::parse(
+            input,
+            &self.catalogue,
+            published_at,
+            &self.notice_link(notice_id),
+        )?;
+        let sms = draft.wants_sms(Action::Publish, None);
+        Ok(Revision {
+            notice_id,
+            number: 1,
+            action: Action::Publish,
+            draft,
+            published_at,
+            sms,
+        })
+    }
+
     fn require_operator(actor: &Actor) -> IntakeResult<()> {
         if actor.is_operator() {
             Ok(())
@@ -72,24 +93,14 @@ impl Intake {
             )
             .into());
         }
-        let id = NoticeId::generate();
-        let now = self.now();
-        let draft = NoticeDraft::parse(input, &self.catalogue, now, &self.notice_link(id))?;
-        let sms = draft.wants_sms(Action::Publish, None);
-        let rev = Revision {
-            notice_id: id,
-            number: 1,
-            action: Action::Publish,
-            draft,
-            published_at: now,
-            sms,
-        };
+        let rev = self.first_revision(input)?;
+        let id = rev.notice_id;
         let audit = self.event(actor, "notice.publish", "notice", id.to_text(), None);
         self.store
             .publish_notice(&rev, &actor.audit_name(), &audit)
             .await?;
         self.outbox.notify_waiters();
-        tracing::info!(notice = %id, kind = %rev.draft.kind, sms, "notice published");
+        tracing::info!(notice = %id, kind = %rev.draft.kind, sms = rev.sms, "notice published");
         Ok(rev)
     }
 
@@ -191,19 +202,8 @@ impl Intake {
         input: NoticeInput,
     ) -> IntakeResult<NoticePreview> {
         Self::require_operator(actor)?;
-        let id = NoticeId::generate();
-        let link = self.notice_link(id);
-        let now = self.now();
-        let draft = NoticeDraft::parse(input, &self.catalogue, now, &link)?;
-        let sms = draft.wants_sms(Action::Publish, None);
-        let rev = Revision {
-            notice_id: id,
-            number: 1,
-            action: Action::Publish,
-            draft,
-            published_at: now,
-            sms,
-        };
+        let rev = self.first_revision(input)?;
+        let link = self.notice_link(rev.notice_id);
         let mut recipients: BTreeMap<String, PreviewCount> = Language::ALL
             .iter()
             .map(|l| (l.code().to_owned(), PreviewCount::default()))
@@ -249,7 +249,7 @@ impl Intake {
         }
         Ok(NoticePreview {
             recipients,
-            sms,
+            sms: rev.sms,
             sms_texts,
             email,
         })
