@@ -19,6 +19,10 @@ pub struct OutgoingSms {
     pub reference: String,
 }
 
+/// GatewayAPI takes many recipients per message; this keeps one request (and one failure)
+/// to a size a retry can afford.
+pub const GATEWAYAPI_MAX_RECIPIENTS: usize = 500;
+
 /// Spaces sends so that the gateway sees at most `per_second` messages per second.
 #[derive(Debug)]
 pub struct RateLimit {
@@ -35,13 +39,13 @@ impl RateLimit {
         }
     }
 
-    /// Waits for this message's slot.
-    pub async fn acquire(&self) {
+    /// Waits for the slot of a request carrying `messages` messages.
+    pub async fn acquire(&self, messages: u32) {
         let slot = {
             let mut next = self.next.lock().await;
             let now = Instant::now();
             let slot = (*next).max(now);
-            *next = slot + self.interval;
+            *next = slot + self.interval * messages.max(1);
             slot
         };
         tokio::time::sleep_until(slot).await;
@@ -93,6 +97,27 @@ impl SmsChannel {
     /// Sends one SMS; on success, the gateway's id if it gave one.
     #[tracing::instrument(skip_all, fields(reference = %sms.reference))]
     pub async fn send(&self, sms: &OutgoingSms) -> Result<Option<String>, SendError> {
+        self.send_batch(std::slice::from_ref(sms)).await
+    }
+
+    /// How many recipients of the same text one request may carry.
+    pub fn batch_max(&self) -> usize {
+        match self {
+            SmsChannel::Http {
+                profile: SmsProfile::Gatewayapi,
+                ..
+            } => GATEWAYAPI_MAX_RECIPIENTS,
+            _ => 1,
+        }
+    }
+
+    /// Sends one text to every recipient of `batch` (at most `batch_max`, all with the same
+    /// text) in one request; the outcome applies to each of them.
+    pub async fn send_batch(&self, batch: &[OutgoingSms]) -> Result<Option<String>, SendError> {
+        let Some(sms) = batch.first() else {
+            return Ok(None);
+        };
+        debug_assert!(batch.len() <= self.batch_max());
         match self {
             SmsChannel::File { dir, sender, lock } => {
                 let line = serde_json::json!({"to": sms.to, "from": sender, "text": sms.text, "reference": sms.reference});
@@ -122,7 +147,7 @@ impl SmsChannel {
                 sender,
                 limit,
             } => {
-                limit.acquire().await;
+                limit.acquire(batch.len() as u32).await;
                 let req = match profile {
                     SmsProfile::Generic => {
                         let r = client.post(url).json(&serde_json::json!({"to": sms.to, "from": sender, "text": sms.text, "reference": sms.reference}));
@@ -132,13 +157,18 @@ impl SmsChannel {
                         }
                     }
                     SmsProfile::Gatewayapi => {
-                        let msisdn: u64 = sms
-                            .to
-                            .trim_start_matches('+')
-                            .parse()
-                            .map_err(|_| SendError::Permanent("not an MSISDN".into()))?;
+                        let mut recipients = Vec::with_capacity(batch.len());
+                        for m in batch {
+                            let msisdn: u64 =
+                                m.to.trim_start_matches('+')
+                                    .parse()
+                                    .map_err(|_| SendError::Permanent("not an MSISDN".into()))?;
+                            recipients.push(serde_json::json!({"msisdn": msisdn}));
+                        }
+                        // One message to many recipients: receipts name the message id and
+                        // the recipient's MSISDN, which is how they are matched.
                         let r = client.post(url).json(&serde_json::json!({
-                            "sender": sender, "message": sms.text, "userref": sms.reference, "recipients": [{"msisdn": msisdn}]
+                            "sender": sender, "message": sms.text, "userref": sms.reference, "recipients": recipients
                         }));
                         match token {
                             Some(t) => r.basic_auth(t.expose_secret(), Option::<&str>::None),

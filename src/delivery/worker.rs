@@ -171,87 +171,132 @@ impl Deliverer {
         let n = claimed.len();
         let gate = Arc::new(Semaphore::new(self.workers as usize));
         let mut sends = tokio::task::JoinSet::new();
-        for d in claimed {
+        for group in self.groups(claimed) {
             let (me, gate) = (self.clone(), gate.clone());
             sends.spawn(async move {
                 let _permit = gate.acquire_owned().await;
-                let outcome = me.attempt(&d).await;
-                (d, outcome)
+                let outcomes = me.attempt(&group).await;
+                group.into_iter().zip(outcomes).collect::<Vec<_>>()
             });
         }
-        let outcomes = sends.join_all().await;
+        let outcomes: Vec<_> = sends.join_all().await.into_iter().flatten().collect();
         self.store
             .record_outcomes(&outcomes, self.clock.now_micros())
             .await?;
         Ok(n)
     }
 
-    async fn attempt(&self, d: &ClaimedDelivery) -> Outcome {
+    /// Sends one group: a single delivery, or SMS deliveries of one revision and language
+    /// that the gateway takes in one request. Returns one outcome per delivery.
+    async fn attempt(&self, group: &[ClaimedDelivery]) -> Vec<Outcome> {
+        let Some(d) = group.first() else {
+            return Vec::new();
+        };
         let now = self.clock.now_micros();
-        if let Some(until) = self
+        let paused = self
             .paused
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(&d.channel)
             .copied()
-            .filter(|u| *u > now)
-        {
-            return Outcome::Paused {
-                at: until,
-                reason: format!("{} channel paused after a configuration fault", d.channel),
-            };
+            .filter(|u| *u > now);
+        if let Some(until) = paused {
+            let reason = format!("{} channel paused after a configuration fault", d.channel);
+            return group
+                .iter()
+                .map(|_| Outcome::Paused {
+                    at: until,
+                    reason: reason.clone(),
+                })
+                .collect();
         }
         let rev = match self.revision(d.notice_id, d.revision).await {
             Ok(r) => r,
             Err(e) => {
-                return Outcome::Paused {
-                    at: now + PAUSE,
-                    reason: format!("cannot load the revision: {e}"),
-                };
+                let reason = format!("cannot load the revision: {e}");
+                return group
+                    .iter()
+                    .map(|_| Outcome::Paused {
+                        at: now + PAUSE,
+                        reason: reason.clone(),
+                    })
+                    .collect();
             }
         };
-        let reference = self.reference(d);
         let link = self.link(d.notice_id);
         let result = match d.channel {
             Channel::Email => {
                 let audience = Audience::parse(&d.audience).ok();
                 let mail = OutgoingEmail {
                     to: d.address.clone(),
-                    message_id: format!("<{reference}@{}>", self.message_domain),
+                    message_id: format!("<{}@{}>", self.reference(d), self.message_domain),
                     language: d.language.code(),
                     rendered: render_email(&rev, d.language, audience, &self.catalogue, &link),
                 };
                 self.email.send(&mail).await.map(|()| None)
             }
             Channel::Sms => {
-                let sms = OutgoingSms {
-                    to: d.address.clone(),
-                    text: render_sms(&rev, d.language, &link),
-                    reference,
-                };
-                self.sms.send(&sms).await
+                let text = render_sms(&rev, d.language, &link);
+                let batch: Vec<OutgoingSms> = group
+                    .iter()
+                    .map(|m| OutgoingSms {
+                        to: m.address.clone(),
+                        text: text.clone(),
+                        reference: self.reference(m),
+                    })
+                    .collect();
+                self.sms.send_batch(&batch).await
             }
         };
         let now = self.clock.now_micros();
-        match result {
-            Ok(external_id) => Outcome::Sent { external_id },
-            Err(SendError::Permanent(reason)) => Outcome::Failed { reason },
-            Err(SendError::Config(reason)) => {
-                tracing::error!(channel = %d.channel, %reason, "channel paused: configuration fault");
-                self.paused
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(d.channel, now + PAUSE);
-                Outcome::Paused {
-                    at: now + PAUSE,
-                    reason,
-                }
-            }
-            Err(SendError::Transient(reason)) => self.retry(d, now, reason, None),
-            Err(SendError::Throttled(wait, reason)) => {
-                self.retry(d, now, reason, Duration::from_std(wait).ok())
-            }
+        if let Err(SendError::Config(reason)) = &result {
+            tracing::error!(channel = %d.channel, %reason, "channel paused: configuration fault");
+            self.paused
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(d.channel, now + PAUSE);
         }
+        group
+            .iter()
+            .map(|m| match &result {
+                Ok(external_id) => Outcome::Sent {
+                    external_id: external_id.clone(),
+                },
+                Err(SendError::Permanent(reason)) => Outcome::Failed {
+                    reason: reason.clone(),
+                },
+                Err(SendError::Config(reason)) => Outcome::Paused {
+                    at: now + PAUSE,
+                    reason: reason.clone(),
+                },
+                Err(SendError::Transient(reason)) => self.retry(m, now, reason.clone(), None),
+                Err(SendError::Throttled(wait, reason)) => {
+                    self.retry(m, now, reason.clone(), Duration::from_std(*wait).ok())
+                }
+            })
+            .collect()
+    }
+
+    /// Splits claimed deliveries into send groups: SMS of one revision and language share a
+    /// request up to the gateway's batch size; everything else goes alone.
+    fn groups(&self, claimed: Vec<ClaimedDelivery>) -> Vec<Vec<ClaimedDelivery>> {
+        let max = self.sms.batch_max();
+        let mut groups: Vec<Vec<ClaimedDelivery>> = Vec::new();
+        let mut open: HashMap<(NoticeId, i32, &'static str), usize> = HashMap::new();
+        for d in claimed {
+            if d.channel == Channel::Sms && max > 1 {
+                let key = (d.notice_id, d.revision, d.language.code());
+                if let Some(&i) = open.get(&key) {
+                    if groups[i].len() < max {
+                        groups[i].push(d);
+                        continue;
+                    }
+                }
+                open.insert(key, groups.len());
+            }
+            groups.push(vec![d]);
+        }
+        groups
     }
 
     fn retry(

@@ -28,6 +28,8 @@ pub struct ReceiptKeys {
 struct Receipt {
     reference: Option<String>,
     external_id: Option<String>,
+    /// The recipient, where one message went to many (GatewayAPI batches).
+    address: Option<String>,
     /// `Some(true)` delivered, `Some(false)` undeliverable, `None` an intermediate status.
     delivered: Option<bool>,
 }
@@ -79,8 +81,23 @@ fn gatewayapi(secret: &SecretString, headers: &HeaderMap) -> Result<Receipt, Api
         "UNDELIVERABLE" | "REJECTED" | "EXPIRED" => Some(false),
         _ => None,
     };
+    // A message may have gone to many recipients (one userref for all): the message id
+    // and the MSISDN name the delivery; the userref alone does only without an MSISDN.
+    let address = claims["msisdn"]
+        .as_u64()
+        .map(|m| format!("+{m}"))
+        .or_else(|| {
+            claims["msisdn"]
+                .as_str()
+                .map(|m| format!("+{}", m.trim_start_matches('+')))
+        });
     Ok(Receipt {
-        reference: claims["userref"].as_str().map(str::to_owned),
+        reference: if address.is_some() {
+            None
+        } else {
+            claims["userref"].as_str().map(str::to_owned)
+        },
+        address,
         external_id: claims["id"]
             .as_i64()
             .map(|i| i.to_string())
@@ -121,6 +138,7 @@ fn twilio(
     Ok(Receipt {
         reference: None,
         external_id: get("MessageSid"),
+        address: None,
         delivered,
     })
 }
@@ -153,6 +171,7 @@ fn generic(secret: &SecretString, headers: &HeaderMap, body: &[u8]) -> Result<Re
     Ok(Receipt {
         reference: v["reference"].as_str().map(str::to_owned),
         external_id: v["id"].as_str().map(str::to_owned),
+        address: None,
         delivered,
     })
 }
@@ -193,6 +212,7 @@ pub async fn receive(
             .record_receipt(
                 receipt.reference.as_deref(),
                 receipt.external_id.as_deref(),
+                receipt.address.as_deref(),
                 delivered,
             )
             .await?;

@@ -333,11 +333,12 @@ impl Intake {
         &self,
         reference: Option<&str>,
         external_id: Option<&str>,
+        address: Option<&str>,
         delivered: bool,
     ) -> IntakeResult<bool> {
         Ok(self
             .store
-            .apply_receipt(reference, external_id, delivered, self.now())
+            .apply_receipt(reference, external_id, address, delivered, self.now())
             .await?)
     }
 

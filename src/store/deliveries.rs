@@ -221,11 +221,13 @@ impl Store {
         &self,
         reference: Option<&str>,
         external_id: Option<&str>,
+        address: Option<&str>,
         delivered: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let sql = "UPDATE deliveries SET state = $3, updated_at = $4 WHERE channel = 'sms' AND state IN ('sent', 'sending') \
-                   AND ((CAST($1 AS TEXT) IS NOT NULL AND reference = $1) OR (CAST($2 AS TEXT) IS NOT NULL AND external_id = $2))";
+                   AND ((CAST($1 AS TEXT) IS NOT NULL AND reference = $1) OR (CAST($2 AS TEXT) IS NOT NULL AND external_id = $2)) \
+                   AND (CAST($5 AS TEXT) IS NULL OR address = $5)";
         let state = if delivered {
             "delivered"
         } else {
@@ -236,6 +238,7 @@ impl Store {
             .bind(external_id)
             .bind(state)
             .bind(now)
+            .bind(address)
             .execute(p)
             .await?
             .rows_affected());

@@ -719,8 +719,11 @@ async fn signed_sms_receipts_mark_deliveries_and_unsigned_ones_are_refused(backe
     );
 }
 
-/// GatewayAPI receipts carry an HS256 JWT whose claims are the receipt.
-async fn gatewayapi_receipts_are_verified_as_hs256_jwts(backend: Backend) {
+/// GatewayAPI: one request carries every recipient of the same text; receipts carry an
+/// HS256 JWT whose claims (message id and MSISDN) name the delivery.
+async fn gatewayapi_batches_recipients_and_its_receipts_are_verified_as_hs256_jwts(
+    backend: Backend,
+) {
     let sink = SmsSink::start(Arc::new(|_, _| GatewayReply::Accept)).await;
     let Some(app) = spawn_app_with(
         backend,
@@ -736,40 +739,60 @@ async fn gatewayapi_receipts_are_verified_as_hs256_jwts(backend: Backend) {
     else {
         return;
     };
-    sms_contacts(&app, 1).await;
+    sms_contacts(&app, 3).await;
     let id = publish(&app, "critical").await;
     app.drain().await;
-    let sent = &sink.requests()[0].body;
-    assert_eq!(sent["recipients"][0]["msisdn"], 358400000000u64, "{sent}");
-    let userref = sent["userref"].as_str().unwrap().to_owned();
-    let claims =
-        json!({"id": 1, "msisdn": 358400000000u64, "status": "DELIVERED", "userref": userref});
-    let forged = hs256_jwt("not-the-secret", &claims);
+    let requests = sink.requests();
+    assert_eq!(
+        requests.len(),
+        1,
+        "one request for the three recipients of one text"
+    );
+    assert_eq!(
+        requests[0].to,
+        ["+358400000000", "+358400000001", "+358400000002"]
+    );
+    let message_id = 0;
+    let receipt = |msisdn: u64, status: &str| json!({"id": message_id, "msisdn": msisdn, "status": status, "userref": requests[0].body["userref"]});
+    let forged = hs256_jwt("not-the-secret", &receipt(358400000000, "DELIVERED"));
     let r = app
         .http
         .post(app.url("/api/v1/sms/receipts/gatewayapi"))
         .header("x-gwapi-signature", forged)
-        .json(&claims)
+        .json(&json!({}))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    let r = app
-        .http
-        .post(app.url("/api/v1/sms/receipts/gatewayapi"))
-        .header("x-gwapi-signature", hs256_jwt("jwt-secret", &claims))
-        .json(&claims)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    for (msisdn, status) in [
+        (358400000000u64, "DELIVERED"),
+        (358400000001, "UNDELIVERABLE"),
+        (358400000002, "ENROUTE"),
+    ] {
+        let claims = receipt(msisdn, status);
+        let r = app
+            .http
+            .post(app.url("/api/v1/sms/receipts/gatewayapi"))
+            .header("x-gwapi-signature", hs256_jwt("jwt-secret", &claims))
+            .json(&claims)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    }
+    let s = deliveries(&app, &id, "").await["summary"]["sms"].clone();
     assert_eq!(
-        deliveries(&app, &id, "").await["summary"]["sms"]["delivered"],
-        1
+        (
+            s["delivered"].as_i64(),
+            s["undeliverable"].as_i64(),
+            s["sent"].as_i64()
+        ),
+        (Some(1), Some(1), Some(1)),
+        "{s}"
     );
 }
 
 on_both!(
     signed_sms_receipts_mark_deliveries_and_unsigned_ones_are_refused,
-    gatewayapi_receipts_are_verified_as_hs256_jwts,
+    gatewayapi_batches_recipients_and_its_receipts_are_verified_as_hs256_jwts,
 );

@@ -28,6 +28,8 @@ pub type GatewayScript = Arc<dyn Fn(&str, u32) -> GatewayReply + Send + Sync>;
 /// One request the gateway saw.
 #[derive(Clone, Debug)]
 pub struct SmsRequest {
+    /// The recipients, E.164.
+    pub to: Vec<String>,
     pub body: Value,
     pub authorization: Option<String>,
     pub at: Instant,
@@ -54,15 +56,27 @@ struct Ctx {
 }
 
 async fn receive(State(ctx): State<Ctx>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
-    let to = body["to"].as_str().unwrap_or("").to_owned();
+    // `generic` names one recipient in `to`; `gatewayapi` lists MSISDNs in `recipients`.
+    let batch = body["recipients"].as_array().is_some();
+    let to: Vec<String> = match body["recipients"].as_array() {
+        Some(list) => list.iter().map(|r| format!("+{}", r["msisdn"])).collect(),
+        None => vec![body["to"].as_str().unwrap_or("").to_owned()],
+    };
     let (attempt, n) = {
         let mut s = ctx.seen.lock().unwrap();
-        let a = s.attempts.entry(to.clone()).or_insert(0);
-        *a += 1;
-        (*a, s.requests.len())
+        let mut first = 0;
+        for (i, t) in to.iter().enumerate() {
+            let a = s.attempts.entry(t.clone()).or_insert(0);
+            *a += 1;
+            if i == 0 {
+                first = *a;
+            }
+        }
+        (first, s.requests.len())
     };
-    let reply = (ctx.script)(&to, attempt);
+    let reply = (ctx.script)(&to[0], attempt);
     ctx.seen.lock().unwrap().requests.push(SmsRequest {
+        to,
         body,
         authorization: headers
             .get("authorization")
@@ -72,6 +86,7 @@ async fn receive(State(ctx): State<Ctx>, headers: HeaderMap, Json(body): Json<Va
         reply,
     });
     match reply {
+        GatewayReply::Accept if batch => Json(serde_json::json!({"ids": [n]})).into_response(),
         GatewayReply::Accept => Json(serde_json::json!({"id": format!("gw-{n}")})).into_response(),
         GatewayReply::Throttle(s) => (
             StatusCode::TOO_MANY_REQUESTS,
