@@ -112,6 +112,8 @@ pub struct SmsHttpSettings {
     /// HMAC-SHA256 of the body). Twilio receipts are signed with the auth token instead.
     pub receipt_secret: Option<SecretString>,
     pub messages_per_second: u32,
+    /// Requests to the gateway in flight at once.
+    pub max_in_flight: u32,
     pub timeout_secs: u64,
 }
 
@@ -231,6 +233,7 @@ impl Settings {
             "sms.http.messages_per_second",
             self.sms.http.messages_per_second.into(),
         )?;
+        positive("sms.http.max_in_flight", self.sms.http.max_in_flight.into())?;
         positive("sms.http.timeout_secs", self.sms.http.timeout_secs)?;
         positive("delivery.workers", self.delivery.workers.into())?;
         positive("delivery.lease_secs", self.delivery.lease_secs)?;

@@ -69,6 +69,8 @@ pub enum SmsChannel {
         profile: SmsProfile,
         sender: String,
         limit: Arc<RateLimit>,
+        /// Bounds the requests in flight to the gateway.
+        in_flight: Arc<tokio::sync::Semaphore>,
     },
 }
 
@@ -90,6 +92,7 @@ impl SmsChannel {
                 profile: s.http.profile,
                 sender: s.sender_id.clone(),
                 limit: Arc::new(RateLimit::new(s.http.messages_per_second)),
+                in_flight: Arc::new(tokio::sync::Semaphore::new(s.http.max_in_flight as usize)),
             },
         })
     }
@@ -146,8 +149,14 @@ impl SmsChannel {
                 profile,
                 sender,
                 limit,
+                in_flight,
             } => {
                 limit.acquire(batch.len() as u32).await;
+                // Closed only if the semaphore is dropped, which it never is while `self` lives.
+                let _slot = in_flight
+                    .acquire()
+                    .await
+                    .map_err(|_| SendError::Transient("shutting down".into()))?;
                 let req = match profile {
                     SmsProfile::Generic => {
                         let r = client.post(url).json(&serde_json::json!({"to": sms.to, "from": sender, "text": sms.text, "reference": sms.reference}));

@@ -792,7 +792,35 @@ async fn gatewayapi_batches_recipients_and_its_receipts_are_verified_as_hs256_jw
     );
 }
 
+/// The gateway never has more requests in flight than `sms.http.max_in_flight`.
+async fn the_gateway_concurrency_cap_holds(backend: Backend) {
+    let sink = SmsSink::start(Arc::new(|_, _| GatewayReply::Slow(100))).await;
+    let Some(app) = spawn_app_with(
+        backend,
+        &[
+            ("FAULTCAST__SMS__GATEWAY", "http".into()),
+            ("FAULTCAST__SMS__HTTP__URL", sink.url()),
+            ("FAULTCAST__SMS__HTTP__MESSAGES_PER_SECOND", "1000".into()),
+            ("FAULTCAST__SMS__HTTP__MAX_IN_FLIGHT", "2".into()),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    sms_contacts(&app, 8).await;
+    let id = publish(&app, "critical").await;
+    app.drain().await;
+    assert_eq!(deliveries(&app, &id, "").await["summary"]["sms"]["sent"], 8);
+    assert_eq!(
+        sink.max_in_flight(),
+        2,
+        "8 workers, but at most 2 requests at once"
+    );
+}
+
 on_both!(
+    the_gateway_concurrency_cap_holds,
     signed_sms_receipts_mark_deliveries_and_unsigned_ones_are_refused,
     gatewayapi_batches_recipients_and_its_receipts_are_verified_as_hs256_jwts,
 );

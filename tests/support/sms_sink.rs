@@ -20,6 +20,8 @@ pub enum GatewayReply {
     ServerError,
     BadRequest,
     Unauthorized,
+    /// Accepts after this many milliseconds (a slow gateway).
+    Slow(u64),
 }
 
 /// Decides from the number and its attempt (1 for the first).
@@ -40,6 +42,8 @@ pub struct SmsRequest {
 struct Seen {
     attempts: HashMap<String, u32>,
     requests: Vec<SmsRequest>,
+    in_flight: usize,
+    max_in_flight: usize,
 }
 
 /// The running gateway.
@@ -75,6 +79,15 @@ async fn receive(State(ctx): State<Ctx>, headers: HeaderMap, Json(body): Json<Va
         (first, s.requests.len())
     };
     let reply = (ctx.script)(&to[0], attempt);
+    if let GatewayReply::Slow(ms) = reply {
+        {
+            let mut s = ctx.seen.lock().unwrap();
+            s.in_flight += 1;
+            s.max_in_flight = s.max_in_flight.max(s.in_flight);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        ctx.seen.lock().unwrap().in_flight -= 1;
+    }
     ctx.seen.lock().unwrap().requests.push(SmsRequest {
         to,
         body,
@@ -86,8 +99,12 @@ async fn receive(State(ctx): State<Ctx>, headers: HeaderMap, Json(body): Json<Va
         reply,
     });
     match reply {
-        GatewayReply::Accept if batch => Json(serde_json::json!({"ids": [n]})).into_response(),
-        GatewayReply::Accept => Json(serde_json::json!({"id": format!("gw-{n}")})).into_response(),
+        GatewayReply::Accept | GatewayReply::Slow(_) if batch => {
+            Json(serde_json::json!({"ids": [n]})).into_response()
+        }
+        GatewayReply::Accept | GatewayReply::Slow(_) => {
+            Json(serde_json::json!({"id": format!("gw-{n}")})).into_response()
+        }
         GatewayReply::Throttle(s) => (
             StatusCode::TOO_MANY_REQUESTS,
             [("retry-after", s.to_string())],
@@ -119,6 +136,11 @@ impl SmsSink {
     /// The URL to configure as `sms.http.url`.
     pub fn url(&self) -> String {
         format!("http://{}/send", self.addr)
+    }
+
+    /// The most requests it was answering at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.seen.lock().unwrap().max_in_flight
     }
 
     /// Every request so far.
