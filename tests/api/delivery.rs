@@ -819,7 +819,79 @@ async fn the_gateway_concurrency_cap_holds(backend: Backend) {
     );
 }
 
+/// Twilio: a form POST with Basic auth; its receipts are signed over the URL and the
+/// sorted form parameters with the auth token, and name the message by its SID.
+async fn twilio_sends_by_form_and_its_signed_receipts_are_verified(backend: Backend) {
+    use base64::Engine;
+    use hmac::Mac;
+    let sink = SmsSink::start(Arc::new(|_, _| GatewayReply::Accept)).await;
+    let Some(app) = spawn_app_with(
+        backend,
+        &[
+            ("FAULTCAST__SMS__GATEWAY", "http".into()),
+            ("FAULTCAST__SMS__HTTP__PROFILE", "twilio".into()),
+            (
+                "FAULTCAST__SMS__HTTP__URL",
+                format!(
+                    "http://{}/2010-04-01/Accounts/AC123/Messages.json",
+                    sink.addr
+                ),
+            ),
+            (
+                "FAULTCAST__SMS__HTTP__TOKEN",
+                "AC123:twilio-auth-canary".into(),
+            ),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    sms_contacts(&app, 2).await;
+    let id = publish(&app, "critical").await;
+    app.drain().await;
+    let requests = sink.requests();
+    assert_eq!(requests.len(), 2);
+    let basic = base64::engine::general_purpose::STANDARD.encode("AC123:twilio-auth-canary");
+    assert_eq!(
+        requests[0].authorization.as_deref(),
+        Some(format!("Basic {basic}").as_str())
+    );
+    assert_eq!(requests[0].body["From"], "faultcast");
+    let sid = "SM0"; // the sink's id of the first message it took
+    let form = format!("MessageSid={sid}&MessageStatus=delivered&To=%2B358400000000");
+    let signed = format!(
+        "http://127.0.0.1:8080/api/v1/sms/receipts/twilioMessageSid{sid}MessageStatusdeliveredTo+358400000000"
+    );
+    let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(b"twilio-auth-canary").unwrap();
+    mac.update(signed.as_bytes());
+    let signature = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    let post = |sig: String| {
+        app.http
+            .post(app.url("/api/v1/sms/receipts/twilio"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-twilio-signature", sig)
+            .body(form.clone())
+            .send()
+    };
+    assert_eq!(
+        post("bm90IGl0".into()).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        post(signature).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    let s = deliveries(&app, &id, "").await["summary"]["sms"].clone();
+    assert_eq!(
+        (s["delivered"].as_i64(), s["sent"].as_i64()),
+        (Some(1), Some(1)),
+        "{s}"
+    );
+}
+
 on_both!(
+    twilio_sends_by_form_and_its_signed_receipts_are_verified,
     the_gateway_concurrency_cap_holds,
     signed_sms_receipts_mark_deliveries_and_unsigned_ones_are_refused,
     gatewayapi_batches_recipients_and_its_receipts_are_verified_as_hs256_jwts,

@@ -117,12 +117,44 @@ async fn receive(State(ctx): State<Ctx>, headers: HeaderMap, Json(body): Json<Va
     }
 }
 
+/// Twilio's Messages resource: a form with `To`, `From`, `Body`; answers 201 with a `sid`.
+async fn twilio(State(ctx): State<Ctx>, headers: HeaderMap, body: String) -> Response {
+    let form: HashMap<String, String> = form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    let to = form.get("To").cloned().unwrap_or_default();
+    let n = {
+        let mut s = ctx.seen.lock().unwrap();
+        *s.attempts.entry(to.clone()).or_insert(0) += 1;
+        s.requests.len()
+    };
+    ctx.seen.lock().unwrap().requests.push(SmsRequest {
+        to: vec![to],
+        body: serde_json::to_value(&form).unwrap(),
+        authorization: headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        at: Instant::now(),
+        reply: GatewayReply::Accept,
+    });
+    (
+        StatusCode::CREATED,
+        Json(serde_json::json!({"sid": format!("SM{n}"), "status": "queued"})),
+    )
+        .into_response()
+}
+
 impl SmsSink {
     /// Starts a gateway answering by `script`.
     pub async fn start(script: GatewayScript) -> Self {
         let seen = Arc::new(Mutex::new(Seen::default()));
         let app = axum::Router::new()
             .route("/send", axum::routing::post(receive))
+            .route(
+                "/2010-04-01/Accounts/{sid}/Messages.json",
+                axum::routing::post(twilio),
+            )
             .with_state(Ctx {
                 seen: seen.clone(),
                 script,
