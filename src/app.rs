@@ -57,6 +57,7 @@ impl App {
         let max_age = chrono::Duration::hours(settings.delivery.max_age_hours as i64);
         let intake = Intake::new(store.clone(), catalogue.clone(), clock.clone())
             .with_delivery(&settings.server.public_url, max_age);
+        let counters = crate::observe::DeliveryCounters::default();
         let deliverer = Arc::new(Deliverer::new(
             store.clone(),
             catalogue,
@@ -72,6 +73,7 @@ impl App {
                 max_age,
                 workers: settings.delivery.workers,
                 public_url: settings.server.public_url.clone(),
+                counters: counters.clone(),
             },
         ));
         let twilio = settings.sms.http.token.as_ref().and_then(|t| {
@@ -98,7 +100,7 @@ impl App {
         });
         let state = AppState {
             intake,
-            metrics: Arc::new(Metrics::default()),
+            metrics: Arc::new(Metrics::new(&counters)),
             clock,
             receipts,
         };

@@ -13,6 +13,7 @@ pub mod delivery;
 pub mod http;
 pub mod intake;
 pub mod notices;
+pub mod observe;
 pub mod registry;
 pub mod store;
 pub mod telemetry;

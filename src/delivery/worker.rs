@@ -50,6 +50,7 @@ pub struct Deliverer {
     message_domain: String,
     owner: String,
     revisions: Mutex<HashMap<(NoticeId, i32), Arc<Revision>>>,
+    counters: crate::observe::DeliveryCounters,
     paused: Mutex<HashMap<Channel, DateTime<Utc>>>,
 }
 
@@ -62,6 +63,8 @@ pub struct DelivererConfig {
     pub max_age: Duration,
     pub workers: u32,
     pub public_url: String,
+    /// Where outcomes are counted for `/metrics`.
+    pub counters: crate::observe::DeliveryCounters,
 }
 
 impl Deliverer {
@@ -90,6 +93,7 @@ impl Deliverer {
             message_domain,
             owner: format!("node-{}", uuid::Uuid::now_v7().simple()),
             revisions: Mutex::new(HashMap::new()),
+            counters: cfg.counters,
             paused: Mutex::new(HashMap::new()),
         }
     }
@@ -150,6 +154,7 @@ impl Deliverer {
                     break;
                 }
                 written += batch.len();
+                self.counters.fanned_out(batch.len());
                 match next {
                     Some(n) => job.cursor = n,
                     None => break,
@@ -180,6 +185,16 @@ impl Deliverer {
             });
         }
         let outcomes: Vec<_> = sends.join_all().await.into_iter().flatten().collect();
+        for (d, o) in &outcomes {
+            let outcome = match o {
+                Outcome::Sent { .. } => "sent",
+                Outcome::Failed { .. } => "failed",
+                Outcome::Retry { .. } => "retry",
+                Outcome::Dead { .. } => "dead",
+                Outcome::Paused { .. } => "paused",
+            };
+            self.counters.attempt(d.channel.code(), outcome);
+        }
         self.store
             .record_outcomes(&outcomes, self.clock.now_micros())
             .await?;

@@ -49,6 +49,13 @@ pub struct Metrics {
 
 impl Default for Metrics {
     fn default() -> Self {
+        Self::new(&crate::observe::DeliveryCounters::default())
+    }
+}
+
+impl Metrics {
+    /// The HTTP and pool metrics, and the workers' delivery counters.
+    pub fn new(deliveries: &crate::observe::DeliveryCounters) -> Self {
         let requests = Family::<RequestLabels, Counter>::default();
         let latency = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
             Histogram::new(LATENCY_BUCKETS)
@@ -76,6 +83,7 @@ impl Default for Metrics {
             "Largest database pool size",
             pool_max.clone(),
         );
+        deliveries.register(&mut registry);
         Self {
             registry: Mutex::new(registry),
             requests,

@@ -92,6 +92,10 @@ on_both_databases! {
         let en = mails.iter().find(|m| m.contains("To: en@apteekki.example")).unwrap();
         assert!(en.contains("Content-Language: en"));
         assert!(en.contains("Prescriptions cannot be saved."));
+        let metrics = app.call(reqwest::Method::GET, "/metrics", None, None).await.text;
+        assert!(metrics.contains(r#"faultcast_delivery_attempts_total{channel="email",outcome="sent"} 2"#), "{metrics}");
+        assert!(metrics.contains(r#"faultcast_delivery_attempts_total{channel="sms",outcome="sent"} 1"#), "{metrics}");
+        assert!(metrics.contains("faultcast_fanout_deliveries_total 3"), "{metrics}");
         let sms = app.sms();
         assert_eq!(sms.len(), 1);
         assert_eq!(sms[0]["to"], "+358401112222");
