@@ -1,0 +1,136 @@
+//! The delivery contract against a real SMTP server and a real HTTP SMS gateway
+//! (delivery.md R3–R7, R12, S7), and SMS receipts.
+
+use crate::notices::{contact, fault};
+use crate::support::sms_sink::{GatewayReply, SmsSink};
+use crate::support::smtp_sink::{Reply, SmtpSink};
+use crate::support::{Backend, TestApp, spawn_app_with};
+use chrono::{DateTime, Duration, Utc};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// Runs each case on SQLite and on PostgreSQL.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name {
+            #[tokio::test]
+            async fn on_sqlite() { super::$name(crate::support::Backend::Sqlite).await }
+            #[tokio::test]
+            async fn on_postgres() { super::$name(crate::support::Backend::Postgres).await }
+        })*
+    };
+}
+
+pub(super) async fn app_with_smtp(backend: Backend, sink: &SmtpSink) -> Option<TestApp> {
+    spawn_app_with(
+        backend,
+        &[
+            ("FAULTCAST__EMAIL__TRANSPORT", "smtp".into()),
+            ("FAULTCAST__EMAIL__SMTP__HOST", "127.0.0.1".into()),
+            ("FAULTCAST__EMAIL__SMTP__PORT", sink.addr.port().to_string()),
+            ("FAULTCAST__EMAIL__SMTP__TLS", "none".into()),
+            ("FAULTCAST__EMAIL__SMTP__TIMEOUT_SECS", "1".into()),
+            ("FAULTCAST__EMAIL__SMTP__POOL_SIZE", "2".into()),
+        ],
+    )
+    .await
+}
+
+pub(super) async fn app_with_gateway(
+    backend: Backend,
+    sink: &SmsSink,
+    per_second: u32,
+) -> Option<TestApp> {
+    spawn_app_with(
+        backend,
+        &[
+            ("FAULTCAST__SMS__GATEWAY", "http".into()),
+            ("FAULTCAST__SMS__HTTP__URL", sink.url()),
+            ("FAULTCAST__SMS__HTTP__TOKEN", "gw-canary-token".into()),
+            (
+                "FAULTCAST__SMS__HTTP__MESSAGES_PER_SECOND",
+                per_second.to_string(),
+            ),
+        ],
+    )
+    .await
+}
+
+/// `n` email contacts user0@…user{n-1}@ in one pharmacy.
+pub(super) async fn email_contacts(app: &TestApp, n: usize) {
+    let org = app
+        .organisation(
+            "Apteekki",
+            "0112038-9",
+            "pharmacy",
+            &["prescription-centre"],
+        )
+        .await;
+    for i in 0..n {
+        contact(
+            app,
+            &org,
+            Some(&format!("user{i}@a.example")),
+            None,
+            "fi",
+            json!({}),
+        )
+        .await;
+    }
+}
+
+pub(super) async fn sms_contacts(app: &TestApp, n: usize) {
+    let org = app
+        .organisation(
+            "Apteekki",
+            "0112038-9",
+            "pharmacy",
+            &["prescription-centre"],
+        )
+        .await;
+    for i in 0..n {
+        contact(
+            app,
+            &org,
+            None,
+            Some(&format!("+3584000000{i:02}")),
+            "fi",
+            json!({}),
+        )
+        .await;
+    }
+}
+
+pub(super) async fn publish(app: &TestApp, severity: &str) -> String {
+    let a = app
+        .post(
+            "/api/v1/notices",
+            &app.operator,
+            fault(severity, &["prescription-centre"]),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED, "{}", a.text);
+    a.body["id"].as_str().unwrap().to_owned()
+}
+
+pub(super) async fn deliveries(app: &TestApp, id: &str, query: &str) -> Value {
+    let a = app
+        .get(
+            &format!("/api/v1/notices/{id}/deliveries?limit=500{query}"),
+            &app.operator,
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    a.body
+}
+
+pub(super) fn time(v: &Value) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(v.as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+mod email;
+mod gateway;
+mod receipts;
