@@ -2,6 +2,7 @@
 //! dir on a free port), or the server named by TEST_DATABASE_URL. Each test gets a fresh
 //! database in it.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -176,7 +177,10 @@ fn watch(root: bool, bin: &Path, dir: &Path, data: &Path) {
     );
     // Deliberately not waited for: the watchdog must outlive this process.
     #[allow(clippy::zombie_processes)]
+    // Its own process group: a signal to the test's group (a timeout, Ctrl-C) must not
+    // take the watchdog down with the tests and leave the cluster running.
     Command::new("sh")
+        .process_group(0)
         .args(["-c", &script])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
