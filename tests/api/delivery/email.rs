@@ -5,21 +5,7 @@ use super::*;
 /// R3: 451 on the first k attempts for 20 % of recipients.
 async fn temporary_failures_are_retried_with_backoff_exactly_k_plus_one_times(backend: Backend) {
     const K: u32 = 2;
-    let sink = SmtpSink::start(
-        Arc::new(|rcpt: &str, attempt| {
-            if rcpt.starts_with("user0@") || rcpt.starts_with("user1@") {
-                if attempt <= K {
-                    Reply::TempFail
-                } else {
-                    Reply::Accept
-                }
-            } else {
-                Reply::Accept
-            }
-        }),
-        true,
-    )
-    .await;
+    let sink = SmtpSink::start(failing(&["user0@", "user1@"], Reply::TempFail, K), true).await;
     let Some(app) = app_with_smtp(backend, &sink).await else {
         return;
     };
@@ -56,17 +42,7 @@ async fn temporary_failures_are_retried_with_backoff_exactly_k_plus_one_times(ba
 
 /// R4: 550 for some recipients.
 async fn permanent_failures_are_tried_once_and_kept_with_the_reply(backend: Backend) {
-    let sink = SmtpSink::start(
-        Arc::new(|rcpt: &str, _| {
-            if rcpt.starts_with("user3@") {
-                Reply::Reject
-            } else {
-                Reply::Accept
-            }
-        }),
-        true,
-    )
-    .await;
+    let sink = SmtpSink::start(failing(&["user3@"], Reply::Reject, u32::MAX), true).await;
     let Some(app) = app_with_smtp(backend, &sink).await else {
         return;
     };
@@ -94,17 +70,7 @@ async fn permanent_failures_are_tried_once_and_kept_with_the_reply(backend: Back
 async fn a_dropped_connection_after_data_is_retried_and_the_duplicate_shares_its_message_id(
     backend: Backend,
 ) {
-    let sink = SmtpSink::start(
-        Arc::new(|rcpt: &str, attempt| {
-            if rcpt.starts_with("user7@") && attempt == 1 {
-                Reply::DropAfterData
-            } else {
-                Reply::Accept
-            }
-        }),
-        true,
-    )
-    .await;
+    let sink = SmtpSink::start(failing(&["user7@"], Reply::DropAfterData, 1), true).await;
     let Some(app) = app_with_smtp(backend, &sink).await else {
         return;
     };

@@ -3,7 +3,7 @@
 
 use crate::notices::{contact, fault};
 use crate::support::sms_sink::{GatewayReply, SmsSink};
-use crate::support::smtp_sink::{Reply, SmtpSink};
+use crate::support::smtp_sink::{Reply, Script, SmtpSink};
 use crate::support::{Backend, TestApp, spawn_app_with};
 use chrono::{DateTime, Duration, Utc};
 use reqwest::StatusCode;
@@ -57,8 +57,12 @@ pub(super) async fn app_with_gateway(
     .await
 }
 
-/// `n` email contacts user0@…user{n-1}@ in one pharmacy.
-pub(super) async fn email_contacts(app: &TestApp, n: usize) {
+/// One pharmacy with `n` contacts; `address(i)` gives contact i's email and phone.
+async fn pharmacy_contacts(
+    app: &TestApp,
+    n: usize,
+    address: impl Fn(usize) -> (Option<String>, Option<String>),
+) {
     let org = app
         .organisation(
             "Apteekki",
@@ -68,11 +72,12 @@ pub(super) async fn email_contacts(app: &TestApp, n: usize) {
         )
         .await;
     for i in 0..n {
+        let (email, phone) = address(i);
         contact(
             app,
             &org,
-            Some(&format!("user{i}@a.example")),
-            None,
+            email.as_deref(),
+            phone.as_deref(),
             "fi",
             json!({}),
         )
@@ -80,26 +85,30 @@ pub(super) async fn email_contacts(app: &TestApp, n: usize) {
     }
 }
 
+/// `n` email contacts user0@…user{n-1}@ in one pharmacy.
+pub(super) async fn email_contacts(app: &TestApp, n: usize) {
+    pharmacy_contacts(app, n, |i| (Some(format!("user{i}@a.example")), None)).await;
+}
+
+/// `n` SMS contacts +358400000000… in one pharmacy.
 pub(super) async fn sms_contacts(app: &TestApp, n: usize) {
-    let org = app
-        .organisation(
-            "Apteekki",
-            "0112038-9",
-            "pharmacy",
-            &["prescription-centre"],
-        )
-        .await;
-    for i in 0..n {
-        contact(
-            app,
-            &org,
-            None,
-            Some(&format!("+3584000000{i:02}")),
-            "fi",
-            json!({}),
-        )
-        .await;
-    }
+    pharmacy_contacts(app, n, |i| (None, Some(format!("+3584000000{i:02}")))).await;
+}
+
+/// An SMTP script: recipients starting with one of `prefixes` get `reply` on their first
+/// `through_attempt` attempts; everything else is accepted.
+pub(super) fn failing(
+    prefixes: &'static [&'static str],
+    reply: Reply,
+    through_attempt: u32,
+) -> Script {
+    Arc::new(move |rcpt: &str, attempt| {
+        if attempt <= through_attempt && prefixes.iter().any(|p| rcpt.starts_with(p)) {
+            reply
+        } else {
+            Reply::Accept
+        }
+    })
 }
 
 pub(super) async fn publish(app: &TestApp, severity: &str) -> String {
