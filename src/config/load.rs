@@ -243,6 +243,27 @@ mod tests {
     }
 
     #[test]
+    fn an_smtp_ca_file_must_exist_and_hold_a_pem_certificate() {
+        let smtp = |ca: &str| {
+            load(
+                None,
+                env(&[
+                    ("FAULTCAST__EMAIL__TRANSPORT", "smtp"),
+                    ("FAULTCAST__EMAIL__SMTP__HOST", "smtp.example.fi"),
+                    ("FAULTCAST__EMAIL__SMTP__CA_FILE", ca),
+                ]),
+            )
+        };
+        let err = smtp("/nonexistent/ca.pem").unwrap_err();
+        assert!(err.starts_with("email.smtp.ca_file: cannot read"), "{err}");
+        let junk = write("not a certificate");
+        let err = smtp(junk.path().to_str().unwrap()).unwrap_err();
+        assert!(err.contains("holds no PEM certificate"), "{err}");
+        let ca = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/tls/ca.pem");
+        assert!(smtp(ca).is_ok());
+    }
+
+    #[test]
     fn a_missing_explicit_file_is_an_error_but_the_default_path_is_optional() {
         assert!(
             load(Some(Path::new("/nonexistent/faultcast.toml")), env(&[]))

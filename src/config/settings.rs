@@ -74,6 +74,8 @@ pub struct SmtpSettings {
     pub tls: SmtpTls,
     pub username: Option<String>,
     pub password: Option<SecretString>,
+    /// PEM file of extra CAs to trust for the relay's certificate (a private CA).
+    pub ca_file: Option<PathBuf>,
     pub pool_size: u32,
     pub timeout_secs: u64,
 }
@@ -215,6 +217,17 @@ impl Settings {
             }
             if self.email.smtp.username.is_some() != self.email.smtp.password.is_some() {
                 return Err("email.smtp.password: username and password go together".into());
+            }
+            if let Some(path) = &self.email.smtp.ca_file {
+                let pem = std::fs::read_to_string(path).map_err(|e| {
+                    format!("email.smtp.ca_file: cannot read {}: {e}", path.display())
+                })?;
+                if !pem.contains("-----BEGIN CERTIFICATE-----") {
+                    return Err(format!(
+                        "email.smtp.ca_file: {} holds no PEM certificate",
+                        path.display()
+                    ));
+                }
             }
         }
         positive("email.smtp.pool_size", self.email.smtp.pool_size.into())?;

@@ -1,12 +1,13 @@
 //! Email over SMTP (lettre), or to `.eml` files for development.
 
 use super::error::SendError;
-use crate::config::{EmailSettings, EmailTransport, SmtpTls};
+use crate::config::{EmailSettings, EmailTransport, SmtpSettings, SmtpTls};
 use crate::notices::RenderedEmail;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 use std::path::PathBuf;
@@ -84,14 +85,13 @@ impl EmailChannel {
             EmailTransport::Smtp => {
                 let smtp = &s.smtp;
                 let host = smtp.host.as_deref().unwrap_or_default();
-                let builder = match smtp.tls {
-                    SmtpTls::Starttls => {
-                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)?
-                    }
-                    SmtpTls::Implicit => AsyncSmtpTransport::<Tokio1Executor>::relay(host)?,
-                    SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+                let tls = match smtp.tls {
+                    SmtpTls::Starttls => Tls::Required(tls_parameters(host, smtp)?),
+                    SmtpTls::Implicit => Tls::Wrapper(tls_parameters(host, smtp)?),
+                    SmtpTls::None => Tls::None,
                 };
-                let mut builder = builder
+                let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+                    .tls(tls)
                     .port(smtp.port)
                     .timeout(Some(Duration::from_secs(smtp.timeout_secs)))
                     .pool_config(PoolConfig::new().max_size(smtp.pool_size));
@@ -169,6 +169,41 @@ impl EmailChannel {
     }
 }
 
+/// Whether a connection failed in the TLS handshake (an untrusted or misnamed certificate,
+/// no common protocol): the relay as configured cannot be trusted, whoever the recipient.
+fn tls_refused(e: &lettre::transport::smtp::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(err) = source {
+        if err.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>())
+        {
+            return true;
+        }
+        source = err.source();
+    }
+    false
+}
+
+/// TLS for the relay: the web PKI roots plus the CAs of `email.smtp.ca_file`; the
+/// certificate must name `host`.
+fn tls_parameters(host: &str, smtp: &SmtpSettings) -> anyhow::Result<TlsParameters> {
+    let mut builder = TlsParameters::builder(host.to_owned());
+    if let Some(path) = &smtp.ca_file {
+        let pem = std::fs::read(path).map_err(|e| {
+            anyhow::anyhow!("email.smtp.ca_file: cannot read {}: {e}", path.display())
+        })?;
+        let cert = Certificate::from_pem(&pem)
+            .map_err(|e| anyhow::anyhow!("email.smtp.ca_file: {}: {e}", path.display()))?;
+        builder = builder.add_root_certificate(cert);
+    }
+    Ok(builder.build_rustls()?)
+}
+
 /// Sorts an SMTP failure: our credentials/TLS/policy → configuration; 5xx → permanent;
 /// everything else (4xx, timeouts, dropped connections) → transient.
 fn classify(e: lettre::transport::smtp::Error) -> SendError {
@@ -177,8 +212,18 @@ fn classify(e: lettre::transport::smtp::Error) -> SendError {
         Some(c) => format!("SMTP {c}: {e}"),
         None => format!("SMTP: {e}"),
     };
-    if e.is_tls() {
+    if e.is_tls() || tls_refused(&e) {
         return SendError::Config(text);
+    }
+    if e.is_client() {
+        // Raised by lettre before a word reaches the relay: the relay lacks STARTTLS or an
+        // AUTH mechanism we can use — our settings — or, per message, a non-ASCII address
+        // the relay cannot take.
+        return if text.contains("non-ascii") {
+            SendError::Permanent(text)
+        } else {
+            SendError::Config(text)
+        };
     }
     match code.as_deref() {
         Some("530" | "534" | "535" | "538") => SendError::Config(text),

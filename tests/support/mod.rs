@@ -2,6 +2,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod app;
+pub mod certificates;
 pub mod inspect;
 pub mod postgres;
 pub mod sms_sink;

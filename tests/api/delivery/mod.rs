@@ -140,6 +140,25 @@ pub(super) fn time(v: &Value) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// Asserts that `channel`'s `n` deliveries were paused by a configuration fault: pending,
+/// none failed, and no attempt counted against any recipient.
+pub(super) fn assert_paused(s: &Value, channel: &str, n: u64) {
+    assert_eq!(
+        s["summary"][channel]["pending"], n,
+        "paused, not failed: {s}"
+    );
+    assert_eq!(s["summary"][channel]["failed"], 0);
+    assert!(
+        s["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["attempts"] == 0),
+        "a configuration fault is no recipient's attempt: {s}"
+    );
+}
+
 mod email;
 mod gateway;
 mod receipts;
+mod tls;
