@@ -3,6 +3,7 @@
 mod content;
 mod labels;
 mod notice;
+mod plan;
 mod reference;
 mod render;
 mod revise;
@@ -12,6 +13,7 @@ mod vocabulary;
 pub use content::{Localized, LocalizedInput, MAX_BODY_LEN, MAX_TITLE_LEN, Texts};
 pub use labels::time as local_time;
 pub use notice::{NoticeDraft, NoticeId, NoticeInput, Revision};
+pub use plan::{Effect, PlanRules, PlanStatus, PlannedStep, Sends, Step, StepState};
 pub use reference::delivery_reference;
 pub use render::{RenderedEmail, escape_html, render_email, render_sms, subject};
 pub use revise::{revise, revision_action};
@@ -19,4 +21,4 @@ pub use sms::{MAX_SMS_PARTS, SmsEncoding, SmsText, normalise as normalise_sms, s
 pub use vocabulary::{Action, NoticeState, Severity, lane};
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

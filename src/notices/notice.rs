@@ -4,9 +4,10 @@ use super::content::{
     Localized, LocalizedInput, MAX_BODY_LEN, MAX_INSTRUCTION_LEN, MAX_TITLE_LEN, Texts, localized,
 };
 use super::vocabulary::{Action, NoticeState, Severity};
+use crate::calendar::{Edge, HELSINKI, parse_time};
 use crate::registry::{Audience, Catalogue, Language, NoticeKind, ServiceCode};
 use crate::validation::{FieldErrors, double_option};
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -78,16 +79,21 @@ pub struct NoticeDraft {
     pub window_end: Option<DateTime<Utc>>,
 }
 
+/// A time field: RFC 3339, or a Helsinki local time (the gap rejected, an ambiguous
+/// autumn time resolved by whether the field starts or ends a period).
 fn time(field: &str, v: Option<Option<String>>, e: &mut FieldErrors) -> Option<DateTime<Utc>> {
-    match v.flatten() {
-        None => None,
-        Some(t) => match DateTime::parse_from_rfc3339(t.trim()) {
-            Ok(t) => Some(t.with_timezone(&Utc).trunc_subsecs(6)),
-            Err(_) => {
-                e.add(field, "must be an RFC 3339 time like 2026-11-22T10:05:00Z");
-                None
-            }
-        },
+    let edge = if field.ends_with("start") || field == "started_at" || field == "next_update_at" {
+        Edge::Start
+    } else {
+        Edge::End
+    };
+    let text = v.flatten()?;
+    match parse_time(&text, HELSINKI, edge) {
+        Ok(t) => Some(t),
+        Err(why) => {
+            e.add(field, why);
+            None
+        }
     }
 }
 

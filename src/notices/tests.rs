@@ -40,6 +40,18 @@ fn fault() -> NoticeInput {
     }
 }
 
+/// A valid maintenance draft (window set by the caller's needs).
+pub(super) fn maintenance_draft() -> NoticeDraft {
+    let input = NoticeInput {
+        kind: Some("maintenance".into()),
+        severity: None,
+        window_start: Some(Some("2026-12-15T18:00:00Z".into())),
+        window_end: Some(Some("2026-12-15T20:00:00Z".into())),
+        ..fault()
+    };
+    NoticeDraft::parse(input, &catalogue(), now(), LINK).unwrap()
+}
+
 fn fields(e: &crate::validation::FieldErrors) -> Vec<&str> {
     e.errors().iter().map(|f| f.field.as_str()).collect()
 }
