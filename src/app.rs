@@ -5,7 +5,9 @@ use crate::config::Settings;
 use crate::delivery::{Backoff, Deliverer, DelivererConfig, EmailChannel, SmsChannel};
 use crate::http::{AppState, Metrics, router};
 use crate::intake::Intake;
+use crate::notices::PlanRules;
 use crate::registry::Catalogue;
+use crate::schedule::Scheduler;
 use crate::store::Store;
 use anyhow::Context;
 use std::sync::Arc;
@@ -33,6 +35,21 @@ pub fn load_catalogue(settings: &Settings) -> anyhow::Result<Catalogue> {
         .map_err(|e| anyhow::anyhow!("services.file {}: {e}", path.display()))
 }
 
+/// The maintenance timing rules of `[schedule]` (validated at load).
+fn plan_rules(settings: &Settings) -> anyhow::Result<PlanRules> {
+    let s = &settings.schedule;
+    Ok(PlanRules {
+        tz: s
+            .timezone
+            .parse()
+            .map_err(|_| anyhow::anyhow!("schedule.timezone: not an IANA time zone"))?,
+        announce_days_before: s.announce_days_before,
+        at: chrono::NaiveTime::parse_from_str(&s.reminder_time, "%H:%M")
+            .context("schedule.reminder_time")?,
+        transition_email: s.transition_email,
+    })
+}
+
 /// Connects to the configured database and applies migrations.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     let store = Store::connect(
@@ -55,8 +72,10 @@ impl App {
         let catalogue = Arc::new(load_catalogue(settings)?);
         let store = open_store(settings).await?;
         let max_age = chrono::Duration::hours(settings.delivery.max_age_hours as i64);
+        let rules = plan_rules(settings)?;
         let intake = Intake::new(store.clone(), catalogue.clone(), clock.clone())
-            .with_delivery(&settings.server.public_url, max_age);
+            .with_delivery(&settings.server.public_url, max_age)
+            .with_plan_rules(rules.clone());
         let counters = crate::observe::DeliveryCounters::default();
         let deliverer = Arc::new(Deliverer::new(
             store.clone(),
@@ -74,6 +93,7 @@ impl App {
                 workers: settings.delivery.workers,
                 public_url: settings.server.public_url.clone(),
                 counters: counters.clone(),
+                plan_rules: rules,
             },
         ));
         let twilio = settings.sms.http.token.as_ref().and_then(|t| {
@@ -118,12 +138,18 @@ impl App {
         &self.state.intake
     }
 
+    /// The scheduler, for tests that drive it round by round.
+    pub fn scheduler(&self) -> Scheduler {
+        Scheduler::new(self.state.intake.clone())
+    }
+
     /// The delivery engine, for tests that drive it round by round.
     pub fn deliverer(&self) -> Arc<Deliverer> {
         self.deliverer.clone()
     }
 
-    /// Serve without background delivery workers (tests drive `deliverer().round()`).
+    /// Serve without background workers (tests drive `deliverer().round()` and
+    /// `scheduler().round()`).
     pub fn without_workers(mut self) -> Self {
         self.run_workers = false;
         self
@@ -148,6 +174,8 @@ impl App {
         if self.run_workers {
             let wake = self.state.intake.outbox_signal();
             tracker.spawn(self.deliverer.clone().run(wake, shutdown.clone()));
+            let plans = self.state.intake.plan_signal();
+            tracker.spawn(self.scheduler().run(plans, shutdown.clone()));
         }
         tracker.close();
         shutdown.cancelled().await;

@@ -16,6 +16,7 @@ pub mod intake;
 pub mod notices;
 pub mod observe;
 pub mod registry;
+pub mod schedule;
 pub mod store;
 pub mod telemetry;
 pub mod validation;

@@ -143,6 +143,8 @@ pub struct ScheduleSettings {
     pub timezone: String,
     pub announce_days_before: u32,
     pub reminder_time: String,
+    /// Email everyone when a maintenance window starts and ends (the page always shows it).
+    pub transition_email: bool,
 }
 
 #[derive(Debug, Deserialize)]

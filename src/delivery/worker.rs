@@ -48,6 +48,7 @@ pub struct Deliverer {
     workers: u32,
     public_url: String,
     message_domain: String,
+    plan_rules: crate::notices::PlanRules,
     owner: String,
     revisions: Mutex<HashMap<(NoticeId, i32), Arc<Revision>>>,
     counters: crate::observe::DeliveryCounters,
@@ -65,6 +66,8 @@ pub struct DelivererConfig {
     pub public_url: String,
     /// Where outcomes are counted for `/metrics`.
     pub counters: crate::observe::DeliveryCounters,
+    /// To mark a late maintenance announcement as short notice.
+    pub plan_rules: crate::notices::PlanRules,
 }
 
 impl Deliverer {
@@ -94,6 +97,7 @@ impl Deliverer {
             owner: format!("node-{}", uuid::Uuid::now_v7().simple()),
             revisions: Mutex::new(HashMap::new()),
             counters: cfg.counters,
+            plan_rules: cfg.plan_rules,
             paused: Mutex::new(HashMap::new()),
         }
     }
@@ -138,11 +142,12 @@ impl Deliverer {
                 return Ok(written);
             };
             let rev = self.revision(job.notice_id, job.revision).await?;
-            let expires_at = rev.published_at + self.max_age;
+            // A maintenance step's messages age from when the step fired, not from publication.
+            let expires_at = job.created_at + self.max_age;
             loop {
                 let (batch, next) = self
                     .store
-                    .fanout_targets(&rev, &job.cursor, FANOUT_BATCH)
+                    .fanout_targets(&rev, job.sends, &job.cursor, FANOUT_BATCH)
                     .await?;
                 let now = self.clock.now_micros();
                 if !self
@@ -246,7 +251,14 @@ impl Deliverer {
                     to: d.address.clone(),
                     message_id: format!("<{}@{}>", self.reference(d), self.message_domain),
                     language: d.language.code(),
-                    rendered: render_email(&rev, d.language, audience, &self.catalogue, &link),
+                    rendered: render_email(
+                        &rev,
+                        d.language,
+                        audience,
+                        &self.catalogue,
+                        &link,
+                        self.plan_rules.is_short_notice(&rev),
+                    ),
                 };
                 self.email.send(&mail).await.map(|()| None)
             }

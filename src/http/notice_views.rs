@@ -1,7 +1,7 @@
 //! The JSON shapes of notices and deliveries.
 
 use crate::notices::{Localized, NoticeDraft, Revision};
-use crate::store::{ChannelSummary, DeliveryRow};
+use crate::store::{ChannelSummary, DeliveryRow, Reminder};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -79,6 +79,57 @@ pub struct NoticeView {
     /// Oldest first; absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revisions: Option<Vec<RevisionView>>,
+    /// Maintenance only, on the single-notice read: the reminder plan, every step ever
+    /// planned (a re-planned or cancelled step stays, skipped, with the reason).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reminders: Option<Vec<ReminderView>>,
+}
+
+/// One step of a maintenance notice's plan.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReminderView {
+    /// `announcement`, `reminder`, `start` or `end`.
+    pub step: String,
+    /// `email`, `sms`, both or none (a silent state change).
+    pub channels: Vec<String>,
+    pub due_at: DateTime<Utc>,
+    /// `planned`, `done` or `skipped`.
+    pub state: String,
+    /// Why it was skipped or is early/late (short notice, re-planned, missed).
+    pub reason: Option<String>,
+    /// The revision that planned it.
+    pub planned_by: i32,
+    pub fired_at: Option<DateTime<Utc>>,
+    /// The revision it sent or created.
+    pub fired_revision: Option<i32>,
+    /// The Finnish public holiday the step falls on (Helsinki date), by language.
+    pub holiday: Option<BTreeMap<String, String>>,
+}
+
+impl From<&Reminder> for ReminderView {
+    fn from(r: &Reminder) -> Self {
+        let date = r
+            .due_at
+            .with_timezone(&crate::calendar::HELSINKI)
+            .date_naive();
+        Self {
+            step: r.step.code().to_owned(),
+            channels: r.sends.codes().into_iter().map(str::to_owned).collect(),
+            due_at: r.due_at,
+            state: r.state.code().to_owned(),
+            reason: r.reason.clone(),
+            planned_by: r.revision,
+            fired_at: r.fired_at,
+            fired_revision: r.fired_revision,
+            holiday: crate::calendar::holiday_on(date).map(|h| {
+                ["fi", "sv", "en"]
+                    .iter()
+                    .zip(h.names)
+                    .map(|(l, n)| ((*l).to_owned(), n.to_owned()))
+                    .collect()
+            }),
+        }
+    }
 }
 
 impl NoticeView {
@@ -90,6 +141,7 @@ impl NoticeView {
             kind: last.draft.kind.code().to_owned(),
             current: last.into(),
             revisions: with_history.then(|| revs.iter().map(Into::into).collect()),
+            reminders: None,
         })
     }
 }

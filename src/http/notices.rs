@@ -153,10 +153,14 @@ pub async fn get(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<NoticeView>, ApiError> {
-    let revs = s.intake.notice(notice_id(&id)?).await?;
-    NoticeView::new(&revs, true)
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+    let id = notice_id(&id)?;
+    let revs = s.intake.notice(id).await?;
+    let mut view = NoticeView::new(&revs, true).ok_or_else(ApiError::not_found)?;
+    if view.kind == NoticeKind::Maintenance.code() {
+        let plan = s.intake.store().reminders(id).await?;
+        view.reminders = Some(plan.iter().map(Into::into).collect());
+    }
+    Ok(Json(view))
 }
 
 /// Delivery filters.

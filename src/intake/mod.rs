@@ -2,6 +2,7 @@
 //! commits the change with its audit record.
 
 mod contacts;
+mod maintenance;
 mod notices;
 mod organisations;
 mod tokens;
@@ -12,6 +13,7 @@ pub use tokens::NewToken;
 
 use crate::access::Actor;
 use crate::clock::Clock;
+use crate::notices::PlanRules;
 use crate::registry::Catalogue;
 use crate::store::{AuditEvent, Store, StoreError};
 use crate::validation::FieldErrors;
@@ -96,12 +98,18 @@ pub struct Intake {
     max_age: chrono::Duration,
     /// Wakes the delivery workers when something enters the outbox.
     outbox: Arc<tokio::sync::Notify>,
+    /// The maintenance timing rules.
+    plan_rules: PlanRules,
+    /// Wakes the scheduler when a plan changes.
+    plans: Arc<tokio::sync::Notify>,
 }
 
 /// The default base URL of links (the daemon's own default listen address).
 const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 /// The default message age limit (delivery.md: 6 h after publication).
 const DEFAULT_MAX_AGE_HOURS: i64 = 6;
+/// The default announcement lead (domain §5: two weeks).
+const DEFAULT_ANNOUNCE_DAYS: u32 = 14;
 
 impl Intake {
     /// Wires the use cases.
@@ -113,7 +121,30 @@ impl Intake {
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
             max_age: chrono::Duration::hours(DEFAULT_MAX_AGE_HOURS),
             outbox: Arc::new(tokio::sync::Notify::new()),
+            plan_rules: PlanRules {
+                tz: crate::calendar::HELSINKI,
+                announce_days_before: DEFAULT_ANNOUNCE_DAYS,
+                at: chrono::NaiveTime::from_hms_opt(9, 0, 0).expect("a valid time"),
+                transition_email: false,
+            },
+            plans: Arc::new(tokio::sync::Notify::new()),
         }
+    }
+
+    /// Maintenance is planned by `rules`.
+    pub fn with_plan_rules(mut self, rules: PlanRules) -> Self {
+        self.plan_rules = rules;
+        self
+    }
+
+    /// The signal the scheduler waits on.
+    pub fn plan_signal(&self) -> Arc<tokio::sync::Notify> {
+        self.plans.clone()
+    }
+
+    /// The maintenance timing rules.
+    pub fn plan_rules(&self) -> &PlanRules {
+        &self.plan_rules
     }
 
     /// Links point under `public_url`; messages expire `max_age` after publication.

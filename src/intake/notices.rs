@@ -93,13 +93,18 @@ impl Intake {
             )
             .into());
         }
-        let rev = self.first_revision(input)?;
+        let mut rev = self.first_revision(input)?;
         let id = rev.notice_id;
+        let (sends, plan) = self.publication_effect(&rev);
+        rev.sms = sends.sms;
         let audit = self.event(actor, "notice.publish", "notice", id.to_text(), None);
         self.store
-            .publish_notice(&rev, &actor.audit_name(), &audit)
+            .publish_notice(&rev, sends, &plan, &actor.audit_name(), &audit)
             .await?;
         self.outbox.notify_waiters();
+        if !plan.is_empty() {
+            self.plans.notify_waiters();
+        }
         tracing::info!(notice = %id, kind = %rev.draft.kind, sms = rev.sms, "notice published");
         Ok(rev)
     }
@@ -129,22 +134,27 @@ impl Intake {
                 now,
                 &self.notice_link(id),
             )?;
-            let sms = draft.wants_sms(action, Some(&current.draft));
-            let rev = Revision {
+            let mut rev = Revision {
                 notice_id: id,
                 number: current.number + 1,
                 action,
+                sms: draft.wants_sms(action, Some(&current.draft)),
                 draft,
                 published_at: now,
-                sms,
             };
+            let (sends, plan) = self.revision_effect(&rev).await?;
+            rev.sms = sends.sms;
+            let sms = rev.sms;
             let audit = self.event(actor, "notice.revise", "notice", id.to_text(), None);
             if self
                 .store
-                .add_revision(&rev, &actor.audit_name(), &audit)
+                .add_revision(&rev, sends, &plan, &actor.audit_name(), &audit)
                 .await?
             {
                 self.outbox.notify_waiters();
+                if plan.replace.is_some() {
+                    self.plans.notify_waiters();
+                }
                 tracing::info!(notice = %id, revision = rev.number, action = %action, sms, "notice revised");
                 return Ok(rev);
             }
@@ -202,7 +212,15 @@ impl Intake {
         input: NoticeInput,
     ) -> IntakeResult<NoticePreview> {
         Self::require_operator(actor)?;
-        let rev = self.first_revision(input)?;
+        let mut rev = self.first_revision(input)?;
+        // Maintenance reaches the same people over its plan: email, then the SMS reminder.
+        if rev.draft.kind == crate::registry::NoticeKind::Maintenance {
+            rev.sms = true;
+        }
+        let sends = crate::notices::Sends {
+            email: true,
+            sms: rev.sms,
+        };
         let link = self.notice_link(rev.notice_id);
         let mut recipients: BTreeMap<String, PreviewCount> = Language::ALL
             .iter()
@@ -213,7 +231,7 @@ impl Intake {
         loop {
             let (batch, next) = self
                 .store
-                .fanout_targets(&rev, &cursor, PREVIEW_BATCH)
+                .fanout_targets(&rev, sends, &cursor, PREVIEW_BATCH)
                 .await?;
             for r in batch {
                 if seen.insert((r.channel, r.address_key)) {
@@ -244,7 +262,14 @@ impl Intake {
             }
             email.insert(
                 lang.code().to_owned(),
-                render_email(&rev, *lang, None, &self.catalogue, &link),
+                render_email(
+                    &rev,
+                    *lang,
+                    None,
+                    &self.catalogue,
+                    &link,
+                    self.plan_rules.is_short_notice(&rev),
+                ),
             );
         }
         Ok(NoticePreview {

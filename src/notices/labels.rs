@@ -90,6 +90,7 @@ pub enum Field {
     MoreInformation,
     Footer,
     FinnishOnly,
+    ShortNotice,
 }
 
 /// A field's label.
@@ -125,6 +126,11 @@ pub fn field(lang: Language, f: Field) -> &'static str {
                 "",
                 "",
                 "(Not available in English; the Finnish text follows.)",
+            ],
+            Field::ShortNotice => [
+                "Lyhyellä varoitusajalla: tästä huollosta ei voitu ilmoittaa kahta viikkoa etukäteen.",
+                "Med kort varsel: detta underhåll kunde inte meddelas två veckor i förväg.",
+                "Short notice: this maintenance could not be announced two weeks ahead.",
             ],
         },
     )

@@ -105,11 +105,19 @@ pub fn render_email(
     audience: Option<Audience>,
     catalogue: &Catalogue,
     link: &str,
+    short_notice: bool,
 ) -> RenderedEmail {
     let texts = &rev.draft.texts;
     let (title, title_lang) = Texts::pick(&texts.title, lang);
     let (body, _) = Texts::pick(&texts.body, lang);
-    let fallback_note = (title_lang != lang).then(|| labels::field(lang, Field::FinnishOnly));
+    let notes: Vec<&str> = [
+        (title_lang != lang).then(|| labels::field(lang, Field::FinnishOnly)),
+        short_notice.then(|| labels::field(lang, Field::ShortNotice)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let fallback_note = (!notes.is_empty()).then(|| notes.join("\n"));
     let instructions = audience
         .and_then(|a| texts.instructions.get(&a))
         .map(|m| Texts::pick(m, lang).0.to_owned())
@@ -117,7 +125,7 @@ pub fn render_email(
     let facts = facts(rev, lang, catalogue);
 
     let mut text = String::new();
-    if let Some(note) = fallback_note {
+    if let Some(note) = &fallback_note {
         text.push_str(note);
         text.push_str("\n\n");
     }
@@ -151,8 +159,11 @@ pub fn render_email(
         lang.code(),
         escape_html(title)
     );
-    if let Some(note) = fallback_note {
-        html.push_str(&format!("<p><em>{}</em></p>", escape_html(note)));
+    if let Some(note) = &fallback_note {
+        html.push_str(&format!(
+            "<p><em>{}</em></p>",
+            escape_html(note).replace('\n', "<br>")
+        ));
     }
     html.push_str(&format!("<h1>{}</h1><table>", escape_html(title)));
     for (label, value) in &facts {

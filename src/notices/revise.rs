@@ -57,6 +57,18 @@ pub fn revise(
             ));
         }
         Action::Update => {
+            // A moved window re-plans the reminders and tells people differently.
+            for (field, given) in [
+                ("window_start", change.window_start.is_some()),
+                ("window_end", change.window_end.is_some()),
+            ] {
+                if given && current.kind == NoticeKind::Maintenance {
+                    return Err(FieldErrors::single(
+                        field,
+                        "is changed with the reschedule action, not update",
+                    ));
+                }
+            }
             if let Some(s) = change.state.as_deref() {
                 if NoticeState::parse(s).is_ok_and(|st| !open.contains(&st)) {
                     return Err(FieldErrors::single(

@@ -13,6 +13,7 @@ mod notices;
 mod organisations;
 mod outbox;
 mod pool;
+mod reminders;
 mod tokens;
 
 pub use audit::{AuditEntry, AuditEvent};
@@ -22,9 +23,10 @@ pub use deliveries::{
 };
 pub use error::{StoreError, StoreResult};
 pub use idempotency::IdempotencyClaim;
-pub use notices::NoticeFilter;
+pub use notices::{NoticeFilter, PlanChange};
 pub use outbox::{FanoutJob, Recipient};
 pub use pool::{PoolStats, Store};
+pub use reminders::{Firing, Reminder};
 pub use tokens::TokenRecord;
 
 /// Which SQL dialect a pool speaks.

@@ -1,9 +1,10 @@
 //! Notices and their revisions. A revision and its fan-out job commit together.
 
 use super::audit::insert_audit;
-use super::error::{StoreError, decode};
+use super::error::decode;
+use super::reminders::{insert_plan, skip_planned};
 use super::{AuditEvent, DEFAULT_PAGE, MAX_PAGE, Page, Store, StoreResult, on_db};
-use crate::notices::{Action, NoticeDraft, NoticeId, Revision};
+use crate::notices::{Action, NoticeDraft, NoticeId, PlannedStep, Revision, Sends};
 use crate::registry::NoticeKind;
 use chrono::{DateTime, Utc};
 
@@ -48,18 +49,22 @@ impl RevisionRow {
     }
 }
 
-const INSERT_REVISION: &str = "INSERT INTO notice_revisions (notice_id, revision, action, content, sms, published_at, actor) \
+pub(super) const INSERT_REVISION: &str = "INSERT INTO notice_revisions (notice_id, revision, action, content, sms, published_at, actor) \
      VALUES ($1, $2, $3, $4, $5, $6, $7)";
-const INSERT_JOB: &str = "INSERT INTO fanout_jobs (notice_id, revision, lane, cursor, created_at) VALUES ($1, $2, $3, '', $4)";
-const CLEAR_SERVICES: &str = "DELETE FROM notice_services WHERE notice_id = $1";
-const ADD_SERVICE: &str = "INSERT INTO notice_services (notice_id, service) VALUES ($1, $2)";
+pub(super) const INSERT_JOB: &str = "INSERT INTO fanout_jobs (notice_id, revision, step, email, sms, lane, cursor, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, '', $7)";
+pub(super) const CLEAR_SERVICES: &str = "DELETE FROM notice_services WHERE notice_id = $1";
+pub(super) const ADD_SERVICE: &str =
+    "INSERT INTO notice_services (notice_id, service) VALUES ($1, $2)";
 
-/// Writes the revision, the notice's services and the fan-out job inside `$tx`.
+/// Writes the revision and the notice's services inside `$tx`, and a fan-out job for the
+/// channels in `$sends` unless there are none.
 macro_rules! write_revision {
-    ($tx:expr, $rev:expr, $actor:expr) => {{
+    ($tx:expr, $rev:expr, $sends:expr, $actor:expr) => {{
         let r: &Revision = $rev;
-        let content = serde_json::to_string(&r.draft).map_err(|e| StoreError::Other(e.into()))?;
-        sqlx::query(INSERT_REVISION)
+        let content = serde_json::to_string(&r.draft)
+            .map_err(|e| $crate::store::StoreError::Other(e.into()))?;
+        sqlx::query($crate::store::notices::INSERT_REVISION)
             .bind(r.notice_id.to_text())
             .bind(r.number)
             .bind(r.action.code())
@@ -69,25 +74,42 @@ macro_rules! write_revision {
             .bind($actor)
             .execute(&mut *$tx)
             .await?;
-        sqlx::query(CLEAR_SERVICES)
+        sqlx::query($crate::store::notices::CLEAR_SERVICES)
             .bind(r.notice_id.to_text())
             .execute(&mut *$tx)
             .await?;
         for s in &r.draft.services {
-            sqlx::query(ADD_SERVICE)
+            sqlx::query($crate::store::notices::ADD_SERVICE)
                 .bind(r.notice_id.to_text())
                 .bind(s.as_str())
                 .execute(&mut *$tx)
                 .await?;
         }
-        sqlx::query(INSERT_JOB)
-            .bind(r.notice_id.to_text())
-            .bind(r.number)
-            .bind(crate::notices::lane(r.draft.kind))
-            .bind(r.published_at)
-            .execute(&mut *$tx)
-            .await?;
+        let sends: crate::notices::Sends = $sends;
+        if !sends.is_none() {
+            sqlx::query($crate::store::notices::INSERT_JOB)
+                .bind(r.notice_id.to_text())
+                .bind(r.number)
+                .bind("revision")
+                .bind(sends.email)
+                .bind(sends.sms)
+                .bind(crate::notices::lane(r.draft.kind))
+                .bind(r.published_at)
+                .execute(&mut *$tx)
+                .await?;
+        }
     }};
+}
+pub(super) use write_revision;
+
+/// What a new revision does to the notice's reminder plan.
+#[derive(Clone, Debug, Default)]
+pub struct PlanChange {
+    /// How many steps the caller saw planned; if a step fired meanwhile, the revision is
+    /// not written (the caller re-reads and decides again).
+    pub expect_planned: i64,
+    /// Steps replacing every planned one, which are skipped with `reason`.
+    pub replace: Option<(Vec<PlannedStep>, String)>,
 }
 
 impl Store {
@@ -96,6 +118,8 @@ impl Store {
     pub async fn publish_notice(
         &self,
         rev: &Revision,
+        sends: Sends,
+        plan: &[PlannedStep],
         actor: &str,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
@@ -117,7 +141,8 @@ impl Store {
                 .bind(rev.published_at)
                 .execute(&mut *tx)
                 .await?;
-            write_revision!(tx, rev, actor);
+            write_revision!(tx, rev, sends, actor);
+            insert_plan!(tx, rev.notice_id, rev.number, plan);
             insert_audit!(tx, audit)?;
             tx.commit().await?;
         });
@@ -130,6 +155,8 @@ impl Store {
     pub async fn add_revision(
         &self,
         rev: &Revision,
+        sends: Sends,
+        plan: &PlanChange,
         actor: &str,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
@@ -152,12 +179,25 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            if n == 1 {
-                write_revision!(tx, rev, actor);
+            let planned: i64 = if n == 1 {
+                sqlx::query_scalar(super::reminders::COUNT_PLANNED)
+                    .bind(rev.notice_id.to_text())
+                    .fetch_one(&mut *tx)
+                    .await?
+            } else {
+                0
+            };
+            let ok = n == 1 && planned == plan.expect_planned;
+            if ok {
+                write_revision!(tx, rev, sends, actor);
+                if let Some((steps, reason)) = &plan.replace {
+                    skip_planned!(tx, rev.notice_id, reason);
+                    insert_plan!(tx, rev.notice_id, rev.number, steps);
+                }
                 insert_audit!(tx, audit)?;
                 tx.commit().await?;
             }
-            n == 1
+            ok
         });
         Ok(done)
     }

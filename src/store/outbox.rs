@@ -1,7 +1,7 @@
 //! The fan-out outbox: a leased job per revision, expanded into deliveries in batches.
 
 use super::{Store, StoreResult, on_db};
-use crate::notices::{Action, NoticeId, Revision};
+use crate::notices::{Action, NoticeId, Revision, Sends};
 use crate::registry::{Channel, Language};
 use chrono::{DateTime, Utc};
 
@@ -14,6 +14,12 @@ pub struct FanoutJob {
     /// The last contact id (or, for a retraction, address key) already expanded.
     pub cursor: String,
     pub owner: String,
+    /// `revision` (sent on publication), `announcement` or `reminder` (maintenance steps).
+    pub step: String,
+    /// The channels this job expands.
+    pub sends: Sends,
+    /// When the job was written: the start of its messages' age limit.
+    pub created_at: DateTime<Utc>,
 }
 
 /// One recipient address of a revision.
@@ -72,13 +78,14 @@ impl Store {
         now: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> StoreResult<Option<FanoutJob>> {
-        let row: Option<(String, i32, i32, String)> = on_db!(self, |p, d| {
+        type Row = (String, i32, i32, String, String, bool, bool, DateTime<Utc>);
+        let row: Option<Row> = on_db!(self, |p, d| {
             let lock = d.pick("", " FOR UPDATE SKIP LOCKED");
             let sql = format!(
-                "UPDATE fanout_jobs SET lease_owner = $1, lease_until = $2 WHERE (notice_id, revision) = \
-                 (SELECT notice_id, revision FROM fanout_jobs WHERE done_at IS NULL AND (lease_until IS NULL OR lease_until < $3) \
+                "UPDATE fanout_jobs SET lease_owner = $1, lease_until = $2 WHERE (notice_id, revision, step) = \
+                 (SELECT notice_id, revision, step FROM fanout_jobs WHERE done_at IS NULL AND (lease_until IS NULL OR lease_until < $3) \
                   ORDER BY lane, created_at LIMIT 1{lock}) \
-                 RETURNING notice_id, revision, lane, cursor"
+                 RETURNING notice_id, revision, lane, cursor, step, email, sms, created_at"
             );
             sqlx::query_as(&sql)
                 .bind(owner)
@@ -88,13 +95,18 @@ impl Store {
                 .await?
         });
         Ok(match row {
-            Some((id, revision, lane, cursor)) => NoticeId::parse(&id).map(|notice_id| FanoutJob {
-                notice_id,
-                revision,
-                lane,
-                cursor,
-                owner: owner.to_owned(),
-            }),
+            Some((id, revision, lane, cursor, step, email, sms, created_at)) => {
+                NoticeId::parse(&id).map(|notice_id| FanoutJob {
+                    notice_id,
+                    revision,
+                    lane,
+                    cursor,
+                    owner: owner.to_owned(),
+                    step,
+                    sends: Sends { email, sms },
+                    created_at,
+                })
+            }
             None => None,
         })
     }
@@ -106,11 +118,12 @@ impl Store {
     pub async fn fanout_targets(
         &self,
         rev: &Revision,
+        sends: Sends,
         cursor: &str,
         limit: u32,
     ) -> StoreResult<(Vec<Recipient>, Option<String>)> {
         if rev.action == Action::Cancel {
-            return self.prior_recipients(rev, cursor, limit).await;
+            return self.prior_recipients(rev, sends, cursor, limit).await;
         }
         let d = &rev.draft;
         let services: Vec<&str> = d.services.iter().map(|s| s.as_str()).collect();
@@ -151,7 +164,9 @@ impl Store {
                 .ok()
                 .filter(|l| d.texts.title.contains_key(l))
                 .unwrap_or(Language::Fi);
-            if let (true, Some(email), Some(key)) = (r.via_email, r.email, r.email_key) {
+            if let (true, true, Some(email), Some(key)) =
+                (sends.email, r.via_email, r.email, r.email_key)
+            {
                 out.push(Recipient {
                     channel: Channel::Email,
                     address: email,
@@ -161,7 +176,7 @@ impl Store {
                     contact_id: Some(r.id.clone()),
                 });
             }
-            if let (true, true, Some(phone)) = (rev.sms, r.via_sms, r.phone) {
+            if let (true, true, Some(phone)) = (sends.sms, r.via_sms, r.phone) {
                 out.push(Recipient {
                     channel: Channel::Sms,
                     address: phone.clone(),
@@ -178,6 +193,7 @@ impl Store {
     async fn prior_recipients(
         &self,
         rev: &Revision,
+        sends: Sends,
         cursor: &str,
         limit: u32,
     ) -> StoreResult<(Vec<Recipient>, Option<String>)> {
@@ -202,8 +218,16 @@ impl Store {
         let out = rows
             .into_iter()
             .filter_map(|r| {
+                let channel = Channel::parse(&r.channel).ok()?;
+                let wanted = match channel {
+                    Channel::Email => sends.email,
+                    Channel::Sms => sends.sms,
+                };
+                if !wanted {
+                    return None;
+                }
                 Some(Recipient {
-                    channel: Channel::parse(&r.channel).ok()?,
+                    channel,
                     address: r.address?,
                     address_key: r.address_key,
                     language: Language::parse(&r.language).unwrap_or(Language::Fi),
@@ -227,7 +251,8 @@ impl Store {
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let fence = "UPDATE fanout_jobs SET cursor = $3, done_at = $4 WHERE notice_id = $1 AND revision = $2 AND lease_owner = $5 AND done_at IS NULL";
+        let fence = "UPDATE fanout_jobs SET cursor = $3, done_at = $4 WHERE notice_id = $1 AND revision = $2 AND lease_owner = $5 \
+                     AND step = $6 AND done_at IS NULL";
         let held = on_db!(self, |p, d| {
             let mut tx = p.begin().await?;
             let n = sqlx::query(fence)
@@ -236,6 +261,7 @@ impl Store {
                 .bind(next.unwrap_or(&job.cursor))
                 .bind(if next.is_none() { Some(now) } else { None })
                 .bind(&job.owner)
+                .bind(&job.step)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -277,15 +303,15 @@ impl Store {
         Ok(held)
     }
 
-    /// True once every recipient of the revision has a delivery row.
+    /// True once every job written for the revision so far has given each of its
+    /// recipients a delivery row (false while none is written: nothing sent yet).
     pub async fn fanout_complete(&self, id: NoticeId, revision: i32) -> StoreResult<bool> {
-        let sql =
-            "SELECT done_at IS NOT NULL FROM fanout_jobs WHERE notice_id = $1 AND revision = $2";
-        let row: Option<(bool,)> = on_db!(self, |p, d| sqlx::query_as(sql)
+        let sql = "SELECT COUNT(*), COUNT(done_at) FROM fanout_jobs WHERE notice_id = $1 AND revision = $2";
+        let (all, done): (i64, i64) = on_db!(self, |p, d| sqlx::query_as(sql)
             .bind(id.to_text())
             .bind(revision)
-            .fetch_optional(p)
+            .fetch_one(p)
             .await?);
-        Ok(row.is_some_and(|(done,)| done))
+        Ok(all > 0 && all == done)
     }
 }

@@ -13,6 +13,7 @@ mod health;
 mod hostile;
 mod idempotency;
 mod isolation;
+mod maintenance;
 mod notices;
 mod openapi;
 mod organisations;

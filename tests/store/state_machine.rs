@@ -5,9 +5,9 @@
 
 use crate::fixtures::{audit, contact, now, org};
 use chrono::{DateTime, Duration, Utc};
-use faultcast::notices::{Action, NoticeDraft, NoticeId, NoticeInput, Revision};
+use faultcast::notices::{Action, NoticeDraft, NoticeId, NoticeInput, Revision, Sends};
 use faultcast::registry::{ContactId, ContactSource, OrgId};
-use faultcast::store::{Outcome, Store};
+use faultcast::store::{Outcome, PlanChange, Store};
 use proptest::prelude::*;
 
 const LEASE: i64 = 60;
@@ -67,9 +67,14 @@ async fn run_case(store: &Store, draft: &NoticeDraft, ops: &[Op]) -> Result<(), 
                     sms: false,
                 };
                 if number == 1 {
-                    store.publish_notice(&rev, "t", &audit("p")).await
+                    store
+                        .publish_notice(&rev, Sends::EMAIL, &[], "t", &audit("p"))
+                        .await
                 } else {
-                    store.add_revision(&rev, "t", &audit("r")).await.map(|_| ())
+                    store
+                        .add_revision(&rev, Sends::EMAIL, &PlanChange::default(), "t", &audit("r"))
+                        .await
+                        .map(|_| ())
                 }
                 .map_err(|e| e.to_string())?;
                 let job = store
@@ -78,7 +83,7 @@ async fn run_case(store: &Store, draft: &NoticeDraft, ops: &[Op]) -> Result<(), 
                     .map_err(|e| e.to_string())?
                     .ok_or("no fan-out job")?;
                 let (batch, next) = store
-                    .fanout_targets(&rev, &job.cursor, 100)
+                    .fanout_targets(&rev, job.sends, &job.cursor, 100)
                     .await
                     .map_err(|e| e.to_string())?;
                 store
@@ -343,13 +348,19 @@ mod faults_are_claimed_before_maintenance_reminders {
                 published_at: t + Duration::milliseconds(offset),
                 sms: false,
             };
-            store.publish_notice(&rev, "t", &audit("p")).await.unwrap();
+            store
+                .publish_notice(&rev, Sends::EMAIL, &[], "t", &audit("p"))
+                .await
+                .unwrap();
             let job = store
                 .claim_fanout_job("n", t + Duration::seconds(1), t + Duration::seconds(60))
                 .await
                 .unwrap()
                 .unwrap();
-            let (batch, next) = store.fanout_targets(&rev, &job.cursor, 100).await.unwrap();
+            let (batch, next) = store
+                .fanout_targets(&rev, job.sends, &job.cursor, 100)
+                .await
+                .unwrap();
             store
                 .write_fanout_batch(&job, &batch, next.as_deref(), t, t + Duration::hours(6))
                 .await

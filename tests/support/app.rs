@@ -31,6 +31,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The delivery engine; tests drive it with `drain()` instead of background workers.
     pub deliverer: std::sync::Arc<faultcast::delivery::Deliverer>,
+    /// The scheduler; tests drive it with `tick()`.
+    pub scheduler: faultcast::schedule::Scheduler,
     shutdown: CancellationToken,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -137,6 +139,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, String)]) -> Optio
         .without_workers();
     let intake = app.intake().clone();
     let deliverer = app.deliverer();
+    let scheduler = app.scheduler();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -162,6 +165,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, String)]) -> Optio
         backend,
         database_url,
         deliverer,
+        scheduler,
         shutdown,
         server: Some(server),
     })
@@ -245,6 +249,17 @@ impl TestApp {
             .await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
         a.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A pharmacy using the Prescription Centre (the usual recipient of the delivery tests).
+    pub async fn pharmacy(&self) -> String {
+        self.organisation(
+            "Apteekki",
+            "0112038-9",
+            "pharmacy",
+            &["prescription-centre"],
+        )
+        .await
     }
 
     /// Creates an org_admin token for `org`.

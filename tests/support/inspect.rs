@@ -104,6 +104,21 @@ impl TestApp {
         panic!("the outbox did not drain in {MAX_DRAIN_ROUNDS} rounds");
     }
 
+    /// Fires every plan step due at the clock's time, then drains the outbox. Returns the
+    /// steps fired or skipped.
+    pub async fn tick(&self) -> usize {
+        let (n, left) = self.scheduler.round().await.expect("a scheduler round");
+        assert!(!left, "a due step was left unfired");
+        self.drain().await;
+        n
+    }
+
+    /// Moves the clock to `t` and ticks.
+    pub async fn tick_at(&self, t: chrono::DateTime<chrono::Utc>) -> usize {
+        self.clock.set(t);
+        self.tick().await
+    }
+
     /// Every .eml file written by the file transport, as text.
     pub fn emails(&self) -> Vec<String> {
         let dir = self.dir.path().join("outbox/email");

@@ -63,14 +63,7 @@ async fn pharmacy_contacts(
     n: usize,
     address: impl Fn(usize) -> (Option<String>, Option<String>),
 ) {
-    let org = app
-        .organisation(
-            "Apteekki",
-            "0112038-9",
-            "pharmacy",
-            &["prescription-centre"],
-        )
-        .await;
+    let org = app.pharmacy().await;
     for i in 0..n {
         let (email, phone) = address(i);
         contact(
