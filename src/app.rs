@@ -22,6 +22,8 @@ pub struct App {
     store: Store,
     grace: Duration,
     deliverer: Arc<Deliverer>,
+    /// The scheduler's longest sleep.
+    poll: Duration,
     /// Background delivery workers run unless a test drives them itself.
     run_workers: bool,
 }
@@ -129,6 +131,7 @@ impl App {
             store,
             grace: Duration::from_secs(settings.server.shutdown_grace_secs),
             deliverer,
+            poll: Duration::from_secs(settings.schedule.poll_secs),
             run_workers: true,
         })
     }
@@ -140,7 +143,7 @@ impl App {
 
     /// The scheduler, for tests that drive it round by round.
     pub fn scheduler(&self) -> Scheduler {
-        Scheduler::new(self.state.intake.clone())
+        Scheduler::new(self.state.intake.clone(), self.poll)
     }
 
     /// The delivery engine, for tests that drive it round by round.

@@ -1,6 +1,7 @@
 //! `faultcast notice …`: publish and follow notices through the HTTP API, as support staff
 //! do from any machine (`FAULTCAST_URL`, `FAULTCAST_TOKEN`).
 
+use crate::registry::Language;
 use anyhow::{Context, bail};
 use clap::Subcommand;
 use serde_json::Value;
@@ -208,7 +209,22 @@ pub async fn notice(action: NoticeAction) -> anyhow::Result<()> {
                         None,
                     )
                     .await?;
-                let text = render_status(&s);
+                let n = api
+                    .call(reqwest::Method::GET, &format!("/api/v1/notices/{id}"), None)
+                    .await?;
+                let mut text = render_plan(&n);
+                let untouched = s["fanout_complete"] != true
+                    && ["email", "sms"]
+                        .iter()
+                        .all(|c| s["summary"][c]["total"].as_i64().unwrap_or(0) == 0);
+                if n["reminders"].is_array() && untouched {
+                    text.push_str(&format!(
+                        "revision {}: nothing sent yet; the plan above says when\n",
+                        s["revision"]
+                    ));
+                } else {
+                    text.push_str(&render_status(&s));
+                }
                 let mut out = std::io::stdout().lock();
                 if redraw && lines > 0 {
                     write!(out, "\x1b[{lines}A\x1b[J")?;
@@ -216,7 +232,7 @@ pub async fn notice(action: NoticeAction) -> anyhow::Result<()> {
                 write!(out, "{text}")?;
                 out.flush()?;
                 lines = text.lines().count();
-                if !follow || is_final(&s) {
+                if !follow || is_final(&s) || waiting_for_plan(&n, &s) {
                     return Ok(());
                 }
                 tokio::time::sleep(FOLLOW_INTERVAL).await;
@@ -232,6 +248,72 @@ pub fn is_final(s: &Value) -> bool {
         && ["email", "sms"]
             .iter()
             .all(|c| s["summary"][c]["pending"].as_i64() == Some(0))
+}
+
+/// True when nothing is under way for the current revision and the rest of a
+/// maintenance notice's plan lies in the future: following would only wait for days.
+pub fn waiting_for_plan(n: &Value, s: &Value) -> bool {
+    let Some(plan) = n["reminders"].as_array() else {
+        return false;
+    };
+    let now = chrono::Utc::now();
+    let nothing_due = plan.iter().all(|r| {
+        r["state"] != "planned"
+            || r["due_at"]
+                .as_str()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .is_some_and(|t| t > now)
+    });
+    let idle = ["email", "sms"]
+        .iter()
+        .all(|c| s["summary"][c]["pending"].as_i64().unwrap_or(0) == 0);
+    nothing_due && idle
+}
+
+/// A maintenance notice's plan, one step a line, in Helsinki time; empty for others.
+pub fn render_plan(n: &Value) -> String {
+    let Some(plan) = n["reminders"].as_array() else {
+        return String::new();
+    };
+    let mut out = format!(
+        "{} {}: {}\n",
+        n["kind"].as_str().unwrap_or(""),
+        n["state"].as_str().unwrap_or(""),
+        n["title"]["fi"].as_str().unwrap_or("")
+    );
+    for r in plan {
+        let channels: Vec<&str> = r["channels"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let when = r["due_at"]
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| crate::notices::local_time(Language::En, t.with_timezone(&chrono::Utc)))
+            .unwrap_or_default();
+        let state = match (r["state"].as_str(), r["fired_revision"].as_i64()) {
+            (Some("done"), Some(rev)) => format!("done (revision {rev})"),
+            (Some(st), _) => st.to_owned(),
+            _ => String::new(),
+        };
+        let channels = if channels.is_empty() {
+            "-".to_owned()
+        } else {
+            channels.join("+")
+        };
+        out.push_str(&format!(
+            "  {:<13}{channels:<10}{when:<30}{state}",
+            r["step"].as_str().unwrap_or("")
+        ));
+        if let Some(reason) = r["reason"].as_str() {
+            out.push_str(&format!(": {reason}"));
+        }
+        if let Some(h) = r["holiday"]["en"].as_str() {
+            out.push_str(&format!(" [{h}]"));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// The progress table: a bar per channel and the counts by state.

@@ -145,6 +145,8 @@ pub struct ScheduleSettings {
     pub reminder_time: String,
     /// Email everyone when a maintenance window starts and ends (the page always shows it).
     pub transition_email: bool,
+    /// Longest sleep of the scheduler between two looks for due steps.
+    pub poll_secs: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -232,6 +234,7 @@ impl Settings {
                 }
             }
         }
+        positive("schedule.poll_secs", self.schedule.poll_secs)?;
         positive("email.smtp.pool_size", self.email.smtp.pool_size.into())?;
         positive("email.smtp.timeout_secs", self.email.smtp.timeout_secs)?;
         valid_sender_id(&self.sms.sender_id).map_err(|e| format!("sms.sender_id: {e}"))?;

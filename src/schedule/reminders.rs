@@ -9,9 +9,6 @@ use tokio_util::sync::CancellationToken;
 
 /// Steps read per query while catching up.
 const BATCH: u32 = 100;
-/// The longest sleep: plans written by another daemon are seen within this, and a clock
-/// step (NTP) cannot delay a reminder by more.
-const MAX_SLEEP: Duration = Duration::from_secs(60);
 /// After a round that could not fire everything due (another daemon holds a step, the
 /// database was away), try again this soon.
 const RETRY_SLEEP: Duration = Duration::from_secs(2);
@@ -20,12 +17,15 @@ const RETRY_SLEEP: Duration = Duration::from_secs(2);
 #[derive(Clone)]
 pub struct Scheduler {
     intake: Intake,
+    /// The longest sleep (`schedule.poll_secs`): plans written by another daemon are seen
+    /// within this, and a clock step (NTP) cannot delay a step by more.
+    max_sleep: Duration,
 }
 
 impl Scheduler {
-    /// A scheduler acting through `intake`.
-    pub fn new(intake: Intake) -> Self {
-        Self { intake }
+    /// A scheduler acting through `intake`, sleeping at most `max_sleep`.
+    pub fn new(intake: Intake, max_sleep: Duration) -> Self {
+        Self { intake, max_sleep }
     }
 
     /// Fires every step due now (catching up after downtime). Returns how many were fired
@@ -57,7 +57,7 @@ impl Scheduler {
     }
 
     /// Runs until `shutdown`: a round, then sleep until the next due step, a plan change
-    /// (`wake`) or `MAX_SLEEP`, whichever comes first.
+    /// (`wake`) or `schedule.poll_secs`, whichever comes first.
     pub async fn run(self, wake: Arc<Notify>, shutdown: CancellationToken) {
         loop {
             let notified = wake.notified();
@@ -79,12 +79,15 @@ impl Scheduler {
         }
     }
 
-    /// How long until the next planned step, at most `MAX_SLEEP`.
+    /// How long until the next planned step, at most `schedule.poll_secs`.
     async fn until_next(&self) -> Duration {
         let now = self.intake.clock().now_micros();
         match self.intake.store().next_reminder_due().await {
-            Ok(Some(t)) => (t - now).to_std().unwrap_or(Duration::ZERO).min(MAX_SLEEP),
-            Ok(None) => MAX_SLEEP,
+            Ok(Some(t)) => (t - now)
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .min(self.max_sleep),
+            Ok(None) => self.max_sleep,
             Err(_) => RETRY_SLEEP,
         }
     }

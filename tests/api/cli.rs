@@ -86,6 +86,37 @@ on_both_databases! {
         assert!(err.contains("FAULTCAST_TOKEN"), "{err}");
     }
 
+    async fn support_staff_see_when_a_maintenance_will_be_announced_and_reminded(app: TestApp) {
+        let dir = app.dir.path().to_owned();
+        let org = app.pharmacy().await;
+        crate::notices::contact(&app, &org, Some("tuki@a.example"), None, "fi", serde_json::json!({})).await;
+        app.clock.set(chrono::DateTime::parse_from_rfc3339("2036-11-24T10:00:00Z").unwrap().into());
+        let m = serde_json::json!({"kind": "maintenance", "services": ["prescription-centre"],
+            "title": {"fi": "Huoltokatko", "sv": "Underhåll"}, "body": {"fi": "Katko.", "sv": "Avbrott."},
+            "window_start": "2036-12-16T20:00", "window_end": "2036-12-16T22:00"});
+        std::fs::write(dir.join("maintenance.json"), m.to_string()).unwrap();
+        let cli = |args: &[&str]| {
+            let mut c = faultcast(&dir, "sqlite://unused.db");
+            c.args(args).env("FAULTCAST_URL", app.url("")).env("FAULTCAST_TOKEN", &app.operator);
+            c
+        };
+        let (code, out, err) = run_async(cli(&["notice", "publish", "--file", "maintenance.json"])).await;
+        assert_eq!(code, 0, "{err}");
+        let id = out.trim().to_owned();
+        let (code, status, err) = run_async(cli(&["notice", "status", &id, "--follow"])).await;
+        assert_eq!(code, 0, "{err}");
+        assert!(status.starts_with("maintenance scheduled: Huoltokatko\n"), "{status}");
+        assert!(status.contains("announcement email     2 Dec 2036 09:00 (UTC+02:00)  planned\n"), "{status}");
+        assert!(status.ends_with("revision 1: nothing sent yet; the plan above says when\n"), "{status}");
+        assert!(status.contains("reminder     sms       15 Dec 2036 09:00 (UTC+02:00) planned\n"), "{status}");
+        assert!(status.contains("start        -         16 Dec 2036 20:00 (UTC+02:00) planned\n"), "{status}");
+        app.clock.set(chrono::DateTime::parse_from_rfc3339("2036-12-02T07:00:00Z").unwrap().into());
+        app.tick().await;
+        let (_, status, _) = run_async(cli(&["notice", "status", &id])).await;
+        assert!(status.contains("2 Dec 2036 09:00 (UTC+02:00)  done (revision 1)\n"), "{status}");
+        assert!(status.contains("email [##############################] 1/1  sent 1"), "{status}");
+    }
+
     async fn token_create_prints_the_token_alone_on_the_first_line(app: TestApp) {
         let (code, out, err) = run(faultcast(app.dir.path(), &app.database_url).args(["token", "create", "--role", "operator", "--label", "cli test"]));
         assert_eq!(code, 0, "{err}");
@@ -230,8 +261,19 @@ pub(crate) struct Daemon {
 impl Daemon {
     /// Starts the daemon with a SQLite file at `db` and waits for its listening line.
     pub(crate) fn start(dir: &std::path::Path, db: &str, level: &str) -> Self {
+        Self::start_with(dir, db, level, &[])
+    }
+
+    /// Starts the daemon with extra environment variables.
+    pub(crate) fn start_with(
+        dir: &std::path::Path,
+        db: &str,
+        level: &str,
+        env: &[(&str, &str)],
+    ) -> Self {
         let mut child = faultcast(dir, db)
             .args(["serve"])
+            .envs(env.iter().copied())
             .env("FAULTCAST__SERVER__LISTEN", "127.0.0.1:0")
             .env("FAULTCAST__LOG__LEVEL", level)
             .stderr(Stdio::piped())

@@ -19,7 +19,7 @@ fn r2_rounds() -> usize {
 }
 
 /// An organisation with `n` SMS contacts, registered with the CLI; returns an operator token.
-fn registry(dir: &Path, db: &str, n: usize) -> String {
+pub(crate) fn registry(dir: &Path, db: &str, n: usize) -> String {
     let (code, out, err) = run(faultcast(dir, db).args([
         "org",
         "add",

@@ -14,6 +14,7 @@ mod hostile;
 mod idempotency;
 mod isolation;
 mod maintenance;
+mod nodes;
 mod notices;
 mod openapi;
 mod organisations;
