@@ -12,6 +12,7 @@ mod notices;
 mod openapi;
 mod organisations;
 mod problem;
+mod public;
 mod receipts;
 mod request_id;
 mod services;
@@ -93,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
+        .route("/maintenance.ics", get(public::maintenance_ics))
         .fallback(problem::no_route)
         .method_not_allowed_fallback(problem::wrong_method)
         .route_layer(axum::middleware::from_fn(metrics::tag_route))

@@ -159,6 +159,11 @@ impl Intake {
         self.outbox.clone()
     }
 
+    /// The base of public links.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
     /// The public page of a notice.
     pub fn notice_link(&self, id: crate::notices::NoticeId) -> String {
         format!("{}/notices/{id}", self.public_url)

@@ -275,3 +275,24 @@ impl Store {
         Ok(Page::cut(items, limit, |r| r.notice_id.to_text()))
     }
 }
+
+impl Store {
+    /// Current revisions of maintenance notices whose window ends at or after `since`, by
+    /// window start; at most `limit`.
+    #[tracing::instrument(skip_all)]
+    pub async fn maintenance_calendar(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<Revision>> {
+        let sql = "SELECT r.notice_id, r.revision, r.action, r.content, r.sms, r.published_at FROM notices n \
+                   JOIN notice_revisions r ON r.notice_id = n.id AND r.revision = n.current_revision \
+                   WHERE n.kind = 'maintenance' AND n.window_end >= $1 ORDER BY n.window_start, n.id LIMIT $2";
+        let rows: Vec<RevisionRow> = on_db!(self, |p, d| sqlx::query_as(sql)
+            .bind(since)
+            .bind(i64::from(limit))
+            .fetch_all(p)
+            .await?);
+        rows.into_iter().map(RevisionRow::into_revision).collect()
+    }
+}

@@ -4,6 +4,7 @@
 mod support;
 
 mod audit;
+mod calendar;
 mod cli;
 mod contacts;
 mod crash;

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod certificates;
 pub mod inspect;
+pub mod parsers;
 pub mod postgres;
 pub mod sms_sink;
 pub mod smtp_sink;

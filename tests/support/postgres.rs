@@ -15,7 +15,7 @@ struct Cluster {
 static CLUSTER: OnceLock<Option<Cluster>> = OnceLock::new();
 
 /// True when PostgreSQL tests must run (CI): a missing server is then a failure, not a skip.
-fn required() -> bool {
+pub(crate) fn required() -> bool {
     std::env::var_os("CI").is_some_and(|v| v != "false" && v != "0")
         || std::env::var_os("FAULTCAST_TEST_REQUIRE_POSTGRES").is_some()
 }

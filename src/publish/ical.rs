@@ -1,0 +1,179 @@
+//! The maintenance calendar (RFC 5545, domain §7): one VEVENT per maintenance notice, UID
+//! stable per notice, times in UTC, SEQUENCE = revision, cancelled events kept as
+//! STATUS:CANCELLED so that subscribed calendars remove them.
+
+use crate::notices::{NoticeState, Revision, Texts};
+use crate::registry::{Catalogue, Language};
+use chrono::{DateTime, Utc};
+
+/// RFC 5545 §3.1: lines longer than 75 octets are folded.
+const FOLD_AT: usize = 75;
+
+fn calendar_name(lang: Language) -> &'static str {
+    match lang {
+        Language::Fi => "Huoltokatkot",
+        Language::Sv => "Underhållsavbrott",
+        Language::En => "Maintenance breaks",
+    }
+}
+
+fn cancelled(lang: Language) -> &'static str {
+    match lang {
+        Language::Fi => "Peruttu",
+        Language::Sv => "Inställt",
+        Language::En => "Cancelled",
+    }
+}
+
+/// A TEXT value (§3.3.11): backslash, semicolon, comma and newlines escaped, other
+/// control characters dropped.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn utc(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// Appends one content line, folded at 75 octets without splitting a character.
+fn line(out: &mut String, content: &str) {
+    let mut width = 0;
+    for c in content.chars() {
+        let n = c.len_utf8();
+        if width + n > FOLD_AT {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += n;
+    }
+    out.push_str("\r\n");
+}
+
+/// The calendar of `notices` (current revisions of maintenance notices) in `lang`.
+/// `base_url` is the public URL; its host names the UIDs.
+pub fn maintenance_calendar(
+    notices: &[Revision],
+    lang: Language,
+    catalogue: &Catalogue,
+    base_url: &str,
+) -> String {
+    let host = url::Url::parse(base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "faultcast".to_owned());
+    let mut out = String::new();
+    line(&mut out, "BEGIN:VCALENDAR");
+    line(&mut out, "VERSION:2.0");
+    line(&mut out, "PRODID:-//faultcast//maintenance calendar//EN");
+    line(&mut out, "CALSCALE:GREGORIAN");
+    line(&mut out, "METHOD:PUBLISH");
+    line(
+        &mut out,
+        &format!("X-WR-CALNAME:{}", text(calendar_name(lang))),
+    );
+    for rev in notices {
+        let d = &rev.draft;
+        let (Some(start), Some(end)) = (d.window_start, d.window_end) else {
+            continue;
+        };
+        let link = format!("{base_url}/notices/{}", rev.notice_id);
+        let (title, _) = Texts::pick(&d.texts.title, lang);
+        let (body, _) = Texts::pick(&d.texts.body, lang);
+        let is_cancelled = d.state == NoticeState::Cancelled;
+        let summary = if is_cancelled {
+            format!("{}: {title}", cancelled(lang))
+        } else {
+            title.to_owned()
+        };
+        let services: Vec<String> = d
+            .services
+            .iter()
+            .map(|s| {
+                catalogue
+                    .get(s.as_str())
+                    .map(|svc| match lang {
+                        Language::Fi => svc.names.fi.clone(),
+                        Language::Sv => svc.names.sv.clone(),
+                        Language::En => svc.names.en.clone(),
+                    })
+                    .unwrap_or_else(|| s.as_str().to_owned())
+            })
+            .collect();
+        line(&mut out, "BEGIN:VEVENT");
+        line(&mut out, &format!("UID:{}@{host}", rev.notice_id));
+        line(&mut out, &format!("DTSTAMP:{}", utc(rev.published_at)));
+        line(
+            &mut out,
+            &format!("LAST-MODIFIED:{}", utc(rev.published_at)),
+        );
+        line(&mut out, &format!("SEQUENCE:{}", rev.number));
+        line(&mut out, &format!("DTSTART:{}", utc(start)));
+        line(&mut out, &format!("DTEND:{}", utc(end)));
+        line(&mut out, &format!("SUMMARY:{}", text(&summary)));
+        line(
+            &mut out,
+            &format!(
+                "DESCRIPTION:{}",
+                text(&format!("{body}\n\n{}\n{link}", services.join(", ")))
+            ),
+        );
+        line(
+            &mut out,
+            &format!(
+                "CATEGORIES:{}",
+                services
+                    .iter()
+                    .map(|s| text(s))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        );
+        line(&mut out, &format!("URL:{}", text(&link)));
+        line(
+            &mut out,
+            if is_cancelled {
+                "STATUS:CANCELLED"
+            } else {
+                "STATUS:CONFIRMED"
+            },
+        );
+        line(&mut out, "TRANSP:TRANSPARENT");
+        line(&mut out, "END:VEVENT");
+    }
+    line(&mut out, "END:VCALENDAR");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_values_escape_what_rfc_5545_reserves() {
+        assert_eq!(text("a;b,c\\d\ne\rf"), "a\\;b\\,c\\\\d\\nef");
+    }
+
+    #[test]
+    fn long_lines_fold_at_75_octets_without_splitting_a_character() {
+        let mut out = String::new();
+        let content = format!("SUMMARY:{}", "ä".repeat(60));
+        line(&mut out, &content);
+        for l in out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(l.len() <= FOLD_AT, "{} octets: {l}", l.len());
+        }
+        let unfolded = out.trim_end_matches("\r\n").replace("\r\n ", "");
+        assert_eq!(unfolded, content);
+    }
+}
