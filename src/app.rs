@@ -7,7 +7,7 @@ use crate::http::{AppState, Metrics, router};
 use crate::intake::Intake;
 use crate::notices::PlanRules;
 use crate::registry::Catalogue;
-use crate::schedule::Scheduler;
+use crate::schedule::{Housekeeping, Scheduler};
 use crate::store::Store;
 use anyhow::Context;
 use std::sync::Arc;
@@ -24,6 +24,7 @@ pub struct App {
     deliverer: Arc<Deliverer>,
     /// The scheduler's longest sleep.
     poll: Duration,
+    housekeeping: Arc<Housekeeping>,
     /// Background delivery workers run unless a test drives them itself.
     run_workers: bool,
 }
@@ -95,7 +96,7 @@ impl App {
                 workers: settings.delivery.workers,
                 public_url: settings.server.public_url.clone(),
                 counters: counters.clone(),
-                plan_rules: rules,
+                plan_rules: rules.clone(),
             },
         ));
         let twilio = settings.sms.http.token.as_ref().and_then(|t| {
@@ -120,6 +121,11 @@ impl App {
                 .filter(|_| settings.sms.http.profile == crate::config::SmsProfile::Twilio),
             public_url: settings.server.public_url.trim_end_matches('/').to_owned(),
         });
+        let housekeeping = Arc::new(Housekeeping::new(
+            intake.clone(),
+            &settings.housekeeping,
+            rules.tz,
+        )?);
         let state = AppState {
             intake,
             metrics: Arc::new(Metrics::new(&counters)),
@@ -132,6 +138,7 @@ impl App {
             grace: Duration::from_secs(settings.server.shutdown_grace_secs),
             deliverer,
             poll: Duration::from_secs(settings.schedule.poll_secs),
+            housekeeping,
             run_workers: true,
         })
     }
@@ -144,6 +151,7 @@ impl App {
     /// The scheduler, for tests that drive it round by round.
     pub fn scheduler(&self) -> Scheduler {
         Scheduler::new(self.state.intake.clone(), self.poll)
+            .with_housekeeping(self.housekeeping.clone())
     }
 
     /// The delivery engine, for tests that drive it round by round.

@@ -15,6 +15,7 @@ pub struct Settings {
     pub sms: SmsSettings,
     pub delivery: DeliverySettings,
     pub schedule: ScheduleSettings,
+    pub housekeeping: HousekeepingSettings,
     pub services: ServicesSettings,
     pub log: LogSettings,
 }
@@ -149,6 +150,34 @@ pub struct ScheduleSettings {
     pub poll_secs: u64,
 }
 
+/// Cron housekeeping: each job's expression (empty: off) and its parameters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HousekeepingSettings {
+    pub contact_review: String,
+    pub contact_review_months: u32,
+    pub overdue_updates: String,
+    pub unreachable_report: String,
+    pub purge: String,
+    pub delivery_retention_days: u32,
+    pub operator_emails: Vec<String>,
+}
+
+impl HousekeepingSettings {
+    /// The jobs as (key, expression), those switched off left out.
+    pub fn jobs(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("contact_review", self.contact_review.as_str()),
+            ("overdue_updates", self.overdue_updates.as_str()),
+            ("unreachable_report", self.unreachable_report.as_str()),
+            ("purge", self.purge.as_str()),
+        ]
+        .into_iter()
+        .filter(|(_, e)| !e.trim().is_empty())
+        .collect()
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServicesSettings {
@@ -235,6 +264,24 @@ impl Settings {
             }
         }
         positive("schedule.poll_secs", self.schedule.poll_secs)?;
+        let h = &self.housekeeping;
+        for (key, expr) in h.jobs() {
+            expr.parse::<cron::Schedule>().map_err(|e| {
+                format!("housekeeping.{key}: not a cron expression (sec min hour day month weekday): {e}")
+            })?;
+        }
+        positive(
+            "housekeeping.contact_review_months",
+            h.contact_review_months.into(),
+        )?;
+        positive(
+            "housekeeping.delivery_retention_days",
+            h.delivery_retention_days.into(),
+        )?;
+        for (i, a) in h.operator_emails.iter().enumerate() {
+            crate::registry::EmailAddress::parse(a)
+                .map_err(|e| format!("housekeeping.operator_emails[{i}]: the address {e}"))?;
+        }
         positive("email.smtp.pool_size", self.email.smtp.pool_size.into())?;
         positive("email.smtp.timeout_secs", self.email.smtp.timeout_secs)?;
         valid_sender_id(&self.sms.sender_id).map_err(|e| format!("sms.sender_id: {e}"))?;

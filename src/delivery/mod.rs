@@ -4,6 +4,7 @@ mod email;
 mod error;
 mod retry;
 mod sms;
+mod system;
 mod worker;
 
 pub use email::{EmailChannel, OutgoingEmail};

@@ -21,7 +21,7 @@ pub const FANOUT_BATCH: u32 = 500;
 /// Deliveries claimed per worker per round.
 const CLAIM_PER_WORKER: u32 = 8;
 /// A channel whose configuration is at fault rests this long before trying again.
-const PAUSE: Duration = Duration::seconds(30);
+pub(super) const PAUSE: Duration = Duration::seconds(30);
 /// Without a wake-up, workers look for work this often (other daemons on the same
 /// PostgreSQL publish too).
 const POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
@@ -37,17 +37,17 @@ pub struct Round {
 
 /// The delivery engine of one daemon.
 pub struct Deliverer {
-    store: Store,
+    pub(super) store: Store,
     catalogue: Arc<Catalogue>,
-    clock: Arc<dyn Clock>,
-    email: EmailChannel,
+    pub(super) clock: Arc<dyn Clock>,
+    pub(super) email: EmailChannel,
     sms: SmsChannel,
-    backoff: Backoff,
-    lease: Duration,
-    max_age: Duration,
+    pub(super) backoff: Backoff,
+    pub(super) lease: Duration,
+    pub(super) max_age: Duration,
     workers: u32,
     public_url: String,
-    message_domain: String,
+    pub(super) message_domain: String,
     plan_rules: crate::notices::PlanRules,
     owner: String,
     revisions: Mutex<HashMap<(NoticeId, i32), Arc<Revision>>>,
@@ -349,7 +349,7 @@ impl Deliverer {
     /// One round: all fan-out, then one batch of sends.
     pub async fn round(self: &Arc<Self>) -> anyhow::Result<Round> {
         let fanned_out = self.fan_out().await?;
-        let attempted = self.send_due().await?;
+        let attempted = self.send_due().await? + self.send_system_messages().await?;
         Ok(Round {
             fanned_out,
             attempted,

@@ -14,6 +14,7 @@ mod organisations;
 mod problem;
 mod public;
 mod receipts;
+mod reports;
 mod request_id;
 mod services;
 mod tokens;
@@ -63,6 +64,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tokens::create))
         .routes(routes!(tokens::revoke))
         .routes(routes!(audit::list))
+        .routes(routes!(reports::unreachable))
         .routes(routes!(notices::publish, notices::list))
         .routes(routes!(notices::preview))
         .routes(routes!(notices::get))

@@ -2,6 +2,7 @@
 //! commits the change with its audit record.
 
 mod contacts;
+mod housekeeping;
 mod maintenance;
 mod notices;
 mod organisations;

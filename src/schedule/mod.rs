@@ -1,6 +1,8 @@
-//! The scheduler: fires the maintenance plans' due steps (and, later, cron housekeeping)
+//! The scheduler: fires the maintenance plans' due steps and the cron housekeeping jobs,
 //! through intake.
 
+mod housekeeping;
 mod reminders;
 
-pub use reminders::Scheduler;
+pub use housekeeping::Housekeeping;
+pub use reminders::{Round, Scheduler};

@@ -1,6 +1,7 @@
-//! Firing due reminder steps. Each step is a durable row fired in one transaction, so it
+//! Firing due reminder steps (and the housekeeping jobs). Each step is a durable row fired in one transaction, so it
 //! happens once however many daemons run; the loop sleeps until the next due time.
 
+use super::Housekeeping;
 use crate::intake::Intake;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,6 +14,17 @@ const BATCH: u32 = 100;
 /// database was away), try again this soon.
 const RETRY_SLEEP: Duration = Duration::from_secs(2);
 
+/// What a scheduler round did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Round {
+    /// Plan steps fired or skipped.
+    pub steps: usize,
+    /// Housekeeping jobs run on this daemon.
+    pub jobs: usize,
+    /// Some due step was held by another daemon (try again soon).
+    pub left: bool,
+}
+
 /// Fires due plan steps.
 #[derive(Clone)]
 pub struct Scheduler {
@@ -20,17 +32,37 @@ pub struct Scheduler {
     /// The longest sleep (`schedule.poll_secs`): plans written by another daemon are seen
     /// within this, and a clock step (NTP) cannot delay a step by more.
     max_sleep: Duration,
+    housekeeping: Option<Arc<Housekeeping>>,
 }
 
 impl Scheduler {
     /// A scheduler acting through `intake`, sleeping at most `max_sleep`.
     pub fn new(intake: Intake, max_sleep: Duration) -> Self {
-        Self { intake, max_sleep }
+        Self {
+            intake,
+            max_sleep,
+            housekeeping: None,
+        }
     }
 
-    /// Fires every step due now (catching up after downtime). Returns how many were fired
-    /// or skipped, and whether some due step was left (held by another daemon).
-    pub async fn round(&self) -> anyhow::Result<(usize, bool)> {
+    /// Also runs the cron housekeeping jobs.
+    pub fn with_housekeeping(mut self, h: Arc<Housekeeping>) -> Self {
+        self.housekeeping = Some(h);
+        self
+    }
+
+    /// Fires every step due now (catching up after downtime), then runs the housekeeping
+    /// jobs due.
+    pub async fn round(&self) -> anyhow::Result<Round> {
+        let (steps, left) = self.reminders().await?;
+        let jobs = match &self.housekeeping {
+            Some(h) => h.round().await?,
+            None => 0,
+        };
+        Ok(Round { steps, jobs, left })
+    }
+
+    async fn reminders(&self) -> anyhow::Result<(usize, bool)> {
         let store = self.intake.store();
         let mut handled = 0;
         loop {
@@ -64,8 +96,8 @@ impl Scheduler {
             tokio::pin!(notified);
             notified.as_mut().enable();
             let sleep = match self.round().await {
-                Ok((_, true)) => RETRY_SLEEP,
-                Ok((_, false)) => self.until_next().await,
+                Ok(r) if r.left => RETRY_SLEEP,
+                Ok(_) => self.until_next().await,
                 Err(e) => {
                     tracing::warn!(error = %e, "scheduler round failed; retrying");
                     RETRY_SLEEP
@@ -82,13 +114,20 @@ impl Scheduler {
     /// How long until the next planned step, at most `schedule.poll_secs`.
     async fn until_next(&self) -> Duration {
         let now = self.intake.clock().now_micros();
-        match self.intake.store().next_reminder_due().await {
-            Ok(Some(t)) => (t - now)
+        let reminder = match self.intake.store().next_reminder_due().await {
+            Ok(t) => t,
+            Err(_) => return RETRY_SLEEP,
+        };
+        let job = match &self.housekeeping {
+            Some(h) => h.next_due().await,
+            None => None,
+        };
+        match [reminder, job].into_iter().flatten().min() {
+            Some(t) => (t - now)
                 .to_std()
                 .unwrap_or(Duration::ZERO)
                 .min(self.max_sleep),
-            Ok(None) => self.max_sleep,
-            Err(_) => RETRY_SLEEP,
+            None => self.max_sleep,
         }
     }
 }

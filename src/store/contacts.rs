@@ -29,6 +29,8 @@ pub(crate) const ERASE_DELIVERIES: &str = "UPDATE deliveries SET address = NULL,
      last_error = CASE WHEN state IN ('pending', 'retry', 'sending') THEN 'recipient deleted' ELSE last_error END, \
      state = CASE WHEN state IN ('pending', 'retry', 'sending') THEN 'failed' ELSE state END WHERE contact_id = $1";
 /// A stored idempotent answer that mentions an erased contact would keep its personal data.
+/// faultcast's own messages to the contact (review reminders) go with it.
+pub(crate) const ERASE_MESSAGES: &str = "DELETE FROM system_messages WHERE contact_id = $1";
 pub(crate) const FORGET_ANSWERS: &str = "DELETE FROM idempotency_keys WHERE body LIKE $1";
 
 /// A whole contact list to put in place of an organisation's current one (CSV import).
@@ -309,6 +311,10 @@ impl Store {
                     .bind(id.to_text())
                     .execute(&mut *tx)
                     .await?;
+                sqlx::query(ERASE_MESSAGES)
+                    .bind(id.to_text())
+                    .execute(&mut *tx)
+                    .await?;
                 insert_audit!(tx, audit)?;
             }
             tx.commit().await?;
@@ -339,6 +345,10 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 sqlx::query(ERASE_DELIVERIES)
+                    .bind(id.to_text())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(ERASE_MESSAGES)
                     .bind(id.to_text())
                     .execute(&mut *tx)
                     .await?;

@@ -8,6 +8,7 @@ mod audit;
 mod contacts;
 mod deliveries;
 mod error;
+mod housekeeping;
 mod idempotency;
 mod notices;
 mod organisations;
@@ -22,6 +23,9 @@ pub use deliveries::{
     ChannelSummary, ClaimedDelivery, DeliveryRow, Outcome, STATES as DELIVERY_STATES,
 };
 pub use error::{StoreError, StoreResult};
+pub use housekeeping::{
+    MessageOutcome, NewSystemMessage, StaleContact, SystemMessage, Unreachable,
+};
 pub use idempotency::IdempotencyClaim;
 pub use notices::{NoticeFilter, PlanChange};
 pub use outbox::{FanoutJob, Recipient};

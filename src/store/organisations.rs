@@ -232,6 +232,10 @@ impl Store {
                 .bind(id.to_text())
                 .execute(&mut *tx)
                 .await?;
+            sqlx::query("DELETE FROM system_messages WHERE contact_id IN (SELECT id FROM contacts WHERE org_id = $1)")
+                .bind(id.to_text())
+                .execute(&mut *tx)
+                .await?;
             let n = sqlx::query(sql)
                 .bind(id.to_text())
                 .execute(&mut *tx)

@@ -12,6 +12,7 @@ mod csv;
 mod delivery;
 mod health;
 mod hostile;
+mod housekeeping;
 mod idempotency;
 mod isolation;
 mod maintenance;

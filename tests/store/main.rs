@@ -6,5 +6,6 @@ mod support;
 mod fixtures;
 mod idempotency;
 mod registry;
+mod schedule;
 mod state_machine;
 mod tokens_and_audit;

@@ -195,6 +195,11 @@ impl TestApp {
         answer(req.send().await.expect("request sent")).await
     }
 
+    /// A request without a token (the public API).
+    pub async fn public_get(&self, path: &str) -> Answer {
+        self.call(Method::GET, path, None, None).await
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Answer {
         self.call(Method::GET, path, Some(token), None).await
     }

@@ -104,13 +104,22 @@ impl TestApp {
         panic!("the outbox did not drain in {MAX_DRAIN_ROUNDS} rounds");
     }
 
-    /// Fires every plan step due at the clock's time, then drains the outbox. Returns the
-    /// steps fired or skipped.
+    /// Fires every plan step due at the clock's time (and housekeeping due), then drains
+    /// the outbox. Returns the plan steps fired or skipped.
     pub async fn tick(&self) -> usize {
-        let (n, left) = self.scheduler.round().await.expect("a scheduler round");
-        assert!(!left, "a due step was left unfired");
+        let r = self.scheduler.round().await.expect("a scheduler round");
+        assert!(!r.left, "a due step was left unfired");
         self.drain().await;
-        n
+        r.steps
+    }
+
+    /// Moves the clock to `t`, runs a scheduler round and drains; returns the
+    /// housekeeping jobs run.
+    pub async fn housekeep_at(&self, t: chrono::DateTime<chrono::Utc>) -> usize {
+        self.clock.set(t);
+        let r = self.scheduler.round().await.expect("a scheduler round");
+        self.drain().await;
+        r.jobs
     }
 
     /// Moves the clock to `t` and ticks.

@@ -37,6 +37,27 @@ macro_rules! on_both_databases {
     };
 }
 
+/// For each `fn name(backend: Backend)`, a module `name` running it `on_sqlite` and
+/// `on_postgres` (for tests that spawn their app with their own settings).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name {
+            #[tokio::test]
+            async fn on_sqlite() { super::$name($crate::support::Backend::Sqlite).await }
+            #[tokio::test]
+            async fn on_postgres() { super::$name($crate::support::Backend::Postgres).await }
+        })*
+    };
+}
+
+/// An RFC 3339 time, for tests that set the clock.
+pub fn utc(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .expect("an RFC 3339 time")
+        .with_timezone(&chrono::Utc)
+}
+
 /// A migrated store on `backend` in a temp dir; `None` if that backend is unavailable.
 pub async fn store(backend: Backend) -> Option<(faultcast::store::Store, tempfile::TempDir)> {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -294,7 +294,7 @@ async fn dead_deliveries_are_listed_and_can_be_redriven(backend: Backend) {
     );
 }
 
-on_both!(
+crate::on_both_backends!(
     temporary_failures_are_retried_with_backoff_exactly_k_plus_one_times,
     permanent_failures_are_tried_once_and_kept_with_the_reply,
     a_dropped_connection_after_data_is_retried_and_the_duplicate_shares_its_message_id,

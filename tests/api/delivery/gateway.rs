@@ -142,7 +142,7 @@ async fn the_gateway_concurrency_cap_holds(backend: Backend) {
     );
 }
 
-on_both!(
+crate::on_both_backends!(
     a_gateway_429_is_honoured_before_any_new_request,
     gateway_errors_are_retried_or_failed_by_kind,
     a_gateway_401_pauses_the_channel_without_failing_recipients,

@@ -10,18 +10,6 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-/// Runs each case on SQLite and on PostgreSQL.
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        $(mod $name {
-            #[tokio::test]
-            async fn on_sqlite() { super::$name(crate::support::Backend::Sqlite).await }
-            #[tokio::test]
-            async fn on_postgres() { super::$name(crate::support::Backend::Postgres).await }
-        })*
-    };
-}
-
 pub(super) async fn app_with_smtp(backend: Backend, sink: &SmtpSink) -> Option<TestApp> {
     spawn_app_with(
         backend,

@@ -275,7 +275,7 @@ async fn twilio_sends_by_form_and_its_signed_receipts_are_verified(backend: Back
     );
 }
 
-on_both!(
+crate::on_both_backends!(
     signed_sms_receipts_mark_deliveries_and_unsigned_ones_are_refused,
     gatewayapi_batches_recipients_and_its_receipts_are_verified_as_hs256_jwts,
     twilio_sends_by_form_and_its_signed_receipts_are_verified,

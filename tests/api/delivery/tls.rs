@@ -157,7 +157,7 @@ async fn a_wrong_smtp_password_pauses_email_without_failing_anyone(backend: Back
     );
 }
 
-on_both!(
+crate::on_both_backends!(
     starttls_with_auth_reaches_a_relay_signed_by_a_private_ca,
     implicit_tls_reaches_a_relay_speaking_tls_from_the_first_byte,
     required_starttls_sends_nothing_in_clear_to_a_relay_without_it,

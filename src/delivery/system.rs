@@ -1,0 +1,68 @@
+//! Sending faultcast's own messages (operator nudges and reports, contact review
+//! reminders) from their outbox, by email, with the notices' retry rules.
+
+use super::email::OutgoingEmail;
+use super::error::SendError;
+use super::worker::Deliverer;
+use crate::notices::{RenderedEmail, escape_html};
+use crate::store::{MessageOutcome, SystemMessage};
+use std::sync::Arc;
+
+/// System messages claimed per round.
+const CLAIM: u32 = 50;
+
+impl Deliverer {
+    /// Sends due system messages; returns how many were attempted.
+    pub async fn send_system_messages(self: &Arc<Self>) -> anyhow::Result<usize> {
+        let now = self.clock.now_micros();
+        let claimed = self
+            .store
+            .claim_messages(now, now + self.lease, CLAIM)
+            .await?;
+        for m in &claimed {
+            let outcome = self.attempt_message(m).await;
+            self.store
+                .record_message(m, &outcome, self.clock.now_micros())
+                .await?;
+        }
+        Ok(claimed.len())
+    }
+
+    async fn attempt_message(&self, m: &SystemMessage) -> MessageOutcome {
+        let now = self.clock.now_micros();
+        let html = format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{}</title></head><body>{}</body></html>",
+            escape_html(&m.subject),
+            m.body
+                .split("\n\n")
+                .map(|p| format!("<p>{}</p>", escape_html(p).replace('\n', "<br>")))
+                .collect::<String>()
+        );
+        let mail = OutgoingEmail {
+            to: m.recipient.clone(),
+            message_id: format!("<system.{}.{}@{}>", m.kind, m.id, self.message_domain),
+            language: "fi",
+            rendered: RenderedEmail {
+                subject: m.subject.clone(),
+                text: m.body.clone(),
+                html,
+            },
+        };
+        match self.email.send(&mail).await {
+            Ok(()) => MessageOutcome::Sent,
+            Err(SendError::Config(_)) => MessageOutcome::Paused {
+                at: now + super::worker::PAUSE,
+            },
+            Err(SendError::Permanent(error)) => MessageOutcome::Failed { error, dead: false },
+            Err(SendError::Transient(error)) | Err(SendError::Throttled(_, error)) => {
+                match self
+                    .backoff
+                    .next(now, m.attempts + 1, m.created_at + self.max_age, None)
+                {
+                    Some(at) => MessageOutcome::Retry { at, error },
+                    None => MessageOutcome::Failed { error, dead: true },
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Housekeeping use cases, run by the scheduler on their cron expressions: keeping the
+//! contact registry honest, nudging operators, and minimising stored personal data.
+
+use super::{Intake, IntakeResult};
+use crate::notices::{Texts, local_time};
+use crate::registry::{Language, NoticeKind};
+use crate::store::{NewSystemMessage, NoticeFilter, Unreachable};
+use chrono::{DateTime, Duration, Months, Utc};
+use std::collections::BTreeMap;
+
+/// Rows deleted per transaction when purging, so that a purge never holds long locks.
+const PURGE_BATCH: u32 = 5_000;
+/// Active faults read per page when looking for overdue updates.
+const PAGE: u32 = 500;
+
+impl Intake {
+    /// Deletes finished delivery records (and system messages) older than `retention`.
+    pub async fn purge_deliveries(&self, retention: Duration) -> IntakeResult<u64> {
+        let before = self.now() - retention;
+        let n = self.store.purge_deliveries(before, PURGE_BATCH).await?;
+        tracing::info!(deleted = n, before = %before, "purged old delivery records");
+        Ok(n)
+    }
+
+    /// Writes a nudge to every operator address for each active fault past its
+    /// `next_update_at` (once per fault, revision and promised time).
+    pub async fn nudge_overdue_updates(&self, operators: &[String]) -> IntakeResult<u64> {
+        let now = self.now();
+        let mut messages = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = self
+                .store
+                .list_notices(
+                    NoticeFilter::Active,
+                    Some(NoticeKind::Fault),
+                    None,
+                    now,
+                    cursor.as_deref(),
+                    Some(PAGE),
+                )
+                .await?;
+            for rev in &page.items {
+                let Some(due) = rev.draft.next_update_at.filter(|t| *t < now) else {
+                    continue;
+                };
+                let (title, _) = Texts::pick(&rev.draft.texts.title, Language::Fi);
+                let late = (now - due).num_minutes();
+                tracing::warn!(notice = %rev.notice_id, minutes_late = late, "a fault's promised update is overdue");
+                for to in operators {
+                    messages.push(NewSystemMessage {
+                        dedup_key: format!(
+                            "overdue:{}:{}:{}:{to}",
+                            rev.notice_id,
+                            rev.number,
+                            due.timestamp()
+                        ),
+                        kind: "overdue-update",
+                        recipient: to.clone(),
+                        contact_id: None,
+                        subject: format!("Päivitys myöhässä / Update overdue: {title}"),
+                        body: format!(
+                            "Vikatiedotteelle luvattu päivitys ({}) on {late} min myöhässä.\n\
+                             The update promised for this fault ({}) is {late} min overdue.\n\n\
+                             {title}\n{}",
+                            local_time(Language::Fi, due),
+                            local_time(Language::En, due),
+                            self.notice_link(rev.notice_id)
+                        ),
+                    });
+                }
+            }
+            match page.next_cursor {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        self.enqueue(&messages).await
+    }
+
+    /// Asks, once a month at most, every contact not confirmed for `months` to have its
+    /// organisation review its notice recipients.
+    pub async fn remind_contact_review(&self, months: u32) -> IntakeResult<u64> {
+        let now = self.now();
+        let before = now
+            .checked_sub_months(Months::new(months))
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let stale = self.store.stale_contacts(before).await?;
+        let month = now.format("%Y-%m");
+        let messages: Vec<NewSystemMessage> = stale
+            .iter()
+            .map(|c| {
+                let lang = Language::parse(&c.language).unwrap_or(Language::Fi);
+                let since = local_time(lang, c.reviewed_at);
+                let contacts = format!(
+                    "{}/api/v1/organisations/{}/contacts",
+                    self.public_url, c.org_id
+                );
+                let (subject, body) = match lang {
+                    Language::Sv => (
+                        "Kontrollera mottagarna av driftmeddelanden".to_owned(),
+                        format!(
+                            "Mottagaruppgifterna för {} bekräftades senast {since}.\n\n\
+                             Kontrollera och bekräfta dem så att störnings- och underhållsmeddelanden når rätt personer: {contacts}",
+                            c.org_name
+                        ),
+                    ),
+                    Language::En => (
+                        "Please review your notice recipients".to_owned(),
+                        format!(
+                            "The notice recipients of {} were last confirmed on {since}.\n\n\
+                             Please review and confirm them so that fault and maintenance notices reach the right people: {contacts}",
+                            c.org_name
+                        ),
+                    ),
+                    Language::Fi => (
+                        "Tarkistakaa tiedotteiden vastaanottajat".to_owned(),
+                        format!(
+                            "Organisaation {} tiedotteiden vastaanottajat on vahvistettu viimeksi {since}.\n\n\
+                             Tarkistakaa ja vahvistakaa tiedot, jotta häiriö- ja huoltotiedotteet tavoittavat oikeat henkilöt: {contacts}",
+                            c.org_name
+                        ),
+                    ),
+                };
+                NewSystemMessage {
+                    dedup_key: format!("review:{}:{month}", c.contact_id),
+                    kind: "contact-review",
+                    recipient: c.email.clone(),
+                    contact_id: Some(c.contact_id.clone()),
+                    subject,
+                    body,
+                }
+            })
+            .collect();
+        self.enqueue(&messages).await
+    }
+
+    /// Organisations using a service that none of their contacts can be reached for.
+    pub async fn unreachable(&self) -> IntakeResult<Vec<Unreachable>> {
+        Ok(self.store.unreachable().await?)
+    }
+
+    /// Reports, once a day at most, the unreachable organisations to every operator.
+    pub async fn report_unreachable(&self, operators: &[String]) -> IntakeResult<u64> {
+        let list = self.unreachable().await?;
+        tracing::info!(
+            organisations_and_services = list.len(),
+            "organisations without a reachable contact"
+        );
+        if list.is_empty() {
+            return Ok(0);
+        }
+        let mut by_org: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+        for u in &list {
+            let name = self
+                .catalogue
+                .get(&u.service)
+                .map(|s| s.names.fi.clone())
+                .unwrap_or_else(|| u.service.clone());
+            by_org
+                .entry((u.name.clone(), u.business_id.clone()))
+                .or_default()
+                .push(name);
+        }
+        let mut body = format!(
+            "Näillä organisaatioilla ei ole tavoitettavaa yhteyshenkilöä palvelulle, jota ne käyttävät ({}).\n\
+             These organisations have no reachable contact for a service they use ({}).\n\n",
+            by_org.len(),
+            by_org.len()
+        );
+        for ((name, business_id), services) in &by_org {
+            body.push_str(&format!(
+                "{name} ({business_id}): {}\n",
+                services.join(", ")
+            ));
+        }
+        let day = self.now().format("%Y-%m-%d");
+        let messages: Vec<NewSystemMessage> = operators
+            .iter()
+            .map(|to| NewSystemMessage {
+                dedup_key: format!("unreachable:{day}:{to}"),
+                kind: "unreachable-report",
+                recipient: to.clone(),
+                contact_id: None,
+                subject: format!(
+                    "Tavoittamattomat organisaatiot / Unreachable organisations: {}",
+                    by_org.len()
+                ),
+                body: body.clone(),
+            })
+            .collect();
+        self.enqueue(&messages).await
+    }
+
+    async fn enqueue(&self, messages: &[NewSystemMessage]) -> IntakeResult<u64> {
+        if messages.is_empty() {
+            return Ok(0);
+        }
+        let n = self.store.enqueue_messages(messages, self.now()).await?;
+        if n > 0 {
+            self.outbox.notify_waiters();
+        }
+        Ok(n)
+    }
+}

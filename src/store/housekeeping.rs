@@ -1,0 +1,282 @@
+//! Cron housekeeping: claiming each job occurrence once, the queries its jobs need, and
+//! the small outbox of faultcast's own messages.
+
+use super::{Store, StoreResult, on_db};
+use chrono::{DateTime, Utc};
+
+/// Terminal delivery states: nothing will happen to these rows again.
+const FINISHED: &str =
+    "('sent', 'delivered', 'undeliverable', 'failed', 'superseded', 'expired', 'dead')";
+
+/// A message to write to the system outbox.
+#[derive(Clone, Debug)]
+pub struct NewSystemMessage {
+    /// A second write with the same key is ignored: a job that runs again sends once.
+    pub dedup_key: String,
+    pub kind: &'static str,
+    pub recipient: String,
+    /// Set when the recipient is a contact, so that erasing the contact erases this.
+    pub contact_id: Option<String>,
+    pub subject: String,
+    pub body: String,
+}
+
+/// A claimed system message.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SystemMessage {
+    pub id: i64,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What became of a system message's attempt.
+#[derive(Clone, Debug)]
+pub enum MessageOutcome {
+    Sent,
+    Retry {
+        at: DateTime<Utc>,
+        error: String,
+    },
+    /// Refused for good, or still failing at the age limit.
+    Failed {
+        error: String,
+        dead: bool,
+    },
+    /// The channel is paused: no attempt is counted.
+    Paused {
+        at: DateTime<Utc>,
+    },
+}
+
+/// An organisation's contacts not confirmed since the cut-off, with one address to write.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StaleContact {
+    pub org_id: String,
+    pub org_name: String,
+    pub contact_id: String,
+    pub email: String,
+    pub language: String,
+    pub reviewed_at: DateTime<Utc>,
+}
+
+/// An organisation using a service that no contact of its can be reached for.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct Unreachable {
+    pub org_id: String,
+    pub name: String,
+    pub business_id: String,
+    pub service: String,
+}
+
+impl Store {
+    /// The stored next occurrence of `job` and the expression it was computed from.
+    pub async fn housekeeping_next(
+        &self,
+        job: &str,
+    ) -> StoreResult<Option<(String, DateTime<Utc>)>> {
+        let sql = "SELECT expression, next_due_at FROM housekeeping WHERE job = $1";
+        Ok(on_db!(self, |p, d| sqlx::query_as(sql)
+            .bind(job)
+            .fetch_optional(p)
+            .await?))
+    }
+
+    /// Plans `job`'s next occurrence (first sight, or a changed expression).
+    pub async fn plan_housekeeping(
+        &self,
+        job: &str,
+        expression: &str,
+        next: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let sql = "INSERT INTO housekeeping (job, expression, next_due_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (job) DO UPDATE SET expression = $2, next_due_at = $3";
+        on_db!(self, |p, d| sqlx::query(sql)
+            .bind(job)
+            .bind(expression)
+            .bind(next)
+            .execute(p)
+            .await
+            .map(|_| ())?);
+        Ok(())
+    }
+
+    /// Takes the occurrence `due` of `job` by moving its next occurrence to `next`; true
+    /// for the one daemon that did.
+    pub async fn claim_housekeeping(
+        &self,
+        job: &str,
+        due: DateTime<Utc>,
+        next: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let sql = "UPDATE housekeeping SET next_due_at = $3, last_run_at = $4, last_outcome = 'running' \
+                   WHERE job = $1 AND next_due_at = $2";
+        let n = on_db!(self, |p, d| sqlx::query(sql)
+            .bind(job)
+            .bind(due)
+            .bind(next)
+            .bind(now)
+            .execute(p)
+            .await?
+            .rows_affected());
+        Ok(n == 1)
+    }
+
+    /// Records how a job's run ended.
+    pub async fn finish_housekeeping(&self, job: &str, outcome: &str) -> StoreResult<()> {
+        let sql = "UPDATE housekeeping SET last_outcome = $2 WHERE job = $1";
+        on_db!(self, |p, d| sqlx::query(sql)
+            .bind(job)
+            .bind(outcome)
+            .execute(p)
+            .await
+            .map(|_| ())?);
+        Ok(())
+    }
+
+    /// Deletes finished delivery records and system messages last changed before
+    /// `before`, `batch` rows a transaction; returns how many went.
+    #[tracing::instrument(skip_all)]
+    pub async fn purge_deliveries(&self, before: DateTime<Utc>, batch: u32) -> StoreResult<u64> {
+        let deliveries = format!(
+            "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE updated_at < $1 AND state IN {FINISHED} LIMIT $2)"
+        );
+        let messages = "DELETE FROM system_messages WHERE id IN \
+                        (SELECT id FROM system_messages WHERE updated_at < $1 AND state IN ('sent', 'failed', 'dead') LIMIT $2)";
+        let mut total = 0;
+        for sql in [deliveries.as_str(), messages] {
+            loop {
+                let n = on_db!(self, |p, d| sqlx::query(sql)
+                    .bind(before)
+                    .bind(i64::from(batch))
+                    .execute(p)
+                    .await?
+                    .rows_affected());
+                total += n;
+                if n < u64::from(batch) {
+                    break;
+                }
+            }
+        }
+        Ok(total)
+    }
+
+    /// Contacts with an email address, in active organisations, last confirmed before
+    /// `before`; by organisation.
+    pub async fn stale_contacts(&self, before: DateTime<Utc>) -> StoreResult<Vec<StaleContact>> {
+        let sql = "SELECT o.id AS org_id, o.name AS org_name, c.id AS contact_id, c.email, c.language, c.reviewed_at \
+                   FROM contacts c JOIN organisations o ON o.id = c.org_id \
+                   WHERE o.state = 'active' AND c.email IS NOT NULL AND c.reviewed_at < $1 ORDER BY o.id, c.id";
+        Ok(on_db!(self, |p, d| sqlx::query_as(sql)
+            .bind(before)
+            .fetch_all(p)
+            .await?))
+    }
+
+    /// Active organisations with a service they use for which none of their contacts
+    /// would receive a fault notice by any channel (domain §2, contact hygiene).
+    pub async fn unreachable(&self) -> StoreResult<Vec<Unreachable>> {
+        let sql = "SELECT o.id AS org_id, o.name, o.business_id, os.service FROM organisations o \
+                   JOIN organisation_services os ON os.org_id = o.id \
+                   WHERE o.state = 'active' AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.org_id = o.id AND c.wants_fault \
+                     AND ((c.via_email AND c.email IS NOT NULL) OR (c.via_sms AND c.phone IS NOT NULL)) \
+                     AND (c.all_services OR EXISTS (SELECT 1 FROM contact_services cs WHERE cs.contact_id = c.id AND cs.service = os.service))) \
+                   ORDER BY o.name, o.id, os.service";
+        Ok(on_db!(self, |p, d| sqlx::query_as(sql)
+            .fetch_all(p)
+            .await?))
+    }
+
+    /// Writes messages to the system outbox (those with a known key are skipped);
+    /// returns how many are new.
+    pub async fn enqueue_messages(
+        &self,
+        messages: &[NewSystemMessage],
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let sql = "INSERT INTO system_messages (dedup_key, kind, recipient, contact_id, subject, body, state, next_attempt_at, created_at, updated_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $7) ON CONFLICT (dedup_key) DO NOTHING";
+        let mut added = 0;
+        on_db!(self, |p, d| {
+            let mut tx = p.begin().await?;
+            for m in messages {
+                added += sqlx::query(sql)
+                    .bind(&m.dedup_key)
+                    .bind(m.kind)
+                    .bind(&m.recipient)
+                    .bind(m.contact_id.as_deref())
+                    .bind(&m.subject)
+                    .bind(&m.body)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            }
+            tx.commit().await?;
+        });
+        Ok(added)
+    }
+
+    /// Leases up to `limit` due system messages until `until`.
+    pub async fn claim_messages(
+        &self,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<SystemMessage>> {
+        let rows = on_db!(self, |p, d| {
+            let lock = d.pick("", " FOR UPDATE SKIP LOCKED");
+            let sql = format!(
+                "UPDATE system_messages SET state = 'sending', lease_until = $2, updated_at = $1 WHERE id IN \
+                 (SELECT id FROM system_messages WHERE recipient IS NOT NULL AND \
+                  ((state = 'pending' AND next_attempt_at <= $1) OR (state = 'sending' AND lease_until < $1)) \
+                  ORDER BY next_attempt_at LIMIT $3{lock}) \
+                 RETURNING id, kind, recipient, subject, body, attempts, created_at"
+            );
+            sqlx::query_as(&sql)
+                .bind(now)
+                .bind(until)
+                .bind(i64::from(limit))
+                .fetch_all(p)
+                .await?
+        });
+        Ok(rows)
+    }
+
+    /// Records one attempt's outcome.
+    pub async fn record_message(
+        &self,
+        m: &SystemMessage,
+        outcome: &MessageOutcome,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let (state, attempts, next, error) = match outcome {
+            MessageOutcome::Sent => ("sent", m.attempts + 1, now, None),
+            MessageOutcome::Retry { at, error } => ("pending", m.attempts + 1, *at, Some(error)),
+            MessageOutcome::Failed { error, dead } => (
+                if *dead { "dead" } else { "failed" },
+                m.attempts + 1,
+                now,
+                Some(error),
+            ),
+            MessageOutcome::Paused { at } => ("pending", m.attempts, *at, None),
+        };
+        let sql = "UPDATE system_messages SET state = $2, attempts = $3, next_attempt_at = $4, last_error = COALESCE($5, last_error), \
+                   lease_until = NULL, updated_at = $6 WHERE id = $1 AND state = 'sending'";
+        on_db!(self, |p, d| sqlx::query(sql)
+            .bind(m.id)
+            .bind(state)
+            .bind(attempts)
+            .bind(next)
+            .bind(error)
+            .bind(now)
+            .execute(p)
+            .await
+            .map(|_| ())?);
+        Ok(())
+    }
+}
