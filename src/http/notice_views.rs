@@ -35,6 +35,16 @@ pub struct RevisionView {
     pub ended_at: Option<DateTime<Utc>>,
     pub window_start: Option<DateTime<Utc>>,
     pub window_end: Option<DateTime<Utc>>,
+    /// Maintenance phases within the window, in order.
+    pub sub_windows: Vec<SubWindowView>,
+}
+
+/// A phase of a maintenance window.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SubWindowView {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub label: BTreeMap<String, String>,
 }
 
 impl From<&Revision> for RevisionView {
@@ -64,6 +74,15 @@ impl From<&Revision> for RevisionView {
             ended_at: d.ended_at,
             window_start: d.window_start,
             window_end: d.window_end,
+            sub_windows: d
+                .sub_windows
+                .iter()
+                .map(|w| SubWindowView {
+                    start: w.start,
+                    end: w.end,
+                    label: texts(&w.label),
+                })
+                .collect(),
         }
     }
 }

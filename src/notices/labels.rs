@@ -76,6 +76,7 @@ pub fn severity(lang: Language, s: Severity) -> &'static str {
 }
 
 /// Field names in the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
     Services,
     State,
@@ -91,6 +92,7 @@ pub enum Field {
     Footer,
     FinnishOnly,
     ShortNotice,
+    Phase,
 }
 
 /// A field's label.
@@ -127,6 +129,7 @@ pub fn field(lang: Language, f: Field) -> &'static str {
                 "",
                 "(Not available in English; the Finnish text follows.)",
             ],
+            Field::Phase => ["Vaihe", "Fas", "Phase"],
             Field::ShortNotice => [
                 "Lyhyellä varoitusajalla: tästä huollosta ei voitu ilmoittaa kahta viikkoa etukäteen.",
                 "Med kort varsel: detta underhåll kunde inte meddelas två veckor i förväg.",

@@ -9,16 +9,18 @@ mod render;
 mod revise;
 mod sms;
 mod vocabulary;
+mod windows;
 
 pub use content::{Localized, LocalizedInput, MAX_BODY_LEN, MAX_TITLE_LEN, Texts};
 pub use labels::time as local_time;
 pub use notice::{NoticeDraft, NoticeId, NoticeInput, Revision};
 pub use plan::{Effect, PlanRules, PlanStatus, PlannedStep, Sends, Step, StepState};
 pub use reference::delivery_reference;
-pub use render::{RenderedEmail, escape_html, render_email, render_sms, subject};
+pub use render::{RenderedEmail, escape_html, phases, render_email, render_sms, subject};
 pub use revise::{revise, revision_action};
 pub use sms::{MAX_SMS_PARTS, SmsEncoding, SmsText, normalise as normalise_sms, split_parts};
 pub use vocabulary::{Action, NoticeState, Severity, lane};
+pub use windows::{MAX_SUB_WINDOWS, SubWindow, SubWindowInput};
 
 #[cfg(test)]
 pub(crate) mod tests;

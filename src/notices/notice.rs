@@ -4,6 +4,7 @@ use super::content::{
     Localized, LocalizedInput, MAX_BODY_LEN, MAX_INSTRUCTION_LEN, MAX_TITLE_LEN, Texts, localized,
 };
 use super::vocabulary::{Action, NoticeState, Severity};
+use super::windows::{SubWindow, SubWindowInput};
 use crate::calendar::{Edge, HELSINKI, parse_time};
 use crate::registry::{Audience, Catalogue, Language, NoticeKind, ServiceCode};
 use crate::validation::{FieldErrors, double_option};
@@ -60,6 +61,8 @@ pub struct NoticeInput {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub window_end: Option<Option<String>>,
+    /// Maintenance only: phases within the window, in order.
+    pub sub_windows: Option<Vec<SubWindowInput>>,
 }
 
 /// The validated content of one revision: immutable once published.
@@ -77,6 +80,9 @@ pub struct NoticeDraft {
     pub ended_at: Option<DateTime<Utc>>,
     pub window_start: Option<DateTime<Utc>>,
     pub window_end: Option<DateTime<Utc>>,
+    /// Phases within a maintenance window (none for older revisions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sub_windows: Vec<SubWindow>,
 }
 
 /// A time field: RFC 3339, or a Helsinki local time (the gap rejected, an ambiguous
@@ -250,6 +256,15 @@ impl NoticeDraft {
                 }
             }
         }
+        let phases = input.sub_windows.unwrap_or_default();
+        let sub_windows = if phases.is_empty() {
+            Vec::new()
+        } else if kind.is_some_and(|k| k != NoticeKind::Maintenance) {
+            e.add("sub_windows", "are for maintenance only");
+            Vec::new()
+        } else {
+            super::windows::sub_windows(phases, window_start.zip(window_end), &mut e)
+        };
         e.finish(|| NoticeDraft {
             kind: kind.expect("checked"),
             severity: severity.expect("checked"),
@@ -263,6 +278,7 @@ impl NoticeDraft {
             ended_at,
             window_start,
             window_end,
+            sub_windows,
         })
     }
 
@@ -302,6 +318,7 @@ impl NoticeDraft {
             ended_at: t(self.ended_at),
             window_start: t(self.window_start),
             window_end: t(self.window_end),
+            sub_windows: Some(self.sub_windows.iter().map(SubWindow::as_input).collect()),
         }
     }
 
@@ -344,6 +361,7 @@ impl NoticeInput {
             ended_at: self.ended_at.or(base.ended_at),
             window_start: self.window_start.or(base.window_start),
             window_end: self.window_end.or(base.window_end),
+            sub_windows: self.sub_windows.or(base.sub_windows),
         }
     }
 }

@@ -83,9 +83,37 @@ fn facts(rev: &Revision, lang: Language, catalogue: &Catalogue) -> Vec<(&'static
     for (f, t) in times {
         if let Some(t) = t {
             out.push((labels::field(lang, f), labels::time(lang, t)));
+            if f == Field::WindowEnd {
+                out.extend(
+                    phases(d, lang)
+                        .into_iter()
+                        .map(|p| (labels::field(lang, Field::Phase), p)),
+                );
+            }
         }
     }
     out
+}
+
+/// One line per phase of a maintenance window: its times and label.
+pub fn phases(d: &super::NoticeDraft, lang: Language) -> Vec<String> {
+    d.sub_windows
+        .iter()
+        .map(|w| {
+            let (label, _) = if w.label.is_empty() {
+                ("", lang)
+            } else {
+                Texts::pick(&w.label, lang)
+            };
+            format!(
+                "{} – {}{}{}",
+                labels::time(lang, w.start),
+                labels::time(lang, w.end),
+                if label.is_empty() { "" } else { ": " },
+                label
+            )
+        })
+        .collect()
 }
 
 /// The subject: kind, what changed, and the title.

@@ -61,6 +61,7 @@ pub fn revise(
             for (field, given) in [
                 ("window_start", change.window_start.is_some()),
                 ("window_end", change.window_end.is_some()),
+                ("sub_windows", change.sub_windows.is_some()),
             ] {
                 if given && current.kind == NoticeKind::Maintenance {
                     return Err(FieldErrors::single(

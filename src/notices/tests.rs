@@ -297,3 +297,74 @@ fn a_draft_survives_its_json_snapshot() {
     let json = serde_json::to_string(&d).unwrap();
     assert_eq!(serde_json::from_str::<NoticeDraft>(&json).unwrap(), d);
 }
+
+fn phase(start: &str, end: &str) -> SubWindowInput {
+    SubWindowInput {
+        start: Some(start.into()),
+        end: Some(end.into()),
+        label: texts(&[("fi", "Lukutila"), ("sv", "Skrivskyddat")]),
+    }
+}
+
+#[test]
+fn maintenance_phases_lie_in_the_window_in_order_without_overlap() {
+    let base = maintenance_draft().as_input();
+    let with = |phases: Vec<SubWindowInput>| NoticeInput {
+        sub_windows: Some(phases),
+        ..base.clone()
+    };
+    // The window is 2026-12-15 18:00–20:00Z (20:00–22:00 Helsinki).
+    let ok = NoticeDraft::parse(
+        with(vec![
+            phase("2026-12-15T18:00:00Z", "2026-12-15T19:00:00Z"),
+            phase("2026-12-15T21:00", "2026-12-15T22:00"),
+        ]),
+        &catalogue(),
+        now(),
+        LINK,
+    )
+    .unwrap();
+    assert_eq!(ok.sub_windows.len(), 2);
+    assert_eq!(
+        ok.sub_windows[1].start,
+        Utc.with_ymd_and_hms(2026, 12, 15, 19, 0, 0).unwrap(),
+        "a local time is Helsinki time"
+    );
+    let bad = NoticeDraft::parse(
+        with(vec![
+            phase("2026-12-15T18:30:00Z", "2026-12-15T19:30:00Z"),
+            phase("2026-12-15T19:00:00Z", "2026-12-15T19:45:00Z"),
+            phase("2026-12-15T17:00:00Z", "2026-12-15T18:30:00Z"),
+            phase("2026-12-15T19:50:00Z", "2026-12-15T19:50:00Z"),
+            SubWindowInput::default(),
+        ]),
+        &catalogue(),
+        now(),
+        LINK,
+    )
+    .unwrap_err();
+    assert_eq!(
+        fields(&bad),
+        [
+            "sub_windows[1].start",
+            "sub_windows[2].start",
+            "sub_windows[3].end",
+            "sub_windows[4].start",
+            "sub_windows[4].end"
+        ]
+    );
+    let fault_with_phases = NoticeInput {
+        sub_windows: Some(vec![phase("2026-12-15T18:00:00Z", "2026-12-15T19:00:00Z")]),
+        ..fault()
+    };
+    let e = NoticeDraft::parse(fault_with_phases, &catalogue(), now(), LINK).unwrap_err();
+    assert_eq!(fields(&e), ["sub_windows"]);
+}
+
+#[test]
+fn a_revision_stored_before_phases_existed_still_reads() {
+    let d = maintenance_draft();
+    let mut json: serde_json::Value = serde_json::to_value(&d).unwrap();
+    json.as_object_mut().unwrap().remove("sub_windows");
+    assert_eq!(serde_json::from_value::<NoticeDraft>(json).unwrap(), d);
+}

@@ -126,7 +126,14 @@ pub fn maintenance_calendar(
             &mut out,
             &format!(
                 "DESCRIPTION:{}",
-                text(&format!("{body}\n\n{}\n{link}", services.join(", ")))
+                text(&format!(
+                    "{body}\n\n{phases}{}\n{link}",
+                    services.join(", "),
+                    phases = crate::notices::phases(d, lang)
+                        .iter()
+                        .map(|p| format!("{p}\n"))
+                        .collect::<String>()
+                ))
             ),
         );
         line(

@@ -278,4 +278,31 @@ on_both_databases! {
         assert_eq!(n["window_start"], "2026-10-25T00:30:00Z");
         assert_eq!(n["window_end"], "2026-10-25T01:30:00Z");
     }
+
+    async fn maintenance_phases_show_in_the_notice_the_email_and_the_calendar(app: TestApp) {
+        pharmacy(&app).await;
+        let mut body = maintenance("2026-12-15T18:00:00Z", "2026-12-15T20:00:00Z");
+        body["sub_windows"] = json!([
+            {"start": "2026-12-15T20:00", "end": "2026-12-15T21:00", "label": {"fi": "Lukutila", "sv": "Skrivskyddat"}},
+            {"start": "2026-12-15T21:00", "end": "2026-12-15T22:00", "label": {"fi": "Katko", "sv": "Avbrott"}}
+        ]);
+        let id = publish_at(&app, "2026-11-23T10:00:00Z", body).await;
+        let n = notice(&app, &id).await;
+        assert_eq!(n["sub_windows"][0]["start"], "2026-12-15T18:00:00Z");
+        assert_eq!(n["sub_windows"][1]["label"]["sv"], "Avbrott");
+        app.tick_at(utc("2026-12-01T07:00:00Z")).await;
+        let fi = app.emails().into_iter().find(|m| m.contains("fi@apteekki.example")).unwrap();
+        let fi = crate::support::inspect::readable(&fi);
+        assert!(fi.contains("Vaihe: 15.12.2026 klo 20.00 (UTC+02:00) – 15.12.2026 klo 21.00 (UTC+02:00): Lukutila"), "{fi}");
+        let ics = app.call(reqwest::Method::GET, "/maintenance.ics?lang=sv", None, None).await.text.replace("\r\n ", "");
+        assert!(ics.contains("\\n15.12.2026 kl. 21.00 (UTC+02:00) – 15.12.2026 kl. 22.00 (UTC+02:00): Avbrott\\n"), "{ics}");
+        // A new window needs phases inside it: the old ones are named, or cleared.
+        let moved = app.post(&format!("/api/v1/notices/{id}/revisions"), &app.operator, json!({"action": "reschedule",
+            "window_start": "2026-12-16T18:00:00Z", "window_end": "2026-12-16T20:00:00Z"})).await;
+        assert_eq!(moved.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(moved.error_fields(), ["sub_windows[0].start", "sub_windows[1].start"]);
+        revise(&app, &id, json!({"action": "reschedule", "sub_windows": [],
+            "window_start": "2026-12-16T18:00:00Z", "window_end": "2026-12-16T20:00:00Z"})).await;
+        assert_eq!(notice(&app, &id).await["sub_windows"], json!([]));
+    }
 }
