@@ -150,10 +150,10 @@ fn accepted(v: &Value) {
         v["kind"].as_str().unwrap_or(""),
         v["action"].as_str().unwrap_or(""),
         v["state"].as_str().unwrap_or(""),
-        if v["sms"] == true {
-            ", by email and SMS"
-        } else {
-            ", by email"
+        match (v["kind"].as_str(), v["sms"] == true) {
+            (Some("maintenance"), _) => "; its plan says what goes out when (notice status)",
+            (_, true) => ", by email and SMS",
+            (_, false) => ", by email",
         }
     );
 }
