@@ -244,7 +244,16 @@ fn cases() -> u32 {
 async fn fixture(
     backend: crate::support::Backend,
 ) -> Option<(Store, tempfile::TempDir, NoticeDraft)> {
-    let (store, dir) = crate::support::store(backend).await?;
+    fixture_at(backend)
+        .await
+        .map(|(s, d, draft, _)| (s, d, draft))
+}
+
+/// The fixture and its database URL, so that each property case can drop its database.
+async fn fixture_at(
+    backend: crate::support::Backend,
+) -> Option<(Store, tempfile::TempDir, NoticeDraft, String)> {
+    let (store, dir, url) = crate::support::store_at(backend).await?;
     let o = OrgId::generate();
     let d = org("A", "0112038-9", &["prescription-centre"]);
     store
@@ -289,7 +298,7 @@ async fn fixture(
         "http://x/notices/1",
     )
     .unwrap();
-    Some((store, dir, draft))
+    Some((store, dir, draft, url))
 }
 
 fn check(backend: crate::support::Backend) {
@@ -308,9 +317,12 @@ fn check(backend: crate::support::Backend) {
     runner
         .run(&proptest::collection::vec(op(), 1..24), |ops| {
             rt.block_on(async {
-                let (store, _dir, draft) = fixture(backend).await.expect("available above");
+                let (store, _dir, draft, url) = fixture_at(backend).await.expect("available above");
                 let result = run_case(&store, &draft, &ops).await;
                 store.close().await;
+                if backend == crate::support::Backend::Postgres {
+                    crate::support::postgres::drop_database(&url).await;
+                }
                 result
             })
             .map_err(TestCaseError::fail)

@@ -60,14 +60,21 @@ pub fn utc(s: &str) -> chrono::DateTime<chrono::Utc> {
 
 /// A migrated store on `backend` in a temp dir; `None` if that backend is unavailable.
 pub async fn store(backend: Backend) -> Option<(faultcast::store::Store, tempfile::TempDir)> {
+    store_at(backend).await.map(|(s, d, _)| (s, d))
+}
+
+/// Like `store`, with the database URL (to drop it with `postgres::drop_database`).
+pub async fn store_at(
+    backend: Backend,
+) -> Option<(faultcast::store::Store, tempfile::TempDir, String)> {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = app::database_url(backend, dir.path()).await?;
-    let url: secrecy::SecretString = url.into();
-    let store = faultcast::store::Store::connect(&url, 5, std::time::Duration::from_secs(5))
+    let secret: secrecy::SecretString = url.clone().into();
+    let store = faultcast::store::Store::connect(&secret, 5, std::time::Duration::from_secs(5))
         .await
         .expect("connect");
     store.migrate().await.expect("migrate");
-    Some((store, dir))
+    Some((store, dir, url))
 }
 
 /// Like `on_both_databases!`, for tests that take a bare `Store`.

@@ -43,6 +43,25 @@ pub async fn fresh_database() -> Option<String> {
     Some(format!("{}/{name}", cluster.base))
 }
 
+/// Drops a database made by `fresh_database` (for tests that make thousands, such as the
+/// state-machine property test, so that the cluster's disk does not fill up).
+pub async fn drop_database(url: &str) {
+    use sqlx::Connection;
+    let Some((base, name)) = url.rsplit_once('/') else {
+        return;
+    };
+    if !name.starts_with("faultcast_test_") {
+        return;
+    }
+    if let Ok(mut admin) = sqlx::PgConnection::connect(&format!("{base}/postgres")).await {
+        let _ = sqlx::Executor::execute(
+            &mut admin,
+            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
+        )
+        .await;
+    }
+}
+
 fn start() -> Option<Cluster> {
     if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
         let base = url
