@@ -131,6 +131,7 @@ impl App {
             metrics: Arc::new(Metrics::new(&counters)),
             clock,
             receipts,
+            outputs: Arc::default(),
         };
         Ok(Self {
             state,
@@ -185,6 +186,10 @@ impl App {
         if self.run_workers {
             let wake = self.state.intake.outbox_signal();
             tracker.spawn(self.deliverer.clone().run(wake, shutdown.clone()));
+            tracker.spawn(watch_other_daemons(
+                self.state.intake.clone(),
+                shutdown.clone(),
+            ));
             let plans = self.state.intake.plan_signal();
             tracker.spawn(self.scheduler().run(plans, shutdown.clone()));
         }
@@ -201,6 +206,27 @@ impl App {
         self.store.close().await;
         tracing::info!("stopped");
         Ok(())
+    }
+}
+
+/// How soon a change made by another daemon on the same database shows on this one's
+/// public outputs (changes made here show at once).
+const OTHER_DAEMONS_POLL: Duration = Duration::from_secs(1);
+
+/// Marks the public outputs stale when the notices changed on another daemon.
+async fn watch_other_daemons(intake: Intake, shutdown: CancellationToken) {
+    let mut seen = None;
+    loop {
+        if let Ok(marker) = intake.store().notices_marker().await {
+            if seen.is_some_and(|s| s != marker) {
+                intake.public_changed();
+            }
+            seen = Some(marker);
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(OTHER_DAEMONS_POLL) => {}
+            _ = shutdown.cancelled() => return,
+        }
     }
 }
 

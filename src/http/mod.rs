@@ -46,6 +46,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Keys that sign SMS delivery receipts.
     pub receipts: Arc<ReceiptKeys>,
+    /// The public outputs, rendered once per change.
+    pub outputs: Arc<crate::publish::OutputCache>,
 }
 
 /// The API routes and their OpenAPI description, from one declaration.
@@ -97,6 +99,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
         .route("/maintenance.ics", get(public::maintenance_ics))
+        .route("/feed.rss", get(public::feed_rss))
+        .route("/feed.atom", get(public::feed_atom))
         .fallback(problem::no_route)
         .method_not_allowed_fallback(problem::wrong_method)
         .route_layer(axum::middleware::from_fn(metrics::tag_route))

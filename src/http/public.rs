@@ -1,45 +1,200 @@
-//! Public, cacheable outputs: the maintenance calendar.
+//! Public, cacheable outputs: the RSS and Atom feeds and the maintenance calendar. Each is
+//! rendered once per change of the data (`Intake::public_version`), kept with a gzip copy,
+//! and answered 304 to a matching `If-None-Match`.
 
 use super::AppState;
 use super::extract::ApiQuery;
 use super::problem::ApiError;
-use crate::registry::Language;
+use crate::publish::{FeedSpec, Rendered};
+use crate::registry::{Language, NoticeKind};
 use crate::validation::FieldErrors;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// How far back the calendar keeps finished and cancelled maintenance.
 const CALENDAR_HISTORY_DAYS: i64 = 90;
 /// At most this many events: years of maintenance, and a bounded answer.
 const CALENDAR_MAX_EVENTS: u32 = 2_000;
-/// Calendar clients poll; five minutes matches the feeds' `ttl`.
+/// Items in a feed: the newest revisions.
+const FEED_ITEMS: u32 = 50;
+/// Clients poll; five minutes matches the feeds' `ttl`.
 const CACHE_CONTROL: &str = "public, max-age=300";
 
-/// `?lang=`.
+/// `?lang=&service=&kind=` of the feeds (the calendar takes `lang` only).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedParams {
+    pub lang: Option<String>,
+    pub service: Option<String>,
+    pub kind: Option<String>,
+}
+
+/// `?lang=` of the calendar.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarParams {
     pub lang: Option<String>,
 }
 
-/// A strong ETag of `body`.
-pub(super) fn etag(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("\"{hex}\"")
+/// Validated feed filters.
+struct Filters {
+    lang: Language,
+    service: Option<String>,
+    kind: Option<NoticeKind>,
 }
 
-/// Whether the client's `If-None-Match` already names `tag`.
-pub(super) fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
+fn filters(s: &AppState, p: FeedParams) -> Result<Filters, ApiError> {
+    let mut e = FieldErrors::new();
+    let lang = match p.lang.as_deref() {
+        None => Some(Language::Fi),
+        Some(l) => e.check("lang", Language::parse(l)),
+    };
+    let service = match p.service.as_deref() {
+        None => Some(None),
+        Some(c) => e
+            .check("service", s.intake.catalogue().parse_code(c))
+            .map(|c| Some(c.as_str().to_owned())),
+    };
+    let kind = match p.kind.as_deref() {
+        None => Some(None),
+        Some(k) => e.check("kind", NoticeKind::parse(k)).map(Some),
+    };
+    e.clone().finish(|| ()).map_err(ApiError::invalid)?;
+    Ok(Filters {
+        lang: lang.expect("checked"),
+        service: service.expect("checked"),
+        kind: kind.expect("checked"),
+    })
+}
+
+/// Whether the client's `If-None-Match` names `tag` (weak or strong) or is `*`.
+fn not_modified(headers: &HeaderMap, tags: [&str; 2]) -> bool {
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .map(|t| t.trim().trim_start_matches("W/"))
-        .any(|t| t == tag || t == "*")
+        .any(|t| t == "*" || tags.contains(&t))
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|enc| {
+            let mut parts = enc.split(';').map(str::trim);
+            parts.next().is_some_and(|c| c.eq_ignore_ascii_case("gzip"))
+                && !parts.any(|q| q.replace(' ', "") == "q=0")
+        })
+}
+
+/// Answers with `r`: 304 on a matching ETag, else the gzip copy when accepted.
+fn answer(r: &Rendered, headers: &HeaderMap) -> Response {
+    let gzip_tag = r.gzip_etag();
+    let gzip = accepts_gzip(headers);
+    let mut res = if not_modified(headers, [r.etag.as_str(), gzip_tag.as_str()]) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else if gzip {
+        (
+            [
+                (header::CONTENT_TYPE, r.content_type),
+                (header::CONTENT_ENCODING, "gzip"),
+            ],
+            r.gzip.clone(),
+        )
+            .into_response()
+    } else {
+        ([(header::CONTENT_TYPE, r.content_type)], r.body.clone()).into_response()
+    };
+    let h = res.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CACHE_CONTROL),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    let tag = if gzip { &gzip_tag } else { &r.etag };
+    if let Ok(v) = HeaderValue::from_str(tag) {
+        h.insert(header::ETAG, v);
+    }
+    if let Some(t) = r.last_modified {
+        let http_date = t.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        if let Ok(v) = HeaderValue::from_str(&http_date) {
+            h.insert(header::LAST_MODIFIED, v);
+        }
+    }
+    res
+}
+
+#[derive(Clone, Copy)]
+enum FeedFormat {
+    Rss,
+    Atom,
+}
+
+async fn feed(
+    s: AppState,
+    p: FeedParams,
+    headers: HeaderMap,
+    format: FeedFormat,
+) -> Result<Response, ApiError> {
+    let f = filters(&s, p)?;
+    let (path, content_type) = match format {
+        FeedFormat::Rss => ("/feed.rss", "application/rss+xml; charset=utf-8"),
+        FeedFormat::Atom => ("/feed.atom", "application/atom+xml; charset=utf-8"),
+    };
+    let mut query = format!("?lang={}", f.lang.code());
+    if let Some(svc) = &f.service {
+        query.push_str(&format!("&service={svc}"));
+    }
+    if let Some(k) = f.kind {
+        query.push_str(&format!("&kind={}", k.code()));
+    }
+    let key = format!("{path}{query}");
+    let version = s.intake.public_version();
+    if let Some(r) = s.outputs.get(&key, version) {
+        return Ok(answer(&r, &headers));
+    }
+    let revisions = s
+        .intake
+        .store()
+        .feed_revisions(f.kind, f.service.as_deref(), FEED_ITEMS)
+        .await?;
+    let spec = FeedSpec {
+        lang: f.lang,
+        base_url: s.intake.public_url(),
+        self_path: &key,
+    };
+    let body = match format {
+        FeedFormat::Rss => crate::publish::rss(&revisions, &spec, s.intake.catalogue()),
+        FeedFormat::Atom => crate::publish::atom(&revisions, &spec, s.intake.catalogue()),
+    };
+    let last = revisions.first().map(|r| r.published_at);
+    let r = Arc::new(Rendered::new(body, content_type, last));
+    s.outputs.put(key, version, r.clone());
+    Ok(answer(&r, &headers))
+}
+
+/// `GET /feed.rss`: RSS 2.0, one item per revision, newest first.
+pub async fn feed_rss(
+    State(s): State<AppState>,
+    ApiQuery(p): ApiQuery<FeedParams>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    feed(s, p, headers, FeedFormat::Rss).await
+}
+
+/// `GET /feed.atom`: the same as Atom.
+pub async fn feed_atom(
+    State(s): State<AppState>,
+    ApiQuery(p): ApiQuery<FeedParams>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    feed(s, p, headers, FeedFormat::Atom).await
 }
 
 /// `GET /maintenance.ics`: maintenance of the last 90 days and ahead, in `lang` (fi).
@@ -48,12 +203,21 @@ pub async fn maintenance_ics(
     ApiQuery(p): ApiQuery<CalendarParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let lang = match p.lang.as_deref() {
-        None => Language::Fi,
-        Some(l) => {
-            Language::parse(l).map_err(|m| ApiError::invalid(FieldErrors::single("lang", m)))?
-        }
-    };
+    let f = filters(
+        &s,
+        FeedParams {
+            lang: p.lang,
+            ..Default::default()
+        },
+    )?;
+    let key = format!("/maintenance.ics?lang={}", f.lang.code());
+    let version = s.intake.public_version();
+    // The calendar's 90-day horizon moves with the clock: keep it for the day at most.
+    let day = s.clock.now_micros().date_naive();
+    let key = format!("{key}&day={day}");
+    if let Some(r) = s.outputs.get(&key, version) {
+        return Ok(answer(&r, &headers));
+    }
     let since = s.clock.now_micros() - chrono::Duration::days(CALENDAR_HISTORY_DAYS);
     let notices = s
         .intake
@@ -62,27 +226,12 @@ pub async fn maintenance_ics(
         .await?;
     let body = crate::publish::maintenance_calendar(
         &notices,
-        lang,
+        f.lang,
         s.intake.catalogue(),
         s.intake.public_url(),
     );
-    let tag = etag(body.as_bytes());
-    let mut res = if not_modified(&headers, &tag) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        (
-            [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-            body,
-        )
-            .into_response()
-    };
-    let h = res.headers_mut();
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(CACHE_CONTROL),
-    );
-    if let Ok(v) = HeaderValue::from_str(&tag) {
-        h.insert(header::ETAG, v);
-    }
-    Ok(res)
+    let last = notices.iter().map(|r| r.published_at).max();
+    let r = Arc::new(Rendered::new(body, "text/calendar; charset=utf-8", last));
+    s.outputs.put(key, version, r.clone());
+    Ok(answer(&r, &headers))
 }

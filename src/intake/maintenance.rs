@@ -111,6 +111,9 @@ impl Intake {
         };
         let fired = self.store.fire_reminder(r, &firing, now).await?;
         if fired {
+            if matches!(firing, Firing::Transition { .. }) {
+                self.public_changed();
+            }
             match &firing {
                 Firing::Skip(why) => {
                     tracing::warn!(notice = %r.notice_id, step = %r.step, reason = %why, "reminder skipped")

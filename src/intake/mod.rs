@@ -103,6 +103,9 @@ pub struct Intake {
     plan_rules: PlanRules,
     /// Wakes the scheduler when a plan changes.
     plans: Arc<tokio::sync::Notify>,
+    /// Counts changes to what the public outputs show (page, feeds, calendar), so that
+    /// their cached renderings are replaced at once.
+    public_version: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The default base URL of links (the daemon's own default listen address).
@@ -129,6 +132,7 @@ impl Intake {
                 transition_email: false,
             },
             plans: Arc::new(tokio::sync::Notify::new()),
+            public_version: Arc::new(std::sync::atomic::AtomicU64::new(1)),
         }
     }
 
@@ -141,6 +145,18 @@ impl Intake {
     /// The signal the scheduler waits on.
     pub fn plan_signal(&self) -> Arc<tokio::sync::Notify> {
         self.plans.clone()
+    }
+
+    /// The version of the public data: changes whenever a notice does.
+    pub fn public_version(&self) -> u64 {
+        self.public_version
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Marks the public outputs stale (a notice changed here, or on another daemon).
+    pub fn public_changed(&self) {
+        self.public_version
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// The maintenance timing rules.

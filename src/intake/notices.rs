@@ -101,6 +101,7 @@ impl Intake {
         self.store
             .publish_notice(&rev, sends, &plan, &actor.audit_name(), &audit)
             .await?;
+        self.public_changed();
         self.outbox.notify_waiters();
         if !plan.is_empty() {
             self.plans.notify_waiters();
@@ -151,6 +152,7 @@ impl Intake {
                 .add_revision(&rev, sends, &plan, &actor.audit_name(), &audit)
                 .await?
             {
+                self.public_changed();
                 self.outbox.notify_waiters();
                 if plan.replace.is_some() {
                     self.plans.notify_waiters();

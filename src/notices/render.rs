@@ -35,14 +35,7 @@ fn facts(rev: &Revision, lang: Language, catalogue: &Catalogue) -> Vec<(&'static
     let service_names: Vec<String> = d
         .services
         .iter()
-        .map(|s| match catalogue.get(s.as_str()) {
-            Some(svc) => match lang {
-                Language::Fi => svc.names.fi.clone(),
-                Language::Sv => svc.names.sv.clone(),
-                Language::En => svc.names.en.clone(),
-            },
-            None => s.to_string(),
-        })
+        .map(|s| catalogue.name(s.as_str(), lang))
         .collect();
     let mut out = vec![(
         labels::field(lang, Field::Services),

@@ -100,16 +100,7 @@ pub fn maintenance_calendar(
         let services: Vec<String> = d
             .services
             .iter()
-            .map(|s| {
-                catalogue
-                    .get(s.as_str())
-                    .map(|svc| match lang {
-                        Language::Fi => svc.names.fi.clone(),
-                        Language::Sv => svc.names.sv.clone(),
-                        Language::En => svc.names.en.clone(),
-                    })
-                    .unwrap_or_else(|| s.as_str().to_owned())
-            })
+            .map(|s| catalogue.name(s.as_str(), lang))
             .collect();
         line(&mut out, "BEGIN:VEVENT");
         line(&mut out, &format!("UID:{}@{host}", rev.notice_id));

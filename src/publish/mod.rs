@@ -1,6 +1,10 @@
-//! Read-only public views rendered from data passed in: the maintenance calendar (and,
-//! later, the status page, feeds and CAP).
+//! Read-only public views rendered from data passed in: the feeds and the maintenance
+//! calendar (later the status page and CAP), and the cache that renders each once per change.
 
+mod cache;
+mod feeds;
 mod ical;
 
+pub use cache::{OutputCache, Rendered};
+pub use feeds::{FeedSpec, atom, rss};
 pub use ical::maintenance_calendar;

@@ -149,6 +149,18 @@ impl Catalogue {
         self.services.iter().find(|s| s.code.as_str() == code)
     }
 
+    /// The service's name in `lang` (the code itself for a service no longer listed).
+    pub fn name(&self, code: &str, lang: super::Language) -> String {
+        match self.get(code) {
+            Some(svc) => match lang {
+                super::Language::Fi => svc.names.fi.clone(),
+                super::Language::Sv => svc.names.sv.clone(),
+                super::Language::En => svc.names.en.clone(),
+            },
+            None => code.to_owned(),
+        }
+    }
+
     /// Parses a code and checks that the catalogue knows it.
     pub fn parse_code(&self, input: &str) -> Result<ServiceCode, String> {
         let code = ServiceCode::parse(input)?;

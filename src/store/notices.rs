@@ -296,3 +296,36 @@ impl Store {
         rows.into_iter().map(RevisionRow::into_revision).collect()
     }
 }
+
+impl Store {
+    /// The newest `limit` revisions of notices of `kind` and `service` (each optional),
+    /// newest first: the items of a feed.
+    #[tracing::instrument(skip_all)]
+    pub async fn feed_revisions(
+        &self,
+        kind: Option<NoticeKind>,
+        service: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<Revision>> {
+        let sql = "SELECT r.notice_id, r.revision, r.action, r.content, r.sms, r.published_at FROM notice_revisions r \
+                   JOIN notices n ON n.id = r.notice_id WHERE ($1 IS NULL OR n.kind = $1) \
+                   AND ($2 IS NULL OR EXISTS (SELECT 1 FROM notice_services s WHERE s.notice_id = n.id AND s.service = $2)) \
+                   ORDER BY r.published_at DESC, r.notice_id DESC, r.revision DESC LIMIT $3";
+        let rows: Vec<RevisionRow> = on_db!(self, |p, d| sqlx::query_as(sql)
+            .bind(kind.map(|k| k.code()))
+            .bind(service)
+            .bind(i64::from(limit))
+            .fetch_all(p)
+            .await?);
+        rows.into_iter().map(RevisionRow::into_revision).collect()
+    }
+
+    /// A marker that changes whenever any notice does (on any daemon): the number of
+    /// notices and their latest change.
+    pub async fn notices_marker(&self) -> StoreResult<(i64, Option<DateTime<Utc>>)> {
+        let sql = "SELECT COUNT(*), MAX(updated_at) FROM notices";
+        Ok(on_db!(self, |p, d| sqlx::query_as(sql)
+            .fetch_one(p)
+            .await?))
+    }
+}

@@ -10,6 +10,7 @@ mod contacts;
 mod crash;
 mod csv;
 mod delivery;
+mod feeds;
 mod health;
 mod hostile;
 mod housekeeping;

@@ -1,0 +1,70 @@
+//! Public outputs rendered once per change and kept in memory with a gzip copy, served
+//! with a strong ETag (a 304 on a match). Entries are tagged with the data version they
+//! were rendered from; a change bumps the version and the next request renders afresh.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Arc, RwLock};
+
+/// One rendered output.
+#[derive(Debug)]
+pub struct Rendered {
+    pub body: Vec<u8>,
+    pub gzip: Vec<u8>,
+    /// Strong ETag of the identity body (the gzip copy's is this with `-gz`).
+    pub etag: String,
+    pub last_modified: Option<DateTime<Utc>>,
+    pub content_type: &'static str,
+}
+
+impl Rendered {
+    /// Hashes and compresses `body` once.
+    pub fn new(
+        body: String,
+        content_type: &'static str,
+        last_modified: Option<DateTime<Utc>>,
+    ) -> Self {
+        let digest = Sha256::digest(body.as_bytes());
+        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        // Writing to a Vec cannot fail.
+        let _ = gz.write_all(body.as_bytes());
+        Self {
+            gzip: gz.finish().unwrap_or_default(),
+            body: body.into_bytes(),
+            etag: format!("\"{hex}\""),
+            last_modified,
+            content_type,
+        }
+    }
+
+    /// The gzip copy's ETag.
+    pub fn gzip_etag(&self) -> String {
+        format!("{}-gz\"", self.etag.trim_end_matches('"'))
+    }
+}
+
+/// Rendered outputs by key (format, language, filters), each with its data version.
+#[derive(Default)]
+pub struct OutputCache {
+    entries: RwLock<HashMap<String, (u64, Arc<Rendered>)>>,
+}
+
+impl OutputCache {
+    /// The output for `key` if it was rendered from data version `version`.
+    pub fn get(&self, key: &str, version: u64) -> Option<Arc<Rendered>> {
+        let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, r)| r.clone())
+    }
+
+    /// Keeps `rendered` for `key`, rendered from data version `version`.
+    pub fn put(&self, key: String, version: u64, rendered: Arc<Rendered>) {
+        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        entries.insert(key, (version, rendered));
+    }
+}
