@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/maintenance.ics", get(public::maintenance_ics))
         .route("/feed.rss", get(public::feed_rss))
         .route("/feed.atom", get(public::feed_atom))
+        .route("/cap.xml", get(public::cap))
         .fallback(problem::no_route)
         .method_not_allowed_fallback(problem::wrong_method)
         .route_layer(axum::middleware::from_fn(metrics::tag_route))

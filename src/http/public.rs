@@ -155,7 +155,7 @@ async fn feed(
         query.push_str(&format!("&kind={}", k.code()));
     }
     let key = format!("{path}{query}");
-    let version = s.intake.public_version();
+    let version = (s.intake.public_version(), 0);
     if let Some(r) = s.outputs.get(&key, version) {
         return Ok(answer(&r, &headers));
     }
@@ -211,10 +211,9 @@ pub async fn maintenance_ics(
         },
     )?;
     let key = format!("/maintenance.ics?lang={}", f.lang.code());
-    let version = s.intake.public_version();
-    // The calendar's 90-day horizon moves with the clock: keep it for the day at most.
-    let day = s.clock.now_micros().date_naive();
-    let key = format!("{key}&day={day}");
+    // The calendar's 90-day horizon moves with the clock: render it afresh each day.
+    let day = s.clock.now_micros().timestamp() / 86_400;
+    let version = (s.intake.public_version(), day);
     if let Some(r) = s.outputs.get(&key, version) {
         return Ok(answer(&r, &headers));
     }
@@ -232,6 +231,53 @@ pub async fn maintenance_ics(
     );
     let last = notices.iter().map(|r| r.published_at).max();
     let r = Arc::new(Rendered::new(body, "text/calendar; charset=utf-8", last));
+    s.outputs.put(key, version, r.clone());
+    Ok(answer(&r, &headers))
+}
+
+/// How long an ended notice stays in the CAP feed.
+const CAP_ENDED_HOURS: i64 = 24;
+/// At most this many CAP messages.
+const CAP_MAX_MESSAGES: u32 = 1_000;
+
+/// `GET /cap.xml`: CAP 1.2 messages of active notices and those ended in the last 24 h.
+pub async fn cap(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    // The 24-hour horizon moves with the clock: render it afresh each hour.
+    let now = s.clock.now_micros();
+    let version = (s.intake.public_version(), now.timestamp() / 3_600);
+    let key = "/cap.xml".to_owned();
+    if let Some(r) = s.outputs.get(&key, version) {
+        return Ok(answer(&r, &headers));
+    }
+    let revisions = s
+        .intake
+        .store()
+        .cap_revisions(
+            now - chrono::Duration::hours(CAP_ENDED_HOURS),
+            CAP_MAX_MESSAGES,
+        )
+        .await?;
+    let base = s.intake.public_url();
+    let host = url::Url::parse(base)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "faultcast".to_owned());
+    let src = crate::publish::CapSource {
+        base_url: base,
+        host: &host,
+    };
+    let body = crate::publish::cap_feed(
+        &revisions,
+        &src,
+        s.intake.catalogue(),
+        &format!("{base}/cap.xml"),
+    );
+    let last = revisions.first().map(|r| r.published_at);
+    let r = Arc::new(Rendered::new(
+        body,
+        "application/atom+xml; charset=utf-8",
+        last,
+    ));
     s.outputs.put(key, version, r.clone());
     Ok(answer(&r, &headers))
 }

@@ -12,7 +12,7 @@ mod vocabulary;
 mod windows;
 
 pub use content::{Localized, LocalizedInput, MAX_BODY_LEN, MAX_TITLE_LEN, Texts};
-pub use labels::time as local_time;
+pub use labels::{kind as kind_label, time as local_time};
 pub use notice::{NoticeDraft, NoticeId, NoticeInput, Revision};
 pub use plan::{Effect, PlanRules, PlanStatus, PlannedStep, Sends, Step, StepState};
 pub use reference::delivery_reference;

@@ -46,25 +46,31 @@ impl Rendered {
     }
 }
 
-/// Rendered outputs by key (format, language, filters), each with its data version.
+/// What an output was rendered from: the data version, and a time bucket for outputs
+/// whose horizon moves with the clock (the calendar's 90 days, CAP's 24 hours); 0 for
+/// the others.
+pub type Stamp = (u64, i64);
+
+/// Rendered outputs by key (format, language, filters), each with its stamp. One entry
+/// per key: a newer rendering replaces the older, so memory stays bounded by the keys.
 #[derive(Default)]
 pub struct OutputCache {
-    entries: RwLock<HashMap<String, (u64, Arc<Rendered>)>>,
+    entries: RwLock<HashMap<String, (Stamp, Arc<Rendered>)>>,
 }
 
 impl OutputCache {
-    /// The output for `key` if it was rendered from data version `version`.
-    pub fn get(&self, key: &str, version: u64) -> Option<Arc<Rendered>> {
+    /// The output for `key` if it was rendered with `stamp`.
+    pub fn get(&self, key: &str, stamp: Stamp) -> Option<Arc<Rendered>> {
         let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
         entries
             .get(key)
-            .filter(|(v, _)| *v == version)
+            .filter(|(s, _)| *s == stamp)
             .map(|(_, r)| r.clone())
     }
 
-    /// Keeps `rendered` for `key`, rendered from data version `version`.
-    pub fn put(&self, key: String, version: u64, rendered: Arc<Rendered>) {
+    /// Keeps `rendered` for `key`, rendered with `stamp`.
+    pub fn put(&self, key: String, stamp: Stamp, rendered: Arc<Rendered>) {
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
-        entries.insert(key, (version, rendered));
+        entries.insert(key, (stamp, rendered));
     }
 }

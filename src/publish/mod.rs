@@ -2,9 +2,11 @@
 //! calendar (later the status page and CAP), and the cache that renders each once per change.
 
 mod cache;
+mod cap;
 mod feeds;
 mod ical;
 
-pub use cache::{OutputCache, Rendered};
+pub use cache::{OutputCache, Rendered, Stamp};
+pub use cap::{CapSource, alert as cap_alert, cap_feed};
 pub use feeds::{FeedSpec, atom, rss};
 pub use ical::maintenance_calendar;

@@ -329,3 +329,25 @@ impl Store {
             .await?))
     }
 }
+
+impl Store {
+    /// Every revision of the notices that are not over, or ended (or changed) since
+    /// `since`, newest first; at most `limit`. The messages of the CAP feed.
+    #[tracing::instrument(skip_all)]
+    pub async fn cap_revisions(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<Revision>> {
+        let sql = "SELECT r.notice_id, r.revision, r.action, r.content, r.sms, r.published_at FROM notice_revisions r \
+                   JOIN notices n ON n.id = r.notice_id \
+                   WHERE n.state NOT IN ('resolved', 'completed', 'withdrawn', 'cancelled') OR n.updated_at >= $1 \
+                   ORDER BY r.published_at DESC, r.notice_id DESC, r.revision DESC LIMIT $2";
+        let rows: Vec<RevisionRow> = on_db!(self, |p, d| sqlx::query_as(sql)
+            .bind(since)
+            .bind(i64::from(limit))
+            .fetch_all(p)
+            .await?);
+        rows.into_iter().map(RevisionRow::into_revision).collect()
+    }
+}

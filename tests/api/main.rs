@@ -5,6 +5,7 @@ mod support;
 
 mod audit;
 mod calendar;
+mod cap;
 mod cli;
 mod contacts;
 mod crash;

@@ -1,0 +1,199 @@
+//! CAP 1.2 (domain §7): an Atom feed with one entry per CAP message — one per revision —
+//! of active notices and of those ended in the last 24 hours, the `<alert>` inline.
+//! Publication = Alert (maintenance: urgency Future); an update = Update referencing the
+//! earlier messages; an end = Update with responseType AllClear, urgency Past; a
+//! retraction or cancelled maintenance = Cancel. One `<info>` per language, category
+//! Infra, times with a numeric offset.
+
+use crate::calendar::HELSINKI;
+use crate::notices::{Action, Revision, Severity, Texts, subject};
+use crate::registry::{Catalogue, Language, NoticeKind};
+use chrono::{DateTime, Utc};
+use quick_xml::escape::escape;
+
+const CAP_NS: &str = "urn:oasis:names:tc:emergency:cap:1.2";
+
+/// CAP's dateTime: seconds and a numeric offset, never `Z`.
+fn cap_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&HELSINKI)
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+fn element(out: &mut String, name: &str, value: &str) {
+    out.push_str(&format!("<{name}>{}</{name}>", escape(value)));
+}
+
+/// Where the messages come from, for `sender` and the identifiers.
+pub struct CapSource<'a> {
+    pub base_url: &'a str,
+    pub host: &'a str,
+}
+
+impl CapSource<'_> {
+    fn sender(&self) -> String {
+        format!("faultcast@{}", self.host)
+    }
+
+    fn identifier(&self, rev: &Revision) -> String {
+        format!("{}.{}", rev.notice_id, rev.number)
+    }
+}
+
+/// The `<alert>` of one revision; `earlier` are the notice's earlier revisions.
+pub fn alert(
+    rev: &Revision,
+    earlier: &[&Revision],
+    src: &CapSource,
+    catalogue: &Catalogue,
+) -> String {
+    let d = &rev.draft;
+    let msg_type = match rev.action {
+        Action::Publish => "Alert",
+        Action::Cancel => "Cancel",
+        _ => "Update",
+    };
+    let mut out = format!("<alert xmlns=\"{CAP_NS}\">");
+    element(&mut out, "identifier", &src.identifier(rev));
+    element(&mut out, "sender", &src.sender());
+    element(&mut out, "sent", &cap_time(rev.published_at));
+    element(&mut out, "status", "Actual");
+    element(&mut out, "msgType", msg_type);
+    element(&mut out, "scope", "Public");
+    if rev.action != Action::Publish && !earlier.is_empty() {
+        let refs: Vec<String> = earlier
+            .iter()
+            .map(|e| {
+                format!(
+                    "{},{},{}",
+                    src.sender(),
+                    src.identifier(e),
+                    cap_time(e.published_at)
+                )
+            })
+            .collect();
+        element(&mut out, "references", &refs.join(" "));
+    }
+    let ended = rev.action == Action::End;
+    let urgency = match (ended, d.kind, d.window_start) {
+        (true, _, _) => "Past",
+        (false, NoticeKind::Maintenance, Some(ws)) if ws > rev.published_at => "Future",
+        _ => "Immediate",
+    };
+    let severity = match d.severity {
+        Severity::Minor => "Minor",
+        Severity::Major => "Moderate",
+        Severity::Critical => "Severe",
+    };
+    let certainty = match d.kind {
+        NoticeKind::Maintenance if !ended => "Likely",
+        _ => "Observed",
+    };
+    let (onset, expires) = match d.kind {
+        NoticeKind::Maintenance => (d.window_start, d.window_end),
+        _ => (d.started_at, d.ended_at.or(d.estimated_end_at)),
+    };
+    let link = format!("{}/notices/{}", src.base_url, rev.notice_id);
+    for (lang, code, area) in [
+        (Language::Fi, "fi-FI", "Suomi"),
+        (Language::Sv, "sv-FI", "Finland"),
+        (Language::En, "en-GB", "Finland"),
+    ] {
+        if !d.texts.title.contains_key(&lang) {
+            continue;
+        }
+        out.push_str("<info>");
+        element(&mut out, "language", code);
+        element(&mut out, "category", "Infra");
+        element(&mut out, "event", crate::notices::kind_label(lang, d.kind));
+        if ended {
+            element(&mut out, "responseType", "AllClear");
+        }
+        element(&mut out, "urgency", urgency);
+        element(&mut out, "severity", severity);
+        element(&mut out, "certainty", certainty);
+        if let Some(t) = onset {
+            element(&mut out, "onset", &cap_time(t));
+        }
+        if let Some(t) = expires {
+            element(&mut out, "expires", &cap_time(t));
+        }
+        element(&mut out, "senderName", "faultcast");
+        element(&mut out, "headline", &subject(rev, lang));
+        let (body, _) = Texts::pick(&d.texts.body, lang);
+        element(&mut out, "description", body);
+        let instructions: Vec<String> = d
+            .texts
+            .instructions
+            .iter()
+            .map(|(aud, m)| format!("{}: {}", aud.code(), Texts::pick(m, lang).0))
+            .collect();
+        if !instructions.is_empty() {
+            element(&mut out, "instruction", &instructions.join("\n"));
+        }
+        element(&mut out, "web", &link);
+        for s in &d.services {
+            out.push_str("<parameter>");
+            element(&mut out, "valueName", "service");
+            element(
+                &mut out,
+                "value",
+                &format!("{} ({})", catalogue.name(s.as_str(), lang), s.as_str()),
+            );
+            out.push_str("</parameter>");
+        }
+        out.push_str("<area>");
+        element(&mut out, "areaDesc", area);
+        out.push_str("</area></info>");
+    }
+    out.push_str("</alert>");
+    out
+}
+
+/// The Atom feed of CAP messages for `revisions` (every revision of each notice shown,
+/// newest first).
+pub fn cap_feed(
+    revisions: &[Revision],
+    src: &CapSource,
+    catalogue: &Catalogue,
+    self_url: &str,
+) -> String {
+    let updated = revisions
+        .first()
+        .map(|r| r.published_at)
+        .unwrap_or(DateTime::UNIX_EPOCH);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+    out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">");
+    element(&mut out, "title", "faultcast CAP");
+    element(&mut out, "id", self_url);
+    element(&mut out, "updated", &updated.to_rfc3339());
+    out.push_str(&format!(
+        "<link rel=\"self\" href=\"{}\"/><author><name>faultcast</name></author>",
+        escape(self_url)
+    ));
+    for rev in revisions {
+        let earlier: Vec<&Revision> = revisions
+            .iter()
+            .filter(|r| r.notice_id == rev.notice_id && r.number < rev.number)
+            .collect();
+        let mut earlier = earlier;
+        earlier.sort_by_key(|r| r.number);
+        out.push_str("<entry>");
+        element(
+            &mut out,
+            "id",
+            &format!("urn:cap:{}:{}", src.host, src.identifier(rev)),
+        );
+        element(&mut out, "title", &subject(rev, Language::Fi));
+        element(&mut out, "updated", &rev.published_at.to_rfc3339());
+        out.push_str(&format!(
+            "<link rel=\"alternate\" href=\"{}\"/>",
+            escape(format!("{}/notices/{}", src.base_url, rev.notice_id).as_str())
+        ));
+        out.push_str("<content type=\"application/cap+xml\">");
+        out.push_str(&alert(rev, &earlier, src, catalogue));
+        out.push_str("</content></entry>");
+    }
+    out.push_str("</feed>");
+    out
+}
