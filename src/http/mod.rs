@@ -11,6 +11,7 @@ mod notice_views;
 mod notices;
 mod openapi;
 mod organisations;
+mod pages;
 mod problem;
 mod public;
 mod receipts;
@@ -98,6 +99,9 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
+        .route("/", get(pages::status))
+        .route("/notices/{id}", get(pages::notice))
+        .route("/assets/faultcast.css", get(pages::style))
         .route("/maintenance.ics", get(public::maintenance_ics))
         .route("/feed.rss", get(public::feed_rss))
         .route("/feed.atom", get(public::feed_atom))

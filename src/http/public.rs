@@ -39,13 +39,13 @@ pub struct CalendarParams {
 }
 
 /// Validated feed filters.
-struct Filters {
-    lang: Language,
-    service: Option<String>,
-    kind: Option<NoticeKind>,
+pub(super) struct Filters {
+    pub(super) lang: Language,
+    pub(super) service: Option<String>,
+    pub(super) kind: Option<NoticeKind>,
 }
 
-fn filters(s: &AppState, p: FeedParams) -> Result<Filters, ApiError> {
+pub(super) fn filters(s: &AppState, p: FeedParams) -> Result<Filters, ApiError> {
     let mut e = FieldErrors::new();
     let lang = match p.lang.as_deref() {
         None => Some(Language::Fi),
@@ -94,7 +94,7 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
 }
 
 /// Answers with `r`: 304 on a matching ETag, else the gzip copy when accepted.
-fn answer(r: &Rendered, headers: &HeaderMap) -> Response {
+pub(super) fn answer(r: &Rendered, headers: &HeaderMap) -> Response {
     let gzip_tag = r.gzip_etag();
     let gzip = accepts_gzip(headers);
     let mut res = if not_modified(headers, [r.etag.as_str(), gzip_tag.as_str()]) {

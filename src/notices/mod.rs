@@ -12,7 +12,10 @@ mod vocabulary;
 mod windows;
 
 pub use content::{Localized, LocalizedInput, MAX_BODY_LEN, MAX_TITLE_LEN, Texts};
-pub use labels::{kind as kind_label, time as local_time};
+pub use labels::{
+    action as action_label, kind as kind_label, severity as severity_label, state as state_label,
+    time as local_time,
+};
 pub use notice::{NoticeDraft, NoticeId, NoticeInput, Revision};
 pub use plan::{Effect, PlanRules, PlanStatus, PlannedStep, Sends, Step, StepState};
 pub use reference::delivery_reference;

@@ -5,8 +5,10 @@ mod cache;
 mod cap;
 mod feeds;
 mod ical;
+mod page;
 
 pub use cache::{OutputCache, Rendered, Stamp};
 pub use cap::{CapSource, alert as cap_alert, cap_feed};
 pub use feeds::{FeedSpec, atom, rss};
 pub use ical::maintenance_calendar;
+pub use page::{STYLE, StatusPage, not_found_page, notice_page, status_page};

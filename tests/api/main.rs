@@ -22,4 +22,5 @@ mod nodes;
 mod notices;
 mod openapi;
 mod organisations;
+mod pages;
 mod tokens;

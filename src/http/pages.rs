@@ -1,0 +1,188 @@
+//! The public HTML pages: the status page, a notice's page and the style sheet. Pages are
+//! rendered once per change and language (see `public`), with a strict CSP.
+
+use super::AppState;
+use super::extract::ApiQuery;
+use super::problem::ApiError;
+use super::public::{FeedParams, answer, filters};
+use crate::notices::{NoticeId, Revision};
+use crate::publish::{Rendered, StatusPage};
+use crate::registry::{Language, NoticeKind};
+use crate::store::NoticeFilter;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+
+/// Notices read per part of the front page.
+const PAGE_NOTICES: u32 = 500;
+/// The front page shows what ended within this many days.
+const RECENT_DAYS: i64 = 90;
+/// Pages load only our own style sheet: no scripts, no frames, no forms.
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// `?lang=`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    pub lang: Option<String>,
+}
+
+/// `?lang=`, else the best of `Accept-Language`, else Finnish.
+fn language(s: &AppState, p: PageParams, headers: &HeaderMap) -> Result<Language, ApiError> {
+    if p.lang.is_some() {
+        return Ok(filters(
+            s,
+            FeedParams {
+                lang: p.lang,
+                ..Default::default()
+            },
+        )?
+        .lang);
+    }
+    let mut best: Option<(f32, Language)> = None;
+    for v in headers
+        .get_all(header::ACCEPT_LANGUAGE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+    {
+        for item in v.split(',') {
+            let mut parts = item.split(';').map(str::trim);
+            let tag = parts.next().unwrap_or("").to_ascii_lowercase();
+            let q = parts
+                .find_map(|p| p.strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Ok(l) = Language::parse(primary) {
+                if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, l));
+                }
+            }
+        }
+    }
+    Ok(best.map_or(Language::Fi, |(_, l)| l))
+}
+
+/// The security headers of an HTML answer.
+fn html_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::VARY, "Accept-Encoding, Accept-Language"),
+    ] {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    res
+}
+
+/// `GET /`: current faults, maintenance in progress and upcoming, services, the last 90 days.
+pub async fn status(
+    State(s): State<AppState>,
+    ApiQuery(p): ApiQuery<PageParams>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let lang = language(&s, p, &headers)?;
+    let now = s.clock.now_micros();
+    let key = format!("/?lang={}", lang.code());
+    let stamp = (s.intake.public_version(), now.timestamp() / 3_600);
+    if let Some(r) = s.outputs.get(&key, stamp) {
+        return Ok(html_headers(answer(&r, &headers)));
+    }
+    let store = s.intake.store();
+    let list = |f: NoticeFilter, k: Option<NoticeKind>| {
+        store.list_notices(f, k, None, now, None, Some(PAGE_NOTICES))
+    };
+    let active = list(NoticeFilter::Active, None).await?.items;
+    let mut upcoming = list(NoticeFilter::Upcoming, Some(NoticeKind::Maintenance))
+        .await?
+        .items;
+    upcoming.sort_by_key(|r| r.draft.window_start);
+    let horizon = now - chrono::Duration::days(RECENT_DAYS);
+    let ended: Vec<Revision> = list(NoticeFilter::Ended, None)
+        .await?
+        .items
+        .into_iter()
+        .filter(|r| r.published_at >= horizon)
+        .collect();
+    let page = StatusPage {
+        lang,
+        updated: active
+            .iter()
+            .chain(&upcoming)
+            .chain(&ended)
+            .map(|r| r.published_at)
+            .max(),
+        current: active
+            .iter()
+            .filter(|r| r.draft.kind != NoticeKind::Maintenance)
+            .collect(),
+        ongoing: active
+            .iter()
+            .filter(|r| r.draft.kind == NoticeKind::Maintenance)
+            .collect(),
+        upcoming: upcoming.iter().collect(),
+        recent: ended.iter().collect(),
+    };
+    let body = crate::publish::status_page(&page, s.intake.catalogue());
+    let r = Arc::new(Rendered::new(
+        body,
+        "text/html; charset=utf-8",
+        page.updated,
+    ));
+    s.outputs.put(key, stamp, r.clone());
+    Ok(html_headers(answer(&r, &headers)))
+}
+
+/// `GET /notices/{id}`: one notice with its revision timeline.
+pub async fn notice(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    ApiQuery(p): ApiQuery<PageParams>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let lang = language(&s, p, &headers)?;
+    let Some(nid) = NoticeId::parse(&id) else {
+        return Ok(not_found(lang));
+    };
+    let key = format!("/notices/{nid}?lang={}", lang.code());
+    let stamp = (s.intake.public_version(), 0);
+    if let Some(r) = s.outputs.get(&key, stamp) {
+        return Ok(html_headers(answer(&r, &headers)));
+    }
+    let revisions = s.intake.store().notice_revisions(nid).await?;
+    if revisions.is_empty() {
+        return Ok(not_found(lang));
+    }
+    let body = crate::publish::notice_page(&revisions, lang, s.intake.catalogue());
+    let last = revisions.last().map(|r| r.published_at);
+    let r = Arc::new(Rendered::new(body, "text/html; charset=utf-8", last));
+    s.outputs.put(key, stamp, r.clone());
+    Ok(html_headers(answer(&r, &headers)))
+}
+
+fn not_found(lang: Language) -> Response {
+    html_headers(
+        (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            crate::publish::not_found_page(lang),
+        )
+            .into_response(),
+    )
+}
+
+/// `GET /assets/faultcast.css`.
+pub async fn style(headers: HeaderMap) -> Response {
+    static STYLE: std::sync::OnceLock<Rendered> = std::sync::OnceLock::new();
+    let r = STYLE.get_or_init(|| {
+        Rendered::new(
+            crate::publish::STYLE.to_owned(),
+            "text/css; charset=utf-8",
+            None,
+        )
+    });
+    answer(r, &headers)
+}
