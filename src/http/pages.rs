@@ -186,3 +186,11 @@ pub async fn style(headers: HeaderMap) -> Response {
     });
     answer(r, &headers)
 }
+
+/// `GET /assets/favicon.svg`.
+pub async fn icon(headers: HeaderMap) -> Response {
+    static ICON: std::sync::OnceLock<Rendered> = std::sync::OnceLock::new();
+    let r =
+        ICON.get_or_init(|| Rendered::new(crate::publish::ICON.to_owned(), "image/svg+xml", None));
+    answer(r, &headers)
+}

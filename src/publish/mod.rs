@@ -11,4 +11,4 @@ pub use cache::{OutputCache, Rendered, Stamp};
 pub use cap::{CapSource, alert as cap_alert, cap_feed};
 pub use feeds::{FeedSpec, atom, rss};
 pub use ical::maintenance_calendar;
-pub use page::{STYLE, StatusPage, not_found_page, notice_page, status_page};
+pub use page::{ICON, STYLE, StatusPage, not_found_page, notice_page, status_page};

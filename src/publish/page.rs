@@ -71,6 +71,7 @@ fn layout(lang: Language, title: &str, path: &str, body: Markup) -> String {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
                 link rel="stylesheet" href="/assets/faultcast.css";
+                link rel="icon" type="image/svg+xml" href="/assets/favicon.svg";
                 link rel="alternate" type="application/rss+xml" title="RSS"
                     href={ "/feed.rss?lang=" (lang.code()) };
                 link rel="alternate" type="application/atom+xml" title="Atom"
@@ -273,6 +274,9 @@ pub fn not_found_page(lang: Language) -> String {
     };
     layout(lang, t(lang, TITLE), "/", body)
 }
+
+/// The site icon: a white check on dark blue.
+pub const ICON: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\"><rect width=\"32\" height=\"32\" rx=\"6\" fill=\"#0b4f9c\"/><path d=\"M8 17l5 5 11-12\" stroke=\"#fff\" stroke-width=\"4\" fill=\"none\"/></svg>";
 
 /// The style sheet: readable on a phone, AA contrast, visible focus.
 pub const STYLE: &str = include_str!("faultcast.css");

@@ -4,6 +4,7 @@
 mod support;
 
 mod audit;
+mod browser;
 mod calendar;
 mod cap;
 mod cli;

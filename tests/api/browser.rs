@@ -1,0 +1,103 @@
+//! The public pages in a real browser (Debian's chromium, driven by playwright-core):
+//! all three languages at a phone's width, a notice link followed, axe-core's WCAG 2.1
+//! A/AA rules with 0 violations, and nothing refused by the page's own CSP.
+
+use crate::notices::fault;
+use crate::support::TestApp;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::Command;
+
+/// Whether node, chromium and the test's npm packages are here (installing the packages
+/// with `npm ci` on first use); panics where they are required (CI installs the tools).
+fn browser_available() -> bool {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    if !dir.join("node_modules/playwright-core").exists() {
+        // First run here: install the pinned packages of package-lock.json.
+        let _ = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status();
+    }
+    let ok = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+        && Path::new("/usr/bin/chromium").exists()
+        && dir.join("node_modules/playwright-core").exists()
+        && dir.join("node_modules/axe-core").exists();
+    assert!(
+        ok || !crate::support::postgres::required(),
+        "node, npm and /usr/bin/chromium are required here (apt-get install nodejs npm chromium)"
+    );
+    ok
+}
+
+async fn some_notices(app: &TestApp) {
+    for body in [
+        fault("critical", &["prescription-centre"]),
+        json!({"kind": "maintenance", "services": ["mykanta"],
+            "title": {"fi": "OmaKannan huoltokatko", "sv": "Underhåll av MittKanta", "en": "MyKanta maintenance"},
+            "body": {"fi": "OmaKanta ei ole käytettävissä.", "sv": "MittKanta är inte tillgänglig.", "en": "MyKanta is unavailable."},
+            "window_start": "2036-12-15T18:00:00Z", "window_end": "2036-12-15T20:00:00Z"}),
+    ] {
+        let a = app.post("/api/v1/notices", &app.operator, body).await;
+        assert_eq!(a.status, 202, "{}", a.text);
+    }
+}
+
+#[tokio::test]
+async fn the_pages_pass_axe_in_a_real_browser_in_all_three_languages() {
+    if !browser_available() {
+        return;
+    }
+    let app = crate::support::spawn_app(crate::support::Backend::Sqlite)
+        .await
+        .unwrap();
+    some_notices(&app).await;
+    let base = app.url("");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/check.mjs");
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(script)
+            .arg(base)
+            .output()
+            .expect("run node")
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["policyErrors"],
+        json!([]),
+        "nothing refused by the CSP"
+    );
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    for (r, (lang, h1)) in results.iter().zip([
+        ("fi", "Palveluiden tila"),
+        ("sv", "Tjänsternas status"),
+        ("en", "Service status"),
+    ]) {
+        assert_eq!(r["status"], 200);
+        assert_eq!(
+            (r["htmlLang"].as_str(), r["h1"].as_str()),
+            (Some(lang), Some(h1))
+        );
+        assert_eq!(r["violations"], json!([]), "axe-core, {lang}: {r}");
+        assert_eq!(
+            r["overflow"], false,
+            "no sideways scrolling on a phone ({lang})"
+        );
+        assert_eq!(
+            r["noticeH1"], r["title"],
+            "the link leads to its notice ({lang})"
+        );
+        assert!(r["url"].as_str().unwrap().contains("/notices/"));
+    }
+}
