@@ -4,7 +4,7 @@
 //! writers escape it.
 
 use crate::calendar::HELSINKI;
-use crate::notices::{Revision, Texts, local_time, phases, subject};
+use crate::notices::{Revision, Texts, escape_html, local_time, phases, subject};
 use crate::registry::{Catalogue, Language};
 use std::collections::BTreeMap;
 
@@ -83,9 +83,11 @@ pub fn rss(revisions: &[Revision], spec: &FeedSpec, catalogue: &Catalogue) -> St
     let items: Vec<rss::Item> = revisions
         .iter()
         .map(|rev| rss::Item {
-            title: Some(subject(rev, spec.lang)),
+            title: Some(escape_html(&subject(rev, spec.lang))),
             link: Some(link(spec, rev)),
-            description: Some(description(rev, spec.lang, catalogue)),
+            // Feed readers take an RSS title and description as HTML: escaped once more,
+            // the plain text shows as written and can never become markup.
+            description: Some(escape_html(&description(rev, spec.lang, catalogue))),
             guid: Some(rss::Guid {
                 value: format!("{}/{}", rev.notice_id, rev.number),
                 permalink: false,

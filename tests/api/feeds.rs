@@ -8,14 +8,16 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const PARSE: &str = r#"
-import sys, json, feedparser
+import sys, json, html, feedparser
 f = feedparser.parse(sys.stdin.buffer.read())
 print(json.dumps({
     'bozo': int(f.bozo), 'version': f.version,
     'ttl': f.feed.get('ttl'), 'title': f.feed.get('title'), 'language': f.feed.get('language'),
     'self': [l['href'] for l in f.feed.get('links', []) if l.get('rel') == 'self'],
     'entries': [{
-        'id': e.get('id'), 'title': e.get('title'), 'link': e.get('link'),
+        # RSS text is HTML to readers (we escape it once more); Atom says type="text".
+        'id': e.get('id'), 'title': html.unescape(e.get('title')) if f.version.startswith('rss') else e.get('title'),
+        'link': e.get('link'),
         'tags': sorted(t['term'] for t in e.get('tags', [])),
         'published': e.get('published'), 'summary': e.get('summary') or e.get('content', [{}])[0].get('value'),
         'guidislink': e.get('guidislink'),

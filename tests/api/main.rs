@@ -25,3 +25,4 @@ mod openapi;
 mod organisations;
 mod pages;
 mod tokens;
+mod xss;
