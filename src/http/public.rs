@@ -95,7 +95,7 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
 
 /// Answers with `r`: 304 on a matching ETag, else the gzip copy when accepted.
 pub(super) fn answer(r: &Rendered, headers: &HeaderMap) -> Response {
-    let gzip_tag = r.gzip_etag();
+    let gzip_tag = &r.gzip_etag;
     let gzip = accepts_gzip(headers);
     let mut res = if not_modified(headers, [r.etag.as_str(), gzip_tag.as_str()]) {
         StatusCode::NOT_MODIFIED.into_response()
@@ -117,15 +117,16 @@ pub(super) fn answer(r: &Rendered, headers: &HeaderMap) -> Response {
         HeaderValue::from_static(CACHE_CONTROL),
     );
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    let tag = if gzip { &gzip_tag } else { &r.etag };
+    let tag = if gzip { gzip_tag } else { &r.etag };
     if let Ok(v) = HeaderValue::from_str(tag) {
         h.insert(header::ETAG, v);
     }
-    if let Some(t) = r.last_modified {
-        let http_date = t.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-        if let Ok(v) = HeaderValue::from_str(&http_date) {
-            h.insert(header::LAST_MODIFIED, v);
-        }
+    if let Some(v) = r
+        .last_modified_http
+        .as_deref()
+        .and_then(|d| HeaderValue::from_str(d).ok())
+    {
+        h.insert(header::LAST_MODIFIED, v);
     }
     res
 }

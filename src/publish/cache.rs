@@ -2,6 +2,7 @@
 //! with a strong ETag (a 304 on a match). Entries are tagged with the data version they
 //! were rendered from; a change bumps the version and the next request renders afresh.
 
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -11,11 +12,16 @@ use std::sync::{Arc, RwLock};
 /// One rendered output.
 #[derive(Debug)]
 pub struct Rendered {
-    pub body: Vec<u8>,
-    pub gzip: Vec<u8>,
-    /// Strong ETag of the identity body (the gzip copy's is this with `-gz`).
+    /// Shared, not copied, by every answer.
+    pub body: Bytes,
+    pub gzip: Bytes,
+    /// Strong ETag of the identity body.
     pub etag: String,
+    /// The gzip copy's: the same with `-gz`.
+    pub gzip_etag: String,
     pub last_modified: Option<DateTime<Utc>>,
+    /// `last_modified` as an HTTP date, formatted once.
+    pub last_modified_http: Option<String>,
     pub content_type: &'static str,
 }
 
@@ -32,17 +38,15 @@ impl Rendered {
         // Writing to a Vec cannot fail.
         let _ = gz.write_all(body.as_bytes());
         Self {
-            gzip: gz.finish().unwrap_or_default(),
-            body: body.into_bytes(),
+            gzip: Bytes::from(gz.finish().unwrap_or_default()),
+            body: Bytes::from(body.into_bytes()),
             etag: format!("\"{hex}\""),
+            gzip_etag: format!("\"{hex}-gz\""),
             last_modified,
+            last_modified_http: last_modified
+                .map(|t| t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()),
             content_type,
         }
-    }
-
-    /// The gzip copy's ETag.
-    pub fn gzip_etag(&self) -> String {
-        format!("{}-gz\"", self.etag.trim_end_matches('"'))
     }
 }
 

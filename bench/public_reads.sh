@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Benchmark 3 of bench.md: public reads. wrk against faultcast's status page, RSS feed
+# (plain and gzip) and a 304, and against nginx serving the identical bytes from files, in
+# the same run; medians of RUNS runs with min–max, and the ratio to nginx.
+# Usage: bench/public_reads.sh   (RUNS=3 DURATION=10 by default). Loopback only, random
+# ports, every process started here stopped by its PID at exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/tools.sh
+RUNS="${RUNS:-3}"
+DURATION="${DURATION:-10}"
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+cargo build --release --quiet
+BIN="$PWD/target/release/faultcast"
+
+# faultcast on a fresh SQLite database.
+FC_PORT="$(free_port)"
+mkdir -p "$WORK/fc"
+export FAULTCAST__DATABASE__URL="sqlite://$WORK/fc/faultcast.db"
+export FAULTCAST__SERVER__LISTEN="127.0.0.1:$FC_PORT"
+export FAULTCAST__SERVER__PUBLIC_URL="http://127.0.0.1:$FC_PORT"
+export FAULTCAST__SERVICES__FILE="$PWD/config/services.toml"
+export FAULTCAST__EMAIL__FILE__DIR="$WORK/fc/email" FAULTCAST__SMS__FILE__DIR="$WORK/fc/sms"
+export FAULTCAST__LOG__LEVEL=warn
+(cd "$WORK/fc" && exec "$BIN" serve) &
+PIDS+=($!)
+FC="http://127.0.0.1:$FC_PORT"
+for _ in $(seq 100); do curl -fs "$FC/readyz" >/dev/null && break; sleep 0.1; done
+TOKEN="$(cd "$WORK/fc" && "$BIN" token create --role operator --label bench 2>/dev/null | head -1)"
+
+# 25 faults with two revisions each: a 50-item feed of about 50 KB.
+BODY="$(python3 -c 'print(("Reseptikeskuksessa on häiriö, joka estää reseptien tallentamisen. " * 14).strip())')"
+for i in $(seq 25); do
+  id="$(curl -fs "$FC/api/v1/notices" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"kind\":\"fault\",\"severity\":\"major\",\"services\":[\"prescription-centre\"],
+         \"title\":{\"fi\":\"Häiriö $i Reseptikeskuksessa\",\"sv\":\"Störning $i i Receptcentret\"},
+         \"body\":{\"fi\":\"$BODY\",\"sv\":\"$BODY\"}}" | python3 -c 'import sys,json; print(json.load(sys.stdin)["id"])')"
+  curl -fs "$FC/api/v1/notices/$id/revisions" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d '{"action":"update","state":"identified"}' >/dev/null
+done
+
+# nginx serving the same bytes (and a gzip copy via gzip_static).
+NG_PORT="$(free_port)"
+mkdir -p "$WORK/ng/www" "$WORK/ng/tmp"
+curl -fs "$FC/?lang=fi" -o "$WORK/ng/www/index.html"
+curl -fs "$FC/feed.rss?lang=fi" -o "$WORK/ng/www/feed.rss"
+gzip -k -6 "$WORK/ng/www/feed.rss"
+cat > "$WORK/ng/nginx.conf" <<CONF
+daemon off;
+worker_processes auto;
+pid $WORK/ng/nginx.pid;
+error_log $WORK/ng/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/ng/tmp; proxy_temp_path $WORK/ng/tmp; fastcgi_temp_path $WORK/ng/tmp;
+  uwsgi_temp_path $WORK/ng/tmp; scgi_temp_path $WORK/ng/tmp;
+  types { text/html html; application/rss+xml rss; }
+  gzip_static on;
+  server { listen 127.0.0.1:$NG_PORT; root $WORK/ng/www; location = / { try_files /index.html =404; } }
+}
+CONF
+# Started as root, nginx's workers drop to an unprivileged user: let them read the files.
+chmod 755 "$WORK" && chmod -R a+rX "$WORK/ng"
+"$NGINX" -p "$WORK/ng" -c "$WORK/ng/nginx.conf" 2>"$WORK/nginx.stderr" &
+PIDS+=($!)
+NG="http://127.0.0.1:$NG_PORT"
+for _ in $(seq 100); do curl -fs "$NG/feed.rss" >/dev/null && break; sleep 0.1; done
+curl -fs "$NG/feed.rss" >/dev/null || { cat "$WORK/nginx.stderr" "$WORK/ng/error.log" >&2; exit 1; }
+
+etag() { curl -fsI "$1" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag" {print $2}'; }
+FC_TAG="$(etag "$FC/feed.rss?lang=fi")"
+NG_TAG="$(etag "$NG/feed.rss")"
+PAGE_BYTES="$(wc -c <"$WORK/ng/www/index.html")"
+FEED_BYTES="$(wc -c <"$WORK/ng/www/feed.rss")"
+
+# requests/s of one wrk run: wrk URL [header]
+rps() {
+  local args=(-t2 -c64 -d"${DURATION}s" "$1")
+  [[ -n "${2:-}" ]] && args+=(-H "$2")
+  timeout $((DURATION + 30)) "$WRK" "${args[@]}" | awk '/Requests\/sec/ {print $2}'
+}
+
+declare -A RESULT
+CASES=("page|$FC/?lang=fi|$NG/|" "feed|$FC/feed.rss?lang=fi|$NG/feed.rss|"
+       "feed gzip|$FC/feed.rss?lang=fi|$NG/feed.rss|Accept-Encoding: gzip"
+       "304|$FC/feed.rss?lang=fi|$NG/feed.rss|If-None-Match")
+for case in "${CASES[@]}"; do
+  IFS='|' read -r name fc ng header <<<"$case"
+  fc_header="$header"; ng_header="$header"
+  if [[ "$header" == "If-None-Match" ]]; then fc_header="If-None-Match: $FC_TAG"; ng_header="If-None-Match: $NG_TAG"; fi
+  f=(); n=()
+  for _ in $(seq "$RUNS"); do   # interleaved, so that drift hits both alike
+    f+=("$(rps "$fc" "$fc_header")"); n+=("$(rps "$ng" "$ng_header")")
+  done
+  RESULT["$name"]="$(printf '%s\n' "${f[@]}" | spread)|$(printf '%s\n' "${n[@]}" | spread)|$(python3 -c "
+import statistics,sys; f=[float(x) for x in sys.argv[1].split()]; n=[float(x) for x in sys.argv[2].split()]
+print(f'{statistics.median(f)/statistics.median(n):.2f}')" "${f[*]}" "${n[*]}")"
+done
+
+OUT="bench/results/public_reads-$(date -u +%Y%m%dT%H%M%SZ).md"
+{
+  echo "# Public reads ($(date -u +%F), $(nproc) cores, wrk -t2 -c64 -d${DURATION}s, $RUNS runs, median (min–max) req/s)"
+  echo
+  echo "Page $PAGE_BYTES bytes, RSS feed $FEED_BYTES bytes (50 items); nginx serves the identical bytes from files."
+  echo
+  echo "| request | faultcast | nginx (same run) | ratio | target |"
+  echo "| --- | --- | --- | --- | --- |"
+  for name in "page" "feed" "feed gzip" "304"; do
+    IFS='|' read -r f n r <<<"${RESULT[$name]}"
+    echo "| $name | $f | $n | $r | ≥ 0.6 |"
+  done
+} | tee "$OUT"
+echo "written to $OUT"
