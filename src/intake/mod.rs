@@ -94,7 +94,7 @@ pub struct Intake {
     catalogue: Arc<Catalogue>,
     clock: Arc<dyn Clock>,
     /// Base of links to notice pages.
-    public_url: String,
+    public_url: Arc<str>,
     /// How long after publication a message may still be sent.
     max_age: chrono::Duration,
     /// Wakes the delivery workers when something enters the outbox.
@@ -122,7 +122,7 @@ impl Intake {
             store,
             catalogue,
             clock,
-            public_url: DEFAULT_PUBLIC_URL.to_owned(),
+            public_url: Arc::from(DEFAULT_PUBLIC_URL),
             max_age: chrono::Duration::hours(DEFAULT_MAX_AGE_HOURS),
             outbox: Arc::new(tokio::sync::Notify::new()),
             plan_rules: PlanRules {
@@ -166,7 +166,7 @@ impl Intake {
 
     /// Links point under `public_url`; messages expire `max_age` after publication.
     pub fn with_delivery(mut self, public_url: &str, max_age: chrono::Duration) -> Self {
-        self.public_url = public_url.trim_end_matches('/').to_owned();
+        self.public_url = Arc::from(public_url.trim_end_matches('/'));
         self.max_age = max_age;
         self
     }
