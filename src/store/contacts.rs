@@ -158,6 +158,25 @@ macro_rules! write_services {
     }};
 }
 
+/// Inside `$tx`, removes what a deleted contact `$id` leaves elsewhere: stored idempotent
+/// answers that mention it, its addresses in deliveries, faultcast's own messages to it.
+macro_rules! erase_traces {
+    ($tx:expr, $id:expr) => {{
+        sqlx::query(FORGET_ANSWERS)
+            .bind(format!("%{}%", $id))
+            .execute(&mut *$tx)
+            .await?;
+        sqlx::query(ERASE_DELIVERIES)
+            .bind($id.to_text())
+            .execute(&mut *$tx)
+            .await?;
+        sqlx::query(ERASE_MESSAGES)
+            .bind($id.to_text())
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+
 impl Store {
     /// Stores a new contact of `org`.
     #[tracing::instrument(skip_all, fields(org = %org, contact = %id))]
@@ -303,18 +322,7 @@ impl Store {
                 .await?
                 .rows_affected();
             if n == 1 {
-                sqlx::query(FORGET_ANSWERS)
-                    .bind(format!("%{id}%"))
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(ERASE_DELIVERIES)
-                    .bind(id.to_text())
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(ERASE_MESSAGES)
-                    .bind(id.to_text())
-                    .execute(&mut *tx)
-                    .await?;
+                erase_traces!(tx, id);
                 insert_audit!(tx, audit)?;
             }
             tx.commit().await?;
@@ -340,18 +348,7 @@ impl Store {
                     .bind(org.to_text())
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(FORGET_ANSWERS)
-                    .bind(format!("%{id}%"))
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(ERASE_DELIVERIES)
-                    .bind(id.to_text())
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(ERASE_MESSAGES)
-                    .bind(id.to_text())
-                    .execute(&mut *tx)
-                    .await?;
+                erase_traces!(tx, id);
             }
             for (id, d) in &plan.update {
                 bind_draft!(
