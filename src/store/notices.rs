@@ -102,6 +102,33 @@ macro_rules! write_revision {
 }
 pub(super) use write_revision;
 
+/// Inside `$tx`, makes `$rev` the notice's current revision, provided the current one is
+/// still `$rev.number - 1`; evaluates to the rows changed (0: another revision won).
+macro_rules! advance_notice {
+    ($tx:expr, $rev:expr) => {{
+        let r: &Revision = $rev;
+        let d = &r.draft;
+        sqlx::query(
+            "UPDATE notices SET severity = $2, state = $3, current_revision = $4, started_at = $5, ended_at = $6, \
+             window_start = $7, window_end = $8, updated_at = $9 WHERE id = $1 AND current_revision = $10",
+        )
+        .bind(r.notice_id.to_text())
+        .bind(d.severity.code())
+        .bind(d.state.code())
+        .bind(r.number)
+        .bind(d.started_at)
+        .bind(d.ended_at)
+        .bind(d.window_start)
+        .bind(d.window_end)
+        .bind(r.published_at)
+        .bind(r.number - 1)
+        .execute(&mut *$tx)
+        .await?
+        .rows_affected()
+    }};
+}
+pub(super) use advance_notice;
+
 /// What a new revision does to the notice's reminder plan.
 #[derive(Clone, Debug, Default)]
 pub struct PlanChange {
@@ -160,25 +187,9 @@ impl Store {
         actor: &str,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
-        let d = &rev.draft;
-        let sql = "UPDATE notices SET severity = $2, state = $3, current_revision = $4, started_at = $5, ended_at = $6, \
-                   window_start = $7, window_end = $8, updated_at = $9 WHERE id = $1 AND current_revision = $10";
         let done = on_db!(self, |p, dialect| {
             let mut tx = p.begin().await?;
-            let n = sqlx::query(sql)
-                .bind(rev.notice_id.to_text())
-                .bind(d.severity.code())
-                .bind(d.state.code())
-                .bind(rev.number)
-                .bind(d.started_at)
-                .bind(d.ended_at)
-                .bind(d.window_start)
-                .bind(d.window_end)
-                .bind(rev.published_at)
-                .bind(rev.number - 1)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let n = advance_notice!(tx, rev);
             let planned: i64 = if n == 1 {
                 sqlx::query_scalar(super::reminders::COUNT_PLANNED)
                     .bind(rev.notice_id.to_text())

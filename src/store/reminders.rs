@@ -3,7 +3,7 @@
 
 use super::audit::insert_audit;
 use super::error::decode;
-use super::notices::{INSERT_JOB, write_revision};
+use super::notices::{INSERT_JOB, advance_notice, write_revision};
 use super::{AuditEvent, Store, StoreResult, on_db};
 use crate::notices::{NoticeId, PlanStatus, Revision, Sends, Step, StepState};
 use chrono::{DateTime, Utc};
@@ -196,24 +196,13 @@ impl Store {
         // Every firing first takes the notice's row, as revising does, so that a revision
         // and a firing of the same notice are serialised.
         let lock = "UPDATE notices SET updated_at = $2 WHERE id = $1 AND current_revision = $3";
-        let transition = "UPDATE notices SET state = $2, current_revision = $3, ended_at = $4, updated_at = $5 \
-                          WHERE id = $1 AND current_revision = $6";
         let fired = on_db!(self, |p, dialect| {
             let mut tx = p.begin().await?;
             if dialect == super::Dialect::Postgres {
                 sqlx::query(LOCK_TIMEOUT).execute(&mut *tx).await?;
             }
             let current = match firing {
-                Firing::Transition { rev, .. } => sqlx::query(transition)
-                    .bind(&id)
-                    .bind(rev.draft.state.code())
-                    .bind(rev.number)
-                    .bind(rev.draft.ended_at)
-                    .bind(now)
-                    .bind(rev.number - 1)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected(),
+                Firing::Transition { rev, .. } => advance_notice!(tx, rev),
                 Firing::Send { revision, .. } => sqlx::query(lock)
                     .bind(&id)
                     .bind(now)
