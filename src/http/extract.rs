@@ -162,7 +162,7 @@ impl FromRequestParts<AppState> for Caller {
         let request_id = parts
             .extensions
             .get::<RequestId>()
-            .map(|r| r.0.clone())
+            .map(|r| r.as_str().to_owned())
             .unwrap_or_default();
         match state.intake.authenticate(bearer, request_id).await? {
             Some(actor) => Ok(Caller(actor)),

@@ -3,15 +3,17 @@
 use super::AppState;
 use super::request_id::RequestId;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
+use std::fmt::{self, Write};
+use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -22,15 +24,55 @@ const LATENCY_BUCKETS: [f64; 12] = [
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    method: String,
-    route: String,
+    method: MethodLabel,
+    route: RouteLabel,
     status: u16,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RouteLabels {
-    method: String,
-    route: String,
+    method: MethodLabel,
+    route: RouteLabel,
+}
+
+/// The request method as a label; cloning a standard method copies no string.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+struct MethodLabel(Method);
+
+impl EncodeLabelValue for MethodLabel {
+    fn encode(&self, e: &mut LabelValueEncoder) -> Result<(), fmt::Error> {
+        e.write_str(self.0.as_str())
+    }
+}
+
+/// The route template that matched (shared, not copied, per request), or none.
+#[derive(Clone, Debug)]
+struct RouteLabel(Option<MatchedPath>);
+
+impl RouteLabel {
+    fn as_str(&self) -> &str {
+        self.0.as_ref().map_or("unmatched", MatchedPath::as_str)
+    }
+}
+
+impl PartialEq for RouteLabel {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for RouteLabel {}
+
+impl Hash for RouteLabel {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl EncodeLabelValue for RouteLabel {
+    fn encode(&self, e: &mut LabelValueEncoder) -> Result<(), fmt::Error> {
+        e.write_str(self.as_str())
+    }
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -95,20 +137,16 @@ impl Metrics {
 }
 
 impl Metrics {
-    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    fn observe(&self, method: MethodLabel, route: RouteLabel, status: u16, seconds: f64) {
+        let labels = RouteLabels { method, route };
+        self.latency.get_or_create(&labels).observe(seconds);
         self.requests
             .get_or_create(&RequestLabels {
-                method: method.to_owned(),
-                route: route.to_owned(),
+                method: labels.method,
+                route: labels.route,
                 status,
             })
             .inc();
-        self.latency
-            .get_or_create(&RouteLabels {
-                method: method.to_owned(),
-                route: route.to_owned(),
-            })
-            .observe(seconds);
     }
 
     fn render(&self, pool: crate::store::PoolStats) -> String {
@@ -129,14 +167,11 @@ impl Metrics {
 
 /// The route template that matched, carried from the inner layer to the outer one.
 #[derive(Clone)]
-struct Route(String);
+struct Route(MatchedPath);
 
 /// Inner layer (after routing): remembers which route template matched.
 pub async fn tag_route(req: Request, next: Next) -> Response {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned());
+    let route = req.extensions().get::<MatchedPath>().cloned();
     let mut res = next.run(req).await;
     if let Some(r) = route {
         res.extensions_mut().insert(Route(r));
@@ -145,25 +180,29 @@ pub async fn tag_route(req: Request, next: Next) -> Response {
 }
 
 /// Outer layer: counts, times and logs every request by route template (never the raw
-/// path or query, which may carry ids or search terms).
+/// path or query, which may carry ids or search terms). Nothing is copied per request
+/// unless the request log is on.
 pub async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = req.method().as_str().to_owned();
-    let request_id = req
-        .extensions()
-        .get::<RequestId>()
-        .map(|r| r.0.clone())
-        .unwrap_or_default();
+    let method = MethodLabel(req.method().clone());
+    let request_id = tracing::enabled!(tracing::Level::INFO)
+        .then(|| req.extensions().get::<RequestId>().cloned())
+        .flatten();
     let res = next.run(req).await;
-    let route = res
-        .extensions()
-        .get::<Route>()
-        .map(|r| r.0.clone())
-        .unwrap_or_else(|| "unmatched".to_owned());
+    let route = RouteLabel(res.extensions().get::<Route>().map(|r| r.0.clone()));
     let elapsed = started.elapsed().as_secs_f64();
     let status = res.status().as_u16();
-    state.metrics.observe(&method, &route, status, elapsed);
-    tracing::info!(%method, %route, status, ms = elapsed * 1000.0, %request_id, "request");
+    if let Some(id) = request_id {
+        tracing::info!(
+            method = %method.0,
+            route = %route.as_str(),
+            status,
+            ms = elapsed * 1000.0,
+            request_id = %id.as_str(),
+            "request"
+        );
+    }
+    state.metrics.observe(method, route, status, elapsed);
     res
 }
 

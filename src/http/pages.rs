@@ -9,7 +9,7 @@ use crate::notices::{NoticeId, Revision};
 use crate::publish::{Rendered, StatusPage};
 use crate::registry::{Language, NoticeKind};
 use crate::store::NoticeFilter;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
@@ -82,14 +82,15 @@ fn html_headers(mut res: Response) -> Response {
 pub async fn status(
     State(s): State<AppState>,
     ApiQuery(p): ApiQuery<PageParams>,
-    headers: HeaderMap,
+    req: Request,
 ) -> Result<Response, ApiError> {
-    let lang = language(&s, p, &headers)?;
+    let headers = req.headers();
+    let lang = language(&s, p, headers)?;
     let now = s.clock.now_micros();
     let key = format!("/?lang={}", lang.code());
     let stamp = (s.intake.public_version(), now.timestamp() / 3_600);
     if let Some(r) = s.outputs.get(&key, stamp) {
-        return Ok(html_headers(answer(&r, &headers)));
+        return Ok(html_headers(answer(&r, headers)));
     }
     let store = s.intake.store();
     let list = |f: NoticeFilter, k: Option<NoticeKind>| {
@@ -133,7 +134,7 @@ pub async fn status(
         page.updated,
     ));
     s.outputs.put(key, stamp, r.clone());
-    Ok(html_headers(answer(&r, &headers)))
+    Ok(html_headers(answer(&r, headers)))
 }
 
 /// `GET /notices/{id}`: one notice with its revision timeline.
@@ -141,16 +142,17 @@ pub async fn notice(
     State(s): State<AppState>,
     Path(id): Path<String>,
     ApiQuery(p): ApiQuery<PageParams>,
-    headers: HeaderMap,
+    req: Request,
 ) -> Result<Response, ApiError> {
-    let lang = language(&s, p, &headers)?;
+    let headers = req.headers();
+    let lang = language(&s, p, headers)?;
     let Some(nid) = NoticeId::parse(&id) else {
         return Ok(not_found(lang));
     };
     let key = format!("/notices/{nid}?lang={}", lang.code());
     let stamp = (s.intake.public_version(), 0);
     if let Some(r) = s.outputs.get(&key, stamp) {
-        return Ok(html_headers(answer(&r, &headers)));
+        return Ok(html_headers(answer(&r, headers)));
     }
     let revisions = s.intake.store().notice_revisions(nid).await?;
     if revisions.is_empty() {
@@ -160,7 +162,7 @@ pub async fn notice(
     let last = revisions.last().map(|r| r.published_at);
     let r = Arc::new(Rendered::new(body, "text/html; charset=utf-8", last));
     s.outputs.put(key, stamp, r.clone());
-    Ok(html_headers(answer(&r, &headers)))
+    Ok(html_headers(answer(&r, headers)))
 }
 
 fn not_found(lang: Language) -> Response {
@@ -175,7 +177,8 @@ fn not_found(lang: Language) -> Response {
 }
 
 /// `GET /assets/faultcast.css`.
-pub async fn style(headers: HeaderMap) -> Response {
+pub async fn style(req: Request) -> Response {
+    let headers = req.headers();
     static STYLE: std::sync::OnceLock<Rendered> = std::sync::OnceLock::new();
     let r = STYLE.get_or_init(|| {
         Rendered::new(
@@ -184,13 +187,14 @@ pub async fn style(headers: HeaderMap) -> Response {
             None,
         )
     });
-    answer(r, &headers)
+    answer(r, headers)
 }
 
 /// `GET /assets/favicon.svg`.
-pub async fn icon(headers: HeaderMap) -> Response {
+pub async fn icon(req: Request) -> Response {
+    let headers = req.headers();
     static ICON: std::sync::OnceLock<Rendered> = std::sync::OnceLock::new();
     let r =
         ICON.get_or_init(|| Rendered::new(crate::publish::ICON.to_owned(), "image/svg+xml", None));
-    answer(r, &headers)
+    answer(r, headers)
 }

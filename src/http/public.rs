@@ -8,7 +8,7 @@ use super::problem::ApiError;
 use crate::publish::{FeedSpec, Rendered};
 use crate::registry::{Language, NoticeKind};
 use crate::validation::FieldErrors;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
@@ -70,14 +70,16 @@ pub(super) fn filters(s: &AppState, p: FeedParams) -> Result<Filters, ApiError> 
 }
 
 /// Whether the client's `If-None-Match` names `tag` (weak or strong) or is `*`.
-fn not_modified(headers: &HeaderMap, tags: [&str; 2]) -> bool {
+fn not_modified(headers: &HeaderMap, tags: [&[u8]; 2]) -> bool {
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().trim_start_matches("W/"))
-        .any(|t| t == "*" || tags.contains(&t))
+        .flat_map(|v| v.as_bytes().split(|b| *b == b','))
+        .map(|t| {
+            let t = t.trim_ascii();
+            t.strip_prefix(b"W/").unwrap_or(t)
+        })
+        .any(|t| t == b"*" || tags.contains(&t))
 }
 
 fn accepts_gzip(headers: &HeaderMap) -> bool {
@@ -93,40 +95,34 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
         })
 }
 
-/// Answers with `r`: 304 on a matching ETag, else the gzip copy when accepted.
+/// Answers with `r`: 304 on a matching ETag, else the gzip copy when accepted. Every
+/// header value is shared from `r`; the body is never copied.
 pub(super) fn answer(r: &Rendered, headers: &HeaderMap) -> Response {
-    let gzip_tag = &r.gzip_etag;
     let gzip = accepts_gzip(headers);
-    let mut res = if not_modified(headers, [r.etag.as_str(), gzip_tag.as_str()]) {
+    let mut res = if not_modified(headers, [r.etag.as_bytes(), r.gzip_etag.as_bytes()]) {
         StatusCode::NOT_MODIFIED.into_response()
     } else if gzip {
-        (
-            [
-                (header::CONTENT_TYPE, r.content_type),
-                (header::CONTENT_ENCODING, "gzip"),
-            ],
-            r.gzip.clone(),
-        )
-            .into_response()
+        let mut res = r.gzip.clone().into_response();
+        res.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        res
     } else {
-        ([(header::CONTENT_TYPE, r.content_type)], r.body.clone()).into_response()
+        r.body.clone().into_response()
     };
+    let ok = res.status() == StatusCode::OK;
     let h = res.headers_mut();
+    if ok {
+        h.insert(header::CONTENT_TYPE, r.content_type.clone());
+    }
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(CACHE_CONTROL),
     );
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    let tag = if gzip { gzip_tag } else { &r.etag };
-    if let Ok(v) = HeaderValue::from_str(tag) {
-        h.insert(header::ETAG, v);
-    }
-    if let Some(v) = r
-        .last_modified_http
-        .as_deref()
-        .and_then(|d| HeaderValue::from_str(d).ok())
-    {
-        h.insert(header::LAST_MODIFIED, v);
+    let tag = if gzip { &r.gzip_etag } else { &r.etag };
+    h.insert(header::ETAG, tag.clone());
+    if let Some(v) = &r.last_modified_http {
+        h.insert(header::LAST_MODIFIED, v.clone());
     }
     res
 }
@@ -140,7 +136,7 @@ enum FeedFormat {
 async fn feed(
     s: AppState,
     p: FeedParams,
-    headers: HeaderMap,
+    headers: &HeaderMap,
     format: FeedFormat,
 ) -> Result<Response, ApiError> {
     let f = filters(&s, p)?;
@@ -158,7 +154,7 @@ async fn feed(
     let key = format!("{path}{query}");
     let version = (s.intake.public_version(), 0);
     if let Some(r) = s.outputs.get(&key, version) {
-        return Ok(answer(&r, &headers));
+        return Ok(answer(&r, headers));
     }
     let revisions = s
         .intake
@@ -177,15 +173,16 @@ async fn feed(
     let last = revisions.first().map(|r| r.published_at);
     let r = Arc::new(Rendered::new(body, content_type, last));
     s.outputs.put(key, version, r.clone());
-    Ok(answer(&r, &headers))
+    Ok(answer(&r, headers))
 }
 
 /// `GET /feed.rss`: RSS 2.0, one item per revision, newest first.
 pub async fn feed_rss(
     State(s): State<AppState>,
     ApiQuery(p): ApiQuery<FeedParams>,
-    headers: HeaderMap,
+    req: Request,
 ) -> Result<Response, ApiError> {
+    let headers = req.headers();
     feed(s, p, headers, FeedFormat::Rss).await
 }
 
@@ -193,8 +190,9 @@ pub async fn feed_rss(
 pub async fn feed_atom(
     State(s): State<AppState>,
     ApiQuery(p): ApiQuery<FeedParams>,
-    headers: HeaderMap,
+    req: Request,
 ) -> Result<Response, ApiError> {
+    let headers = req.headers();
     feed(s, p, headers, FeedFormat::Atom).await
 }
 
@@ -202,8 +200,9 @@ pub async fn feed_atom(
 pub async fn maintenance_ics(
     State(s): State<AppState>,
     ApiQuery(p): ApiQuery<CalendarParams>,
-    headers: HeaderMap,
+    req: Request,
 ) -> Result<Response, ApiError> {
+    let headers = req.headers();
     let f = filters(
         &s,
         FeedParams {
@@ -216,7 +215,7 @@ pub async fn maintenance_ics(
     let day = s.clock.now_micros().timestamp() / 86_400;
     let version = (s.intake.public_version(), day);
     if let Some(r) = s.outputs.get(&key, version) {
-        return Ok(answer(&r, &headers));
+        return Ok(answer(&r, headers));
     }
     let since = s.clock.now_micros() - chrono::Duration::days(CALENDAR_HISTORY_DAYS);
     let notices = s
@@ -233,7 +232,7 @@ pub async fn maintenance_ics(
     let last = notices.iter().map(|r| r.published_at).max();
     let r = Arc::new(Rendered::new(body, "text/calendar; charset=utf-8", last));
     s.outputs.put(key, version, r.clone());
-    Ok(answer(&r, &headers))
+    Ok(answer(&r, headers))
 }
 
 /// How long an ended notice stays in the CAP feed.
@@ -242,13 +241,14 @@ const CAP_ENDED_HOURS: i64 = 24;
 const CAP_MAX_MESSAGES: u32 = 1_000;
 
 /// `GET /cap.xml`: CAP 1.2 messages of active notices and those ended in the last 24 h.
-pub async fn cap(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn cap(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
+    let headers = req.headers();
     // The 24-hour horizon moves with the clock: render it afresh each hour.
     let now = s.clock.now_micros();
     let version = (s.intake.public_version(), now.timestamp() / 3_600);
     let key = "/cap.xml".to_owned();
     if let Some(r) = s.outputs.get(&key, version) {
-        return Ok(answer(&r, &headers));
+        return Ok(answer(&r, headers));
     }
     let revisions = s
         .intake
@@ -280,5 +280,5 @@ pub async fn cap(State(s): State<AppState>, headers: HeaderMap) -> Result<Respon
         last,
     ));
     s.outputs.put(key, version, r.clone());
-    Ok(answer(&r, &headers))
+    Ok(answer(&r, headers))
 }

@@ -11,28 +11,37 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// Longer ids from clients are replaced rather than logged.
 const MAX_REQUEST_ID_LEN: usize = 64;
 
-/// The current request's id.
+/// The current request's id (ASCII letters, digits, `-` and `_`).
 #[derive(Clone, Debug)]
-pub struct RequestId(pub String);
+pub struct RequestId(HeaderValue);
+
+impl RequestId {
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        // Only ids checked to be ASCII are kept.
+        self.0.to_str().unwrap_or_default()
+    }
+}
 
 /// Middleware: attaches a `RequestId` and echoes it.
 pub async fn assign(mut req: Request, next: Next) -> Response {
-    let given = req
-        .headers()
-        .get(REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|s| {
-            !s.is_empty()
-                && s.len() <= MAX_REQUEST_ID_LEN
-                && s.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
-        .map(str::to_owned);
-    let id = given.unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string());
+    let given = req.headers().get(REQUEST_ID_HEADER).filter(|v| {
+        let b = v.as_bytes();
+        !b.is_empty()
+            && b.len() <= MAX_REQUEST_ID_LEN
+            && b.iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+    });
+    let id = match given {
+        Some(v) => v.clone(),
+        None => {
+            let mut buf = uuid::Uuid::encode_buffer();
+            let text = uuid::Uuid::now_v7().simple().encode_lower(&mut buf);
+            HeaderValue::from_str(text).expect("a UUID is a valid header value")
+        }
+    };
     req.extensions_mut().insert(RequestId(id.clone()));
     let mut res = next.run(req).await;
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert(REQUEST_ID_HEADER, v);
-    }
+    res.headers_mut().insert(REQUEST_ID_HEADER, id);
     res
 }

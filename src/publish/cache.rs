@@ -2,6 +2,7 @@
 //! with a strong ETag (a 304 on a match). Entries are tagged with the data version they
 //! were rendered from; a change bumps the version and the next request renders afresh.
 
+use axum::http::HeaderValue;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -9,20 +10,20 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, RwLock};
 
-/// One rendered output.
+/// One rendered output, with the header values of its answers made once.
 #[derive(Debug)]
 pub struct Rendered {
     /// Shared, not copied, by every answer.
     pub body: Bytes,
     pub gzip: Bytes,
-    /// Strong ETag of the identity body.
-    pub etag: String,
+    /// Strong ETag of the identity body, e.g. `"3f…"`.
+    pub etag: HeaderValue,
     /// The gzip copy's: the same with `-gz`.
-    pub gzip_etag: String,
+    pub gzip_etag: HeaderValue,
     pub last_modified: Option<DateTime<Utc>>,
-    /// `last_modified` as an HTTP date, formatted once.
-    pub last_modified_http: Option<String>,
-    pub content_type: &'static str,
+    /// `last_modified` as an HTTP date.
+    pub last_modified_http: Option<HeaderValue>,
+    pub content_type: HeaderValue,
 }
 
 impl Rendered {
@@ -37,15 +38,17 @@ impl Rendered {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         // Writing to a Vec cannot fail.
         let _ = gz.write_all(body.as_bytes());
+        // Hex digits, quotes and an HTTP date are always valid header values.
+        let value = |s: String| HeaderValue::from_str(&s).expect("visible ASCII");
         Self {
             gzip: Bytes::from(gz.finish().unwrap_or_default()),
             body: Bytes::from(body.into_bytes()),
-            etag: format!("\"{hex}\""),
-            gzip_etag: format!("\"{hex}-gz\""),
+            etag: value(format!("\"{hex}\"")),
+            gzip_etag: value(format!("\"{hex}-gz\"")),
             last_modified,
             last_modified_http: last_modified
-                .map(|t| t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()),
-            content_type,
+                .map(|t| value(t.format("%a, %d %b %Y %H:%M:%S GMT").to_string())),
+            content_type: HeaderValue::from_static(content_type),
         }
     }
 }
