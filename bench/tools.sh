@@ -1,6 +1,7 @@
 # Sourced by the benchmarks: fetches Debian's tools into bench/.tools without installing
 # them system-wide (no services started, nothing left running): `apt-get download` +
-# `dpkg -x`, as bench.md suggests. Afterwards NGINX, WRK and LD_LIBRARY_PATH are set.
+# `dpkg -x`, as bench.md suggests. Afterwards NGINX, WRK, SMTP_SINK, SMTP_SOURCE and
+# LD_LIBRARY_PATH are set.
 set -euo pipefail
 TOOLS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/.tools"
 fetch_debs() {
@@ -13,10 +14,13 @@ fetch_debs() {
   fi
   for d in "$TOOLS"/debs/*.deb; do dpkg -x "$d" "$TOOLS/root"; done
 }
-fetch_debs nginx wrk libluajit-5.1-2
+fetch_debs nginx wrk libluajit-5.1-2 postfix
 NGINX="$TOOLS/root/usr/sbin/nginx"
 WRK="$TOOLS/root/usr/bin/wrk"
-export LD_LIBRARY_PATH="$TOOLS/root/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# Postfix's load tools, without installing (or starting) an MTA.
+SMTP_SINK="$TOOLS/root/usr/sbin/smtp-sink"
+SMTP_SOURCE="$TOOLS/root/usr/sbin/smtp-source"
+export LD_LIBRARY_PATH="$TOOLS/root/usr/lib/x86_64-linux-gnu:$TOOLS/root/usr/lib/postfix${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 # A free TCP port on 127.0.0.1.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -5,12 +5,13 @@ use crate::config::{EmailSettings, EmailTransport, SmtpSettings, SmtpTls};
 use crate::notices::RenderedEmail;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::PoolConfig;
+use super::smtp_pool::{SmtpPool, SmtpSecurity};
+use lettre::Message;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::transport::smtp::client::{Certificate, TlsParameters};
 use secrecy::ExposeSecret;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// One email to one address.
@@ -62,7 +63,7 @@ pub enum EmailChannel {
     File { dir: PathBuf, from: Mailbox },
     /// An SMTP relay with a connection pool.
     Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
+        pool: Arc<SmtpPool>,
         from: Mailbox,
         /// Bounds a whole send, greeting included (the transport's own per-command
         /// timeout does not cover a server that never greets).
@@ -85,24 +86,28 @@ impl EmailChannel {
             EmailTransport::Smtp => {
                 let smtp = &s.smtp;
                 let host = smtp.host.as_deref().unwrap_or_default();
-                let tls = match smtp.tls {
-                    SmtpTls::Starttls => Tls::Required(tls_parameters(host, smtp)?),
-                    SmtpTls::Implicit => Tls::Wrapper(tls_parameters(host, smtp)?),
-                    SmtpTls::None => Tls::None,
+                let security = match smtp.tls {
+                    SmtpTls::Starttls => SmtpSecurity::Starttls(tls_parameters(host, smtp)?),
+                    SmtpTls::Implicit => SmtpSecurity::Implicit(tls_parameters(host, smtp)?),
+                    SmtpTls::None => SmtpSecurity::None,
                 };
-                let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-                    .tls(tls)
-                    .port(smtp.port)
-                    .timeout(Some(Duration::from_secs(smtp.timeout_secs)))
-                    .pool_config(PoolConfig::new().max_size(smtp.pool_size));
-                if let (Some(user), Some(pass)) = (&smtp.username, &smtp.password) {
-                    builder = builder.credentials(Credentials::new(
+                let credentials = match (&smtp.username, &smtp.password) {
+                    (Some(user), Some(pass)) => Some(Credentials::new(
                         user.clone(),
                         pass.expose_secret().to_owned(),
-                    ));
-                }
+                    )),
+                    _ => None,
+                };
+                let timeout = Duration::from_secs(smtp.timeout_secs);
                 EmailChannel::Smtp {
-                    transport: builder.build(),
+                    pool: Arc::new(SmtpPool::new(
+                        host,
+                        smtp.port,
+                        security,
+                        credentials,
+                        timeout,
+                        smtp.pool_size,
+                    )),
                     from,
                     deadline: Duration::from_secs(smtp.timeout_secs),
                 }
@@ -154,17 +159,17 @@ impl EmailChannel {
                     .await
                     .map_err(|e| SendError::Transient(format!("writing the .eml file: {e}")))
             }
-            EmailChannel::Smtp {
-                transport,
-                deadline,
-                ..
-            } => match tokio::time::timeout(*deadline, transport.send(message)).await {
-                Ok(result) => result.map(|_| ()).map_err(classify),
-                Err(_) => Err(SendError::Transient(format!(
-                    "SMTP: timed out after {} s",
-                    deadline.as_secs()
-                ))),
-            },
+            EmailChannel::Smtp { pool, deadline, .. } => {
+                let bytes = message.formatted();
+                let send = pool.send(message.envelope(), &bytes);
+                match tokio::time::timeout(*deadline, send).await {
+                    Ok(result) => result,
+                    Err(_) => Err(SendError::Transient(format!(
+                        "SMTP: timed out after {} s",
+                        deadline.as_secs()
+                    ))),
+                }
+            }
         }
     }
 }
@@ -206,7 +211,7 @@ fn tls_parameters(host: &str, smtp: &SmtpSettings) -> anyhow::Result<TlsParamete
 
 /// Sorts an SMTP failure: our credentials/TLS/policy → configuration; 5xx → permanent;
 /// everything else (4xx, timeouts, dropped connections) → transient.
-fn classify(e: lettre::transport::smtp::Error) -> SendError {
+pub(super) fn classify(e: lettre::transport::smtp::Error) -> SendError {
     let code = e.status().map(|c| c.to_string());
     let text = match &code {
         Some(c) => format!("SMTP {c}: {e}"),

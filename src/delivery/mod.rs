@@ -3,6 +3,7 @@
 mod email;
 mod error;
 mod retry;
+mod smtp_pool;
 mod sms;
 mod system;
 mod worker;

@@ -1,0 +1,102 @@
+# Sourced by the benchmarks after tools.sh: starts what a benchmark runs against, on
+# loopback and random ports, and stops at exit exactly the processes it started.
+#   start_postgres                   → PG_BASE (postgres://postgres@127.0.0.1:PORT)
+#   new_database sqlite|postgres NAME → DB_URL (a fresh SQLite file or PostgreSQL database)
+#   start_smtp_sink                  → SINK_PORT
+#   start_faultcast DIR [VAR=VALUE…] → FC_URL, FC_PID, TOKEN (an operator token)
+set -euo pipefail
+ROOT="$PWD"
+BIN="${BIN:-$ROOT/target/release/faultcast}"
+WORK="${WORK:-$(mktemp -d)}"
+PIDS=()
+PG_DATA=""
+PG_BIN=/usr/lib/postgresql/15/bin
+as_postgres() { if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+stop_all() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [[ -n "$PG_DATA" ]] && as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap stop_all EXIT
+
+# A PostgreSQL 15 cluster with the durable defaults (fsync, synchronous_commit on).
+start_postgres() {
+  local dir="$WORK/pg" port
+  port="$(free_port)"
+  mkdir -p "$dir"
+  [[ "$(id -u)" == 0 ]] && chown postgres:postgres "$dir" && chmod 755 "$WORK"
+  as_postgres "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-instructions >/dev/null
+  as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 30 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+  PG_DATA="$dir/data"
+  PG_BASE="postgres://postgres@127.0.0.1:$port"
+}
+
+# DB_URL of a new, empty database NAME: a SQLite file in WORK, or a PostgreSQL database
+# (the cluster is started on first use).
+new_database() {
+  if [[ "$1" == postgres ]]; then
+    [[ -n "${PG_BASE:-}" ]] || start_postgres
+    "$PG_BIN/psql" -q "$PG_BASE/postgres" -c "CREATE DATABASE $2" >/dev/null
+    DB_URL="$PG_BASE/$2"
+  else
+    mkdir -p "$WORK/$2"
+    DB_URL="sqlite://$WORK/$2/faultcast.db"
+  fi
+}
+
+# SQL against DB_URL, one value per line (psql for PostgreSQL, Python's sqlite3 for SQLite).
+sql() {
+  if [[ "$DB_URL" == postgres* ]]; then
+    "$PG_BIN/psql" -At "$DB_URL" -c "$1"
+  else
+    python3 -c 'import sqlite3,sys
+for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("|".join(map(str,row)))' \
+      "${DB_URL#sqlite://}" "$1"
+  fi
+}
+
+# Postfix's smtp-sink accepting everything on a free port.
+start_smtp_sink() {
+  SINK_PORT="$(free_port)"
+  "$SMTP_SINK" -u nobody "127.0.0.1:$SINK_PORT" 1024 &
+  PIDS+=($!)
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$SINK_PORT") 2>/dev/null && return; sleep 0.1; done
+  echo "smtp-sink did not start" >&2; exit 1
+}
+
+# faultcast on DB_URL with its working directory DIR; extra VAR=VALUE settings follow.
+start_faultcast() {
+  local dir="$1"; shift
+  local port; port="$(free_port)"
+  mkdir -p "$dir"
+  (
+    export FAULTCAST__DATABASE__URL="$DB_URL"
+    export FAULTCAST__SERVER__LISTEN="127.0.0.1:$port"
+    export FAULTCAST__SERVER__PUBLIC_URL="http://127.0.0.1:$port"
+    export FAULTCAST__SERVICES__FILE="$ROOT/config/services.toml"
+    export FAULTCAST__EMAIL__FILE__DIR="$dir/email" FAULTCAST__SMS__FILE__DIR="$dir/sms"
+    export FAULTCAST__LOG__LEVEL="${FC_LOG:-warn}"
+    for kv in "$@"; do export "${kv?}"; done
+    cd "$dir" && exec "$BIN" serve >"$dir/stdout" 2>"$dir/stderr"
+  ) &
+  FC_PID=$!
+  PIDS+=("$FC_PID")
+  FC_URL="http://127.0.0.1:$port"
+  for _ in $(seq 300); do curl -fs "$FC_URL/readyz" >/dev/null && break; sleep 0.1; done
+  curl -fs "$FC_URL/readyz" >/dev/null || { cat "$dir/stderr" >&2; exit 1; }
+  TOKEN="$(cd "$dir" && FAULTCAST__DATABASE__URL="$DB_URL" \
+    FAULTCAST__SERVICES__FILE="$ROOT/config/services.toml" \
+    "$BIN" token create --role operator --label bench 2>/dev/null | head -1)"
+}
+
+# Publishes a critical fault of the Prescription Centre to pharmacies; prints its id.
+publish_fault() {
+  curl -fs "$FC_URL/api/v1/notices" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d '{"kind":"fault","severity":"critical","services":["prescription-centre"],"audiences":["pharmacy"],
+         "title":{"fi":"Reseptikeskus ei vastaa","sv":"Receptcentret svarar inte","en":"The Prescription Centre does not answer"},
+         "body":{"fi":"Reseptien tallentaminen ei onnistu. Selvitämme vikaa.","sv":"Det går inte att spara recept. Vi utreder felet.","en":"Prescriptions cannot be saved. We are investigating."},
+         "sms":{"fi":"Reseptikeskus ei vastaa.","sv":"Receptcentret svarar inte."}}' |
+    python3 -c 'import sys,json; print(json.load(sys.stdin)["id"])'
+}
