@@ -1,12 +1,12 @@
 //! Email over SMTP (lettre), or to `.eml` files for development.
 
 use super::error::SendError;
+use super::smtp_pool::{SmtpPool, SmtpSecurity};
 use crate::config::{EmailSettings, EmailTransport, SmtpSettings, SmtpTls};
 use crate::notices::RenderedEmail;
+use lettre::Message;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
-use super::smtp_pool::{SmtpPool, SmtpSecurity};
-use lettre::Message;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, TlsParameters};
 use secrecy::ExposeSecret;

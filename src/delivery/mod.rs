@@ -2,9 +2,10 @@
 
 mod email;
 mod error;
+mod pipeline;
 mod retry;
-mod smtp_pool;
 mod sms;
+mod smtp_pool;
 mod system;
 mod worker;
 

@@ -133,9 +133,10 @@ impl SmtpPool {
         let mut conn = match &self.security {
             SmtpSecurity::Implicit(tls) => {
                 #[allow(deprecated)] // lettre's only way to run TLS over a socket we opened
-                let mut stream = lettre::transport::smtp::client::AsyncNetworkStream::use_existing_tokio1(
-                    Box::new(tcp),
-                );
+                let mut stream =
+                    lettre::transport::smtp::client::AsyncNetworkStream::use_existing_tokio1(
+                        Box::new(tcp),
+                    );
                 stream.upgrade_tls(tls.clone()).await.map_err(classify)?;
                 let wrapped = Tls(stream.compat());
                 AsyncSmtpConnection::connect_with_transport(Box::new(wrapped), &self.hello)
@@ -150,8 +151,7 @@ impl SmtpPool {
             if !conn.can_starttls() {
                 conn.abort().await;
                 return Err(SendError::Config(
-                    "SMTP: the relay does not offer STARTTLS, which email.smtp.tls requires"
-                        .into(),
+                    "SMTP: the relay does not offer STARTTLS, which email.smtp.tls requires".into(),
                 ));
             }
             conn.starttls(tls.clone(), &self.hello)
@@ -205,10 +205,7 @@ impl AsyncWrite for Tls {
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.0).poll_flush(cx)
     }
-    fn poll_shutdown(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<std::io::Result<()>> {
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.0).poll_shutdown(cx)
     }
 }

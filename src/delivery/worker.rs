@@ -13,18 +13,17 @@ use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, Semaphore};
-use tokio_util::sync::CancellationToken;
 
 /// Contacts expanded per fan-out transaction: large enough to be fast, small enough that
 /// memory does not grow with the registry and a crash redoes little.
 pub const FANOUT_BATCH: u32 = 500;
 /// Deliveries claimed per worker per round.
-const CLAIM_PER_WORKER: u32 = 8;
+const CLAIM_PER_WORKER: u32 = 32;
 /// A channel whose configuration is at fault rests this long before trying again.
 pub(super) const PAUSE: Duration = Duration::seconds(30);
 /// Without a wake-up, workers look for work this often (other daemons on the same
 /// PostgreSQL publish too).
-const POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+pub(super) const POLL_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
 /// Revisions kept rendered-ready in memory.
 const REVISION_CACHE: usize = 256;
 
@@ -45,14 +44,16 @@ pub struct Deliverer {
     pub(super) backoff: Backoff,
     pub(super) lease: Duration,
     pub(super) max_age: Duration,
-    workers: u32,
+    pub(super) workers: u32,
     public_url: String,
     pub(super) message_domain: String,
     plan_rules: crate::notices::PlanRules,
     owner: String,
     revisions: Mutex<HashMap<(NoticeId, i32), Arc<Revision>>>,
-    counters: crate::observe::DeliveryCounters,
+    pub(super) counters: crate::observe::DeliveryCounters,
     paused: Mutex<HashMap<Channel, DateTime<Utc>>>,
+    /// Told after every expanded batch: there is something to send.
+    pub(super) expanded: Notify,
 }
 
 /// Settings of the engine.
@@ -99,6 +100,7 @@ impl Deliverer {
             counters: cfg.counters,
             plan_rules: cfg.plan_rules,
             paused: Mutex::new(HashMap::new()),
+            expanded: Notify::new(),
         }
     }
 
@@ -160,6 +162,7 @@ impl Deliverer {
                 }
                 written += batch.len();
                 self.counters.fanned_out(batch.len());
+                self.expanded.notify_waiters();
                 match next {
                     Some(n) => job.cursor = n,
                     None => break,
@@ -190,7 +193,16 @@ impl Deliverer {
             });
         }
         let outcomes: Vec<_> = sends.join_all().await.into_iter().flatten().collect();
-        for (d, o) in &outcomes {
+        self.count(&outcomes);
+        self.store
+            .record_outcomes(&outcomes, self.clock.now_micros())
+            .await?;
+        Ok(n)
+    }
+
+    /// Counts attempts by channel and outcome for `/metrics`.
+    pub(super) fn count(&self, outcomes: &[(ClaimedDelivery, Outcome)]) {
+        for (d, o) in outcomes {
             let outcome = match o {
                 Outcome::Sent { .. } => "sent",
                 Outcome::Failed { .. } => "failed",
@@ -200,15 +212,11 @@ impl Deliverer {
             };
             self.counters.attempt(d.channel.code(), outcome);
         }
-        self.store
-            .record_outcomes(&outcomes, self.clock.now_micros())
-            .await?;
-        Ok(n)
     }
 
     /// Sends one group: a single delivery, or SMS deliveries of one revision and language
     /// that the gateway takes in one request. Returns one outcome per delivery.
-    async fn attempt(&self, group: &[ClaimedDelivery]) -> Vec<Outcome> {
+    pub(super) async fn attempt(&self, group: &[ClaimedDelivery]) -> Vec<Outcome> {
         let Some(d) = group.first() else {
             return Vec::new();
         };
@@ -306,7 +314,7 @@ impl Deliverer {
 
     /// Splits claimed deliveries into send groups: SMS of one revision and language share a
     /// request up to the gateway's batch size; everything else goes alone.
-    fn groups(&self, claimed: Vec<ClaimedDelivery>) -> Vec<Vec<ClaimedDelivery>> {
+    pub(super) fn groups(&self, claimed: Vec<ClaimedDelivery>) -> Vec<Vec<ClaimedDelivery>> {
         let max = self.sms.batch_max();
         let mut groups: Vec<Vec<ClaimedDelivery>> = Vec::new();
         let mut open: HashMap<(NoticeId, i32, &'static str), usize> = HashMap::new();
@@ -354,33 +362,5 @@ impl Deliverer {
             fanned_out,
             attempted,
         })
-    }
-
-    /// Runs rounds until `shutdown`; sleeps until woken by a publish, until the next
-    /// retry is due, or for the poll interval, whichever comes first. An in-flight round
-    /// finishes (its sends are bounded by the channel timeouts) before this returns.
-    pub async fn run(self: Arc<Self>, wake: Arc<Notify>, shutdown: CancellationToken) {
-        while !shutdown.is_cancelled() {
-            let notified = wake.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            match self.round().await {
-                Ok(r) if r.attempted > 0 || r.fanned_out > 0 => continue,
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = format!("{e:#}"), "delivery round failed"),
-            }
-            let wait = match self.store.next_delivery_due().await {
-                Ok(Some(t)) => (t - self.clock.now_micros())
-                    .to_std()
-                    .unwrap_or_default()
-                    .min(POLL_INTERVAL),
-                _ => POLL_INTERVAL,
-            };
-            tokio::select! {
-                _ = shutdown.cancelled() => break,
-                _ = &mut notified => {}
-                _ = tokio::time::sleep(wait) => {}
-            }
-        }
     }
 }

@@ -37,6 +37,9 @@ pub struct ClaimedDelivery {
     pub expires_at: DateTime<Utc>,
 }
 
+/// Successful sends recorded per statement (two parameters each).
+const SENT_ROWS: usize = 500;
+
 /// What happened to one attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -177,10 +180,29 @@ impl Store {
                    next_attempt_at = COALESCE($4, next_attempt_at), last_error = $5, \
                    external_id = COALESCE($6, external_id), attempts = attempts - $7, lease_until = NULL, updated_at = $8 \
                    WHERE id = $1 AND attempts = $2 AND state = 'sending'";
+        // Plain successes, the bulk of any fan-out, are written many to a statement.
+        let (plain, others): (Vec<_>, Vec<_>) = outcomes
+            .iter()
+            .partition(|(_, o)| matches!(o, Outcome::Sent { external_id: None }));
         let n = on_db!(self, |p, d| {
             let mut tx = p.begin().await?;
             let mut n = 0;
-            for (c, o) in outcomes {
+            for chunk in plain.chunks(SENT_ROWS) {
+                let pairs = (0..chunk.len())
+                    .map(|r| format!("(${}, ${})", 2 + 2 * r, 3 + 2 * r))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!(
+                    "UPDATE deliveries SET state = 'sent', last_error = NULL, lease_until = NULL, updated_at = $1 \
+                     WHERE state = 'sending' AND (id, attempts) IN (VALUES {pairs})"
+                );
+                let mut q = sqlx::query(&sql).bind(now);
+                for (c, _) in chunk {
+                    q = q.bind(c.id).bind(c.attempt);
+                }
+                n += q.execute(&mut *tx).await?.rows_affected();
+            }
+            for (c, o) in others {
                 let (state, at, error, external, uncount) = match o {
                     Outcome::Sent { external_id } => {
                         ("sent", None, None, external_id.as_deref(), 0)
