@@ -20,6 +20,9 @@ const RECORD_BATCH: usize = 1_024;
 /// claimed and sent again: at least once, never lost).
 const RECORD_TRIES: u32 = 10;
 const RECORD_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
+/// How often the sender marks deliveries past their age limit and supersedes abandoned
+/// attempts: claims skip those anyway, and the age limit is hours.
+const SWEEP_EVERY: chrono::Duration = chrono::Duration::seconds(5);
 
 /// Outcomes of one send group, holding their in-flight room until written.
 struct Attempted {
@@ -64,6 +67,7 @@ impl Deliverer {
         let (done, attempted) = mpsc::unbounded_channel();
         let recorder = tokio::spawn(self.clone().record(attempted));
         let mut sends = JoinSet::new();
+        let mut swept: Option<chrono::DateTime<chrono::Utc>> = None;
         while !shutdown.is_cancelled() {
             let published = wake.notified();
             let expanded = self.expanded.notified();
@@ -86,12 +90,16 @@ impl Deliverer {
                 permit.merge(more);
             }
             let now = self.clock.now_micros();
+            if swept.is_none_or(|t| now - t >= SWEEP_EVERY) {
+                match self.store.sweep_deliveries(now).await {
+                    Ok(()) => swept = Some(now),
+                    Err(e) => {
+                        tracing::error!(error = format!("{e:#}"), "sweeping deliveries failed")
+                    }
+                }
+            }
             let wanted = permit.num_permits() as u32;
-            let claimed = match self
-                .store
-                .claim_deliveries(now, now + self.lease, wanted)
-                .await
-            {
+            let claimed = match self.store.claim_due(now, now + self.lease, wanted).await {
                 Ok(c) => c,
                 Err(e) => {
                     tracing::error!(error = format!("{e:#}"), "claiming deliveries failed");

@@ -109,39 +109,80 @@ impl Store {
         until: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<ClaimedDelivery>> {
-        // Past the age limit: never tried → expired; tried and still failing → dead
-        // (retries exhausted, listed for re-drive).
+        self.sweep_deliveries(now).await?;
+        self.claim_due(now, until, limit).await
+    }
+
+    /// Marks deliveries past their age limit — never tried → `expired`, tried and still
+    /// failing → `dead` (retries exhausted, listed for re-drive) — and supersedes abandoned
+    /// attempts (lease expired) of revisions a newer one has replaced for the address.
+    /// Claims skip such deliveries anyway, so a busy daemon runs this every few seconds
+    /// rather than before every claim.
+    #[tracing::instrument(skip_all)]
+    pub async fn sweep_deliveries(&self, now: DateTime<Utc>) -> StoreResult<()> {
         let expire = "UPDATE deliveries SET state = CASE WHEN attempts > 0 THEN 'dead' ELSE 'expired' END, \
                       lease_until = NULL, updated_at = $1 WHERE state IN ('pending', 'retry') AND expires_at <= $1";
-        // An attempt whose worker died (lease expired) on a revision that a newer one has
-        // replaced for the address is never retried: it is superseded.
         let supersede_abandoned = "UPDATE deliveries SET state = 'superseded', lease_until = NULL, updated_at = $1 \
                       WHERE state = 'sending' AND lease_until < $1 AND EXISTS (SELECT 1 FROM deliveries n \
                       WHERE n.notice_id = deliveries.notice_id AND n.channel = deliveries.channel \
                       AND n.address_key = deliveries.address_key AND n.revision > deliveries.revision)";
-        let rows: Vec<ClaimRow> = on_db!(self, |p, d| {
+        on_db!(self, |p, d| {
             sqlx::query(expire).bind(now).execute(p).await?;
             sqlx::query(supersede_abandoned)
                 .bind(now)
                 .execute(p)
                 .await?;
+        });
+        Ok(())
+    }
+
+    /// Leases up to `limit` due deliveries until `until`: first attempts whose worker died
+    /// (lease expired), then waiting ones, faults first, oldest first. Never one past its
+    /// age limit, nor one a newer revision has replaced for the address.
+    #[tracing::instrument(skip_all)]
+    pub async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<ClaimedDelivery>> {
+        let rows: Vec<ClaimRow> = on_db!(self, |p, d| {
             let lock = d.pick("", " FOR UPDATE SKIP LOCKED");
-            let sql = format!(
-                "UPDATE deliveries SET state = 'sending', lease_until = $2, attempts = attempts + 1, updated_at = $1 \
-                 WHERE id IN (SELECT d.id FROM deliveries d WHERE \
-                     ((d.state IN ('pending', 'retry') AND d.next_attempt_at <= $1) OR (d.state = 'sending' AND d.lease_until < $1)) \
-                     AND d.expires_at > $1 AND d.address IS NOT NULL \
-                     AND NOT EXISTS (SELECT 1 FROM deliveries n WHERE n.notice_id = d.notice_id AND n.channel = d.channel \
-                                     AND n.address_key = d.address_key AND n.revision > d.revision) \
-                     ORDER BY d.lane, d.next_attempt_at, d.id LIMIT $3{lock}) \
-                 RETURNING id, notice_id, revision, channel, address, address_key, language, audience, attempts, expires_at"
-            );
-            sqlx::query_as(&sql)
-                .bind(now)
-                .bind(until)
-                .bind(i64::from(limit))
-                .fetch_all(p)
-                .await?
+            let mut rows: Vec<ClaimRow> = Vec::new();
+            // Two statements, each walking its partial index in order (one with an OR
+            // of both conditions would sort every waiting delivery).
+            for due in [
+                "d.state = 'sending' AND d.lease_until < $1",
+                "d.state IN ('pending', 'retry') AND d.next_attempt_at <= $1",
+            ] {
+                let left = i64::from(limit) - rows.len() as i64;
+                if left <= 0 {
+                    break;
+                }
+                let order = if due.contains("sending") {
+                    "d.lease_until, d.id"
+                } else {
+                    "d.lane, d.next_attempt_at, d.id"
+                };
+                let sql = format!(
+                    "UPDATE deliveries SET state = 'sending', lease_until = $2, attempts = attempts + 1, updated_at = $1 \
+                     WHERE id IN (SELECT d.id FROM deliveries d WHERE {due} \
+                         AND d.expires_at > $1 AND d.address IS NOT NULL \
+                         AND NOT EXISTS (SELECT 1 FROM deliveries n WHERE n.notice_id = d.notice_id AND n.channel = d.channel \
+                                         AND n.address_key = d.address_key AND n.revision > d.revision) \
+                         ORDER BY {order} LIMIT $3{lock}) \
+                     RETURNING id, notice_id, revision, channel, address, address_key, language, audience, attempts, expires_at"
+                );
+                rows.extend(
+                    sqlx::query_as::<_, ClaimRow>(&sql)
+                        .bind(now)
+                        .bind(until)
+                        .bind(left)
+                        .fetch_all(p)
+                        .await?,
+                );
+            }
+            rows
         });
         Ok(rows
             .into_iter()
