@@ -2,13 +2,17 @@
 # Benchmark 3 of bench.md: public reads. wrk against faultcast's status page, RSS feed
 # (plain and gzip) and a 304, and against nginx serving the identical bytes from files, in
 # the same run; medians of RUNS runs with min–max, and the ratio to nginx.
-# Usage: bench/public_reads.sh   (RUNS=3 DURATION=10 by default). Loopback only, random
-# ports, every process started here stopped by its PID at exit.
+# Then the page and the 304 again while a fan-out to FANOUT email contacts runs (a new
+# fault each run, delivered over SMTP to Postfix's smtp-sink), nginx beside it under the
+# same load. Usage: bench/public_reads.sh (RUNS=3 DURATION=10 FANOUT=100000; FANOUT=0
+# skips that part). Loopback only, random ports, every process started here stopped by
+# its PID at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/tools.sh
 RUNS="${RUNS:-3}"
 DURATION="${DURATION:-10}"
+FANOUT="${FANOUT:-100000}"
 WORK="$(mktemp -d)"
 PIDS=()
 cleanup() {
@@ -30,6 +34,11 @@ export FAULTCAST__SERVER__PUBLIC_URL="http://127.0.0.1:$FC_PORT"
 export FAULTCAST__SERVICES__FILE="$PWD/config/services.toml"
 export FAULTCAST__EMAIL__FILE__DIR="$WORK/fc/email" FAULTCAST__SMS__FILE__DIR="$WORK/fc/sms"
 export FAULTCAST__LOG__LEVEL=warn
+SINK_PORT="$(free_port)"
+"$SMTP_SINK" -u nobody "127.0.0.1:$SINK_PORT" 1024 &
+PIDS+=($!)
+export FAULTCAST__EMAIL__TRANSPORT=smtp FAULTCAST__EMAIL__SMTP__HOST=127.0.0.1
+export FAULTCAST__EMAIL__SMTP__PORT="$SINK_PORT" FAULTCAST__EMAIL__SMTP__TLS=none
 (cd "$WORK/fc" && exec "$BIN" serve) &
 PIDS+=($!)
 FC="http://127.0.0.1:$FC_PORT"
@@ -106,6 +115,31 @@ import statistics,sys; f=[float(x) for x in sys.argv[1].split()]; n=[float(x) fo
 print(f'{statistics.median(f)/statistics.median(n):.2f}')" "${f[*]}" "${n[*]}")"
 done
 
+# The same reads while a fan-out runs: contacts first (the earlier faults were published
+# to nobody), then per run a new fault to all of them; nginx gets the new bytes at once.
+DURING=()
+if ((FANOUT > 0)); then
+  python3 bench/seed.py "$FC" "$TOKEN" "$FANOUT" email >/dev/null
+  short=$((DURATION / 2))
+  for run in $(seq "$RUNS"); do
+    id="$(curl -fs "$FC/api/v1/notices" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+      -d '{"kind":"fault","severity":"critical","services":["prescription-centre"],
+           "title":{"fi":"Reseptikeskus ei vastaa","sv":"Receptcentret svarar inte"},
+           "body":{"fi":"Selvitämme vikaa.","sv":"Vi utreder felet."}}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["id"])')"
+    t0="$(date +%s.%N)"
+    curl -fs "$FC/?lang=fi" -o "$WORK/ng/www/index.html"
+    curl -fs "$FC/feed.rss?lang=fi" -o "$WORK/ng/www/feed.rss"
+    FC_TAG="$(etag "$FC/feed.rss?lang=fi")"; NG_TAG="$(etag "$NG/feed.rss")"
+    fp="$(DURATION=$short rps "$FC/?lang=fi")"; np="$(DURATION=$short rps "$NG/")"
+    f3="$(DURATION=$short rps "$FC/feed.rss?lang=fi" "If-None-Match: $FC_TAG")"
+    n3="$(DURATION=$short rps "$NG/feed.rss" "If-None-Match: $NG_TAG")"
+    summary="$(python3 bench/wait_delivered.py "$FC" "$TOKEN" "$id" email 900)"
+    secs="$(python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 1))" "$t0" "$(date +%s.%N)")"
+    echo "during fan-out run $run: page $fp vs $np, 304 $f3 vs $n3, fan-out of $FANOUT done after $secs s: $summary" >&2
+    DURING+=("$fp|$np|$f3|$n3|$secs")
+  done
+fi
+
 OUT="bench/results/public_reads-$(date -u +%Y%m%dT%H%M%SZ).md"
 {
   echo "# Public reads ($(date -u +%F), $(nproc) cores, wrk -t2 -c64 -d${DURATION}s, $RUNS runs, median (min–max) req/s)"
@@ -118,5 +152,16 @@ OUT="bench/results/public_reads-$(date -u +%Y%m%dT%H%M%SZ).md"
     IFS='|' read -r f n r <<<"${RESULT[$name]}"
     echo "| $name | $f | $n | $r | ≥ 0.6 |"
   done
+  if ((${#DURING[@]})); then
+    col() { printf '%s\n' "${DURING[@]}" | cut -d'|' -f"$1"; }
+    ratio() { python3 -c "import statistics,sys; r=[float(a)/float(b) for a,b in zip(sys.argv[1].split(),sys.argv[2].split())]; print(f'{statistics.median(r):.2f}')" "$(col "$1" | xargs)" "$(col "$2" | xargs)"; }
+    echo
+    echo "During a fan-out to $FANOUT email contacts (a new fault each run; wrk -d$((DURATION / 2))s per figure; fan-out finished after $(col 5 | spread) s):"
+    echo
+    echo "| request | faultcast | nginx (same run, same load) | ratio | target |"
+    echo "| --- | --- | --- | --- | --- |"
+    echo "| page | $(col 1 | spread) | $(col 2 | spread) | $(ratio 1 2) | ≥ 0.6 |"
+    echo "| 304 | $(col 3 | spread) | $(col 4 | spread) | $(ratio 3 4) | ≥ 0.6 |"
+  fi
 } | tee "$OUT"
 echo "written to $OUT"
