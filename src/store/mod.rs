@@ -5,6 +5,7 @@
 //! SQL uses `$n` placeholders, which both dialects accept, and differs only where they do.
 
 mod audit;
+mod claims;
 mod contacts;
 mod deliveries;
 mod error;

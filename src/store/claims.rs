@@ -1,0 +1,126 @@
+//! Claiming due deliveries with a lease, and sweeping those past their age limit.
+
+use super::deliveries::ClaimedDelivery;
+use super::{Store, StoreResult, on_db};
+use crate::notices::NoticeId;
+use crate::registry::{Channel, Language};
+use chrono::{DateTime, Utc};
+
+#[derive(sqlx::FromRow)]
+struct ClaimRow {
+    id: i64,
+    notice_id: String,
+    revision: i32,
+    channel: String,
+    address: Option<String>,
+    address_key: String,
+    language: String,
+    audience: String,
+    attempts: i32,
+    expires_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Marks deliveries past their age limit `expired`, and leases up to `limit` due ones
+    /// (faults first; expired leases of crashed workers are taken over) until `until`.
+    #[tracing::instrument(skip_all)]
+    pub async fn claim_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<ClaimedDelivery>> {
+        self.sweep_deliveries(now).await?;
+        self.claim_due(now, until, limit).await
+    }
+
+    /// Marks deliveries past their age limit — never tried → `expired`, tried and still
+    /// failing → `dead` (retries exhausted, listed for re-drive) — and supersedes abandoned
+    /// attempts (lease expired) of revisions a newer one has replaced for the address.
+    /// Claims skip such deliveries anyway, so a busy daemon runs this every few seconds
+    /// rather than before every claim.
+    #[tracing::instrument(skip_all)]
+    pub async fn sweep_deliveries(&self, now: DateTime<Utc>) -> StoreResult<()> {
+        let expire = "UPDATE deliveries SET state = CASE WHEN attempts > 0 THEN 'dead' ELSE 'expired' END, \
+                      lease_until = NULL, updated_at = $1 WHERE state IN ('pending', 'retry') AND expires_at <= $1";
+        let supersede_abandoned = "UPDATE deliveries SET state = 'superseded', lease_until = NULL, updated_at = $1 \
+                      WHERE state = 'sending' AND lease_until < $1 AND EXISTS (SELECT 1 FROM deliveries n \
+                      WHERE n.notice_id = deliveries.notice_id AND n.channel = deliveries.channel \
+                      AND n.address_key = deliveries.address_key AND n.revision > deliveries.revision)";
+        on_db!(self, |p, d| {
+            sqlx::query(expire).bind(now).execute(p).await?;
+            sqlx::query(supersede_abandoned)
+                .bind(now)
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Leases up to `limit` due deliveries until `until`: first attempts whose worker died
+    /// (lease expired), then waiting ones, faults first, oldest first. Never one past its
+    /// age limit, nor one a newer revision has replaced for the address.
+    #[tracing::instrument(skip_all)]
+    pub async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<ClaimedDelivery>> {
+        let rows: Vec<ClaimRow> = on_db!(self, |p, d| {
+            let lock = d.pick("", " FOR UPDATE SKIP LOCKED");
+            let mut rows: Vec<ClaimRow> = Vec::new();
+            // Two statements, each walking its partial index in order (one with an OR
+            // of both conditions would sort every waiting delivery).
+            for due in [
+                "d.state = 'sending' AND d.lease_until < $1",
+                "d.state IN ('pending', 'retry') AND d.next_attempt_at <= $1",
+            ] {
+                let left = i64::from(limit) - rows.len() as i64;
+                if left <= 0 {
+                    break;
+                }
+                let order = if due.contains("sending") {
+                    "d.lease_until, d.id"
+                } else {
+                    "d.lane, d.next_attempt_at, d.id"
+                };
+                let sql = format!(
+                    "UPDATE deliveries SET state = 'sending', lease_until = $2, attempts = attempts + 1, updated_at = $1 \
+                     WHERE id IN (SELECT d.id FROM deliveries d WHERE {due} \
+                         AND d.expires_at > $1 AND d.address IS NOT NULL \
+                         AND NOT EXISTS (SELECT 1 FROM deliveries n WHERE n.notice_id = d.notice_id AND n.channel = d.channel \
+                                         AND n.address_key = d.address_key AND n.revision > d.revision) \
+                         ORDER BY {order} LIMIT $3{lock}) \
+                     RETURNING id, notice_id, revision, channel, address, address_key, language, audience, attempts, expires_at"
+                );
+                rows.extend(
+                    sqlx::query_as::<_, ClaimRow>(&sql)
+                        .bind(now)
+                        .bind(until)
+                        .bind(left)
+                        .fetch_all(p)
+                        .await?,
+                );
+            }
+            rows
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(ClaimedDelivery {
+                    id: r.id,
+                    notice_id: NoticeId::parse(&r.notice_id)?,
+                    revision: r.revision,
+                    channel: Channel::parse(&r.channel).ok()?,
+                    address: r.address?,
+                    address_key: r.address_key,
+                    language: Language::parse(&r.language).unwrap_or(Language::Fi),
+                    audience: r.audience,
+                    attempt: r.attempts,
+                    expires_at: r.expires_at,
+                })
+            })
+            .collect())
+    }
+}
