@@ -13,37 +13,15 @@ source bench/tools.sh
 RUNS="${RUNS:-3}"
 DURATION="${DURATION:-10}"
 FANOUT="${FANOUT:-100000}"
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
+source bench/daemon.sh
 cargo build --release --quiet
-BIN="$PWD/target/release/faultcast"
 
-# faultcast on a fresh SQLite database.
-FC_PORT="$(free_port)"
-mkdir -p "$WORK/fc"
-export FAULTCAST__DATABASE__URL="sqlite://$WORK/fc/faultcast.db"
-export FAULTCAST__SERVER__LISTEN="127.0.0.1:$FC_PORT"
-export FAULTCAST__SERVER__PUBLIC_URL="http://127.0.0.1:$FC_PORT"
-export FAULTCAST__SERVICES__FILE="$PWD/config/services.toml"
-export FAULTCAST__EMAIL__FILE__DIR="$WORK/fc/email" FAULTCAST__SMS__FILE__DIR="$WORK/fc/sms"
-export FAULTCAST__LOG__LEVEL=warn
-SINK_PORT="$(free_port)"
-"$SMTP_SINK" -u nobody "127.0.0.1:$SINK_PORT" 1024 &
-PIDS+=($!)
-export FAULTCAST__EMAIL__TRANSPORT=smtp FAULTCAST__EMAIL__SMTP__HOST=127.0.0.1
-export FAULTCAST__EMAIL__SMTP__PORT="$SINK_PORT" FAULTCAST__EMAIL__SMTP__TLS=none
-(cd "$WORK/fc" && exec "$BIN" serve) &
-PIDS+=($!)
-FC="http://127.0.0.1:$FC_PORT"
-for _ in $(seq 100); do curl -fs "$FC/readyz" >/dev/null && break; sleep 0.1; done
-TOKEN="$(cd "$WORK/fc" && "$BIN" token create --role operator --label bench 2>/dev/null | head -1)"
+# faultcast on a fresh SQLite database, email over SMTP to smtp-sink.
+start_smtp_sink
+new_database sqlite fc
+start_faultcast "$WORK/fc/run" FAULTCAST__EMAIL__TRANSPORT=smtp FAULTCAST__EMAIL__SMTP__HOST=127.0.0.1 \
+  "FAULTCAST__EMAIL__SMTP__PORT=$SINK_PORT" FAULTCAST__EMAIL__SMTP__TLS=none
+FC="$FC_URL"
 
 # 25 faults with two revisions each: a 50-item feed of about 50 KB.
 BODY="$(python3 -c 'print(("Reseptikeskuksessa on häiriö, joka estää reseptien tallentamisen. " * 14).strip())')"
@@ -122,10 +100,7 @@ if ((FANOUT > 0)); then
   python3 bench/seed.py "$FC" "$TOKEN" "$FANOUT" email >/dev/null
   short=$((DURATION / 2))
   for run in $(seq "$RUNS"); do
-    id="$(curl -fs "$FC/api/v1/notices" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-      -d '{"kind":"fault","severity":"critical","services":["prescription-centre"],
-           "title":{"fi":"Reseptikeskus ei vastaa","sv":"Receptcentret svarar inte"},
-           "body":{"fi":"Selvitämme vikaa.","sv":"Vi utreder felet."}}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["id"])')"
+    id="$(publish_fault)"
     t0="$(date +%s.%N)"
     curl -fs "$FC/?lang=fi" -o "$WORK/ng/www/index.html"
     curl -fs "$FC/feed.rss?lang=fi" -o "$WORK/ng/www/feed.rss"
