@@ -19,6 +19,8 @@ stop_all() {
   rm -rf "$WORK"
 }
 trap stop_all EXIT
+# A signal exits through the EXIT trap too, so an interrupted run leaves nothing running.
+trap 'exit 130' INT TERM
 
 # A PostgreSQL 15 cluster with the durable defaults (fsync, synchronous_commit on).
 start_postgres() {
