@@ -89,51 +89,50 @@ pub async fn status(
     let now = s.clock.now_micros();
     let key = format!("/?lang={}", lang.code());
     let stamp = (s.intake.public_version(), now.timestamp() / 3_600);
-    if let Some(r) = s.outputs.get(&key, stamp) {
-        return Ok(html_headers(answer(&r, headers)));
-    }
-    let store = s.intake.store();
-    let list = |f: NoticeFilter, k: Option<NoticeKind>| {
-        store.list_notices(f, k, None, now, None, Some(PAGE_NOTICES))
+    let render = async {
+        let store = s.intake.store();
+        let list = |f: NoticeFilter, k: Option<NoticeKind>| {
+            store.list_notices(f, k, None, now, None, Some(PAGE_NOTICES))
+        };
+        let active = list(NoticeFilter::Active, None).await?.items;
+        let mut upcoming = list(NoticeFilter::Upcoming, Some(NoticeKind::Maintenance))
+            .await?
+            .items;
+        upcoming.sort_by_key(|r| r.draft.window_start);
+        let horizon = now - chrono::Duration::days(RECENT_DAYS);
+        let ended: Vec<Revision> = list(NoticeFilter::Ended, None)
+            .await?
+            .items
+            .into_iter()
+            .filter(|r| r.published_at >= horizon)
+            .collect();
+        let page = StatusPage {
+            lang,
+            updated: active
+                .iter()
+                .chain(&upcoming)
+                .chain(&ended)
+                .map(|r| r.published_at)
+                .max(),
+            current: active
+                .iter()
+                .filter(|r| r.draft.kind != NoticeKind::Maintenance)
+                .collect(),
+            ongoing: active
+                .iter()
+                .filter(|r| r.draft.kind == NoticeKind::Maintenance)
+                .collect(),
+            upcoming: upcoming.iter().collect(),
+            recent: ended.iter().collect(),
+        };
+        let body = crate::publish::status_page(&page, s.intake.catalogue());
+        Ok::<_, ApiError>(Rendered::new(
+            body,
+            "text/html; charset=utf-8",
+            page.updated,
+        ))
     };
-    let active = list(NoticeFilter::Active, None).await?.items;
-    let mut upcoming = list(NoticeFilter::Upcoming, Some(NoticeKind::Maintenance))
-        .await?
-        .items;
-    upcoming.sort_by_key(|r| r.draft.window_start);
-    let horizon = now - chrono::Duration::days(RECENT_DAYS);
-    let ended: Vec<Revision> = list(NoticeFilter::Ended, None)
-        .await?
-        .items
-        .into_iter()
-        .filter(|r| r.published_at >= horizon)
-        .collect();
-    let page = StatusPage {
-        lang,
-        updated: active
-            .iter()
-            .chain(&upcoming)
-            .chain(&ended)
-            .map(|r| r.published_at)
-            .max(),
-        current: active
-            .iter()
-            .filter(|r| r.draft.kind != NoticeKind::Maintenance)
-            .collect(),
-        ongoing: active
-            .iter()
-            .filter(|r| r.draft.kind == NoticeKind::Maintenance)
-            .collect(),
-        upcoming: upcoming.iter().collect(),
-        recent: ended.iter().collect(),
-    };
-    let body = crate::publish::status_page(&page, s.intake.catalogue());
-    let r = Arc::new(Rendered::new(
-        body,
-        "text/html; charset=utf-8",
-        page.updated,
-    ));
-    s.outputs.put(key, stamp, r.clone());
+    let r = s.outputs.render_once(key, stamp, render).await?;
     Ok(html_headers(answer(&r, headers)))
 }
 
@@ -154,7 +153,14 @@ pub async fn notice(
     if let Some(r) = s.outputs.get(&key, stamp) {
         return Ok(html_headers(answer(&r, headers)));
     }
-    let revisions = s.intake.store().notice_revisions(nid).await?;
+    let revisions = match s.intake.store().notice_revisions(nid).await {
+        Ok(r) => r,
+        // The database cannot answer: the last rendering, as the status page does.
+        Err(e) => match s.outputs.latest(&key) {
+            Some(r) => return Ok(html_headers(answer(&r, headers))),
+            None => return Err(e.into()),
+        },
+    };
     if revisions.is_empty() {
         return Ok(not_found(lang));
     }

@@ -11,7 +11,6 @@ use crate::validation::FieldErrors;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use std::sync::Arc;
 
 /// How far back the calendar keeps finished and cancelled maintenance.
 const CALENDAR_HISTORY_DAYS: i64 = 90;
@@ -153,26 +152,25 @@ async fn feed(
     }
     let key = format!("{path}{query}");
     let version = (s.intake.public_version(), 0);
-    if let Some(r) = s.outputs.get(&key, version) {
-        return Ok(answer(&r, headers));
-    }
-    let revisions = s
-        .intake
-        .store()
-        .feed_revisions(f.kind, f.service.as_deref(), FEED_ITEMS)
-        .await?;
-    let spec = FeedSpec {
-        lang: f.lang,
-        base_url: s.intake.public_url(),
-        self_path: &key,
+    let render = async {
+        let revisions = s
+            .intake
+            .store()
+            .feed_revisions(f.kind, f.service.as_deref(), FEED_ITEMS)
+            .await?;
+        let spec = FeedSpec {
+            lang: f.lang,
+            base_url: s.intake.public_url(),
+            self_path: &key,
+        };
+        let body = match format {
+            FeedFormat::Rss => crate::publish::rss(&revisions, &spec, s.intake.catalogue()),
+            FeedFormat::Atom => crate::publish::atom(&revisions, &spec, s.intake.catalogue()),
+        };
+        let last = revisions.first().map(|r| r.published_at);
+        Ok::<_, ApiError>(Rendered::new(body, content_type, last))
     };
-    let body = match format {
-        FeedFormat::Rss => crate::publish::rss(&revisions, &spec, s.intake.catalogue()),
-        FeedFormat::Atom => crate::publish::atom(&revisions, &spec, s.intake.catalogue()),
-    };
-    let last = revisions.first().map(|r| r.published_at);
-    let r = Arc::new(Rendered::new(body, content_type, last));
-    s.outputs.put(key, version, r.clone());
+    let r = s.outputs.render_once(key.clone(), version, render).await?;
     Ok(answer(&r, headers))
 }
 
@@ -214,24 +212,23 @@ pub async fn maintenance_ics(
     // The calendar's 90-day horizon moves with the clock: render it afresh each day.
     let day = s.clock.now_micros().timestamp() / 86_400;
     let version = (s.intake.public_version(), day);
-    if let Some(r) = s.outputs.get(&key, version) {
-        return Ok(answer(&r, headers));
-    }
-    let since = s.clock.now_micros() - chrono::Duration::days(CALENDAR_HISTORY_DAYS);
-    let notices = s
-        .intake
-        .store()
-        .maintenance_calendar(since, CALENDAR_MAX_EVENTS)
-        .await?;
-    let body = crate::publish::maintenance_calendar(
-        &notices,
-        f.lang,
-        s.intake.catalogue(),
-        s.intake.public_url(),
-    );
-    let last = notices.iter().map(|r| r.published_at).max();
-    let r = Arc::new(Rendered::new(body, "text/calendar; charset=utf-8", last));
-    s.outputs.put(key, version, r.clone());
+    let render = async {
+        let since = s.clock.now_micros() - chrono::Duration::days(CALENDAR_HISTORY_DAYS);
+        let notices = s
+            .intake
+            .store()
+            .maintenance_calendar(since, CALENDAR_MAX_EVENTS)
+            .await?;
+        let body = crate::publish::maintenance_calendar(
+            &notices,
+            f.lang,
+            s.intake.catalogue(),
+            s.intake.public_url(),
+        );
+        let last = notices.iter().map(|r| r.published_at).max();
+        Ok::<_, ApiError>(Rendered::new(body, "text/calendar; charset=utf-8", last))
+    };
+    let r = s.outputs.render_once(key, version, render).await?;
     Ok(answer(&r, headers))
 }
 
@@ -246,39 +243,40 @@ pub async fn cap(State(s): State<AppState>, req: Request) -> Result<Response, Ap
     // The 24-hour horizon moves with the clock: render it afresh each hour.
     let now = s.clock.now_micros();
     let version = (s.intake.public_version(), now.timestamp() / 3_600);
-    let key = "/cap.xml".to_owned();
-    if let Some(r) = s.outputs.get(&key, version) {
-        return Ok(answer(&r, headers));
-    }
-    let revisions = s
-        .intake
-        .store()
-        .cap_revisions(
-            now - chrono::Duration::hours(CAP_ENDED_HOURS),
-            CAP_MAX_MESSAGES,
-        )
-        .await?;
-    let base = s.intake.public_url();
-    let host = url::Url::parse(base)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_else(|| "faultcast".to_owned());
-    let src = crate::publish::CapSource {
-        base_url: base,
-        host: &host,
+    let render = async {
+        let revisions = s
+            .intake
+            .store()
+            .cap_revisions(
+                now - chrono::Duration::hours(CAP_ENDED_HOURS),
+                CAP_MAX_MESSAGES,
+            )
+            .await?;
+        let base = s.intake.public_url();
+        let host = url::Url::parse(base)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| "faultcast".to_owned());
+        let src = crate::publish::CapSource {
+            base_url: base,
+            host: &host,
+        };
+        let body = crate::publish::cap_feed(
+            &revisions,
+            &src,
+            s.intake.catalogue(),
+            &format!("{base}/cap.xml"),
+        );
+        let last = revisions.first().map(|r| r.published_at);
+        Ok::<_, ApiError>(Rendered::new(
+            body,
+            "application/atom+xml; charset=utf-8",
+            last,
+        ))
     };
-    let body = crate::publish::cap_feed(
-        &revisions,
-        &src,
-        s.intake.catalogue(),
-        &format!("{base}/cap.xml"),
-    );
-    let last = revisions.first().map(|r| r.published_at);
-    let r = Arc::new(Rendered::new(
-        body,
-        "application/atom+xml; charset=utf-8",
-        last,
-    ));
-    s.outputs.put(key, version, r.clone());
+    let r = s
+        .outputs
+        .render_once("/cap.xml".to_owned(), version, render)
+        .await?;
     Ok(answer(&r, headers))
 }

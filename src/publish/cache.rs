@@ -80,4 +80,85 @@ impl OutputCache {
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         entries.insert(key, (stamp, rendered));
     }
+
+    /// The last rendering of `key`, however old.
+    pub fn latest(&self, key: &str) -> Option<Arc<Rendered>> {
+        let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
+        entries.get(key).map(|(_, r)| r.clone())
+    }
+
+    /// The output for `key` rendered with `stamp`, rendering it with `render` (awaited
+    /// only when needed) and keeping it. When rendering fails — the database cannot be
+    /// reached — the last rendering of `key` is answered instead, however old: the page
+    /// and feeds stay up through a database outage, showing what was last known.
+    pub async fn render_once<E>(
+        &self,
+        key: String,
+        stamp: Stamp,
+        render: impl Future<Output = Result<Rendered, E>>,
+    ) -> Result<Arc<Rendered>, E> {
+        if let Some(r) = self.get(&key, stamp) {
+            return Ok(r);
+        }
+        match render.await {
+            Ok(r) => {
+                let r = Arc::new(r);
+                self.put(key, stamp, r.clone());
+                Ok(r)
+            }
+            Err(e) => self.latest(&key).ok_or(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str) -> Rendered {
+        Rendered::new(text.to_owned(), "text/html; charset=utf-8", None)
+    }
+
+    #[tokio::test]
+    async fn an_output_is_rendered_once_per_stamp() {
+        let cache = OutputCache::default();
+        let first = cache
+            .render_once("/".into(), (1, 0), async { Ok::<_, ()>(page("a")) })
+            .await
+            .unwrap();
+        let again = cache
+            .render_once("/".into(), (1, 0), async { Ok::<_, ()>(page("b")) })
+            .await
+            .unwrap();
+        assert_eq!(
+            again.body, first.body,
+            "not rendered again for the same stamp"
+        );
+        let newer = cache
+            .render_once("/".into(), (2, 0), async { Ok::<_, ()>(page("c")) })
+            .await
+            .unwrap();
+        assert_eq!(&newer.body[..], b"c");
+    }
+
+    #[tokio::test]
+    async fn the_last_rendering_is_answered_when_rendering_fails() {
+        let cache = OutputCache::default();
+        let failing = async { Err::<Rendered, _>("database unavailable") };
+        assert_eq!(
+            cache.render_once("/".into(), (1, 0), failing).await.err(),
+            Some("database unavailable"),
+            "nothing to fall back on"
+        );
+        cache
+            .render_once("/".into(), (1, 0), async { Ok::<_, &str>(page("known")) })
+            .await
+            .unwrap();
+        let failing = async { Err::<Rendered, _>("database unavailable") };
+        let stale = cache
+            .render_once("/".into(), (2, 7), failing)
+            .await
+            .unwrap();
+        assert_eq!(&stale.body[..], b"known");
+    }
 }
