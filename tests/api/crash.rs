@@ -20,6 +20,16 @@ fn r2_rounds() -> usize {
 
 /// An organisation with `n` SMS contacts, registered with the CLI; returns an operator token.
 pub(crate) fn registry(dir: &Path, db: &str, n: usize) -> String {
+    let mut csv = String::from("name,role,phone,language,channels\n");
+    for i in 0..n {
+        csv.push_str(&format!("P{i},on-call,+35840{i:07},fi,sms\n"));
+    }
+    register(dir, db, &csv)
+}
+
+/// An organisation using the Prescription Centre with the contacts of `csv`, registered
+/// with the CLI; returns an operator token.
+pub(crate) fn register(dir: &Path, db: &str, csv: &str) -> String {
     let (code, out, err) = run(faultcast(dir, db).args([
         "org",
         "add",
@@ -34,10 +44,6 @@ pub(crate) fn registry(dir: &Path, db: &str, n: usize) -> String {
     ]));
     assert_eq!(code, 0, "{err}");
     let org = out.trim().to_owned();
-    let mut csv = String::from("name,role,phone,language,channels\n");
-    for i in 0..n {
-        csv.push_str(&format!("P{i},on-call,+35840{i:07},fi,sms\n"));
-    }
     std::fs::write(dir.join("contacts.csv"), csv).unwrap();
     let (code, _, err) = run(faultcast(dir, db)
         .args(["contacts", "import", "--org", &org])
@@ -54,20 +60,7 @@ fn publish(addr: &str, token: &str) -> String {
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(async {
-        let res = reqwest::Client::new()
-            .post(format!("http://{addr}/api/v1/notices"))
-            .bearer_auth(token)
-            .json(&crate::notices::fault("critical", &["prescription-centre"]))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 202);
-        res.json::<Value>().await.unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    })
+    rt.block_on(crate::resilience::publish(addr, token))
 }
 
 fn kill(child: &std::process::Child, signal: &str) {
@@ -116,16 +109,6 @@ async fn drain_in_process(dir: &Path, db: &str) -> faultcast::store::Store {
     app.intake().store().clone()
 }
 
-async fn database(backend: Backend, dir: &Path) -> Option<String> {
-    match backend {
-        Backend::Sqlite => Some(format!(
-            "sqlite://{}",
-            dir.join("data/faultcast.db").display()
-        )),
-        Backend::Postgres => crate::support::postgres::fresh_database().await,
-    }
-}
-
 fn sms_lines(dir: &Path) -> Vec<Value> {
     std::fs::read_to_string(dir.join("data/outbox/sms/messages.jsonl"))
         .unwrap_or_default()
@@ -138,7 +121,7 @@ async fn a_notice_acknowledged_just_before_kill_9_is_never_lost_nor_half_fanned_
     backend: Backend,
 ) {
     let dir = tempfile::tempdir().unwrap();
-    let Some(db) = database(backend, dir.path()).await else {
+    let Some(db) = crate::resilience::database(backend, dir.path()).await else {
         return;
     };
     let (dir_path, db2) = (dir.path().to_owned(), db.clone());
@@ -191,7 +174,7 @@ async fn sigterm_mid_fan_out_exits_in_the_grace_period_and_restart_sends_nothing
 ) {
     const CONTACTS: usize = 2_000;
     let dir = tempfile::tempdir().unwrap();
-    let Some(db) = database(backend, dir.path()).await else {
+    let Some(db) = crate::resilience::database(backend, dir.path()).await else {
         return;
     };
     let (dir_path, db2) = (dir.path().to_owned(), db.clone());
@@ -224,20 +207,7 @@ async fn sigterm_mid_fan_out_exits_in_the_grace_period_and_restart_sends_nothing
     assert_eq!(refs.len(), CONTACTS, "0 duplicates");
 }
 
-/// Runs each case on SQLite and on PostgreSQL, on a runtime with threads for the child
-/// processes' blocking waits.
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        $(mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_sqlite() { super::$name(crate::support::Backend::Sqlite).await }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_postgres() { super::$name(crate::support::Backend::Postgres).await }
-        })*
-    };
-}
-
-on_both!(
+crate::on_both_backends_threaded!(
     a_notice_acknowledged_just_before_kill_9_is_never_lost_nor_half_fanned_out,
     sigterm_mid_fan_out_exits_in_the_grace_period_and_restart_sends_nothing_twice,
 );

@@ -24,5 +24,6 @@ mod notices;
 mod openapi;
 mod organisations;
 mod pages;
+mod resilience;
 mod tokens;
 mod xss;

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod certificates;
+pub mod fault_proxy;
 pub mod inspect;
 pub mod parsers;
 pub mod postgres;
@@ -46,6 +47,20 @@ macro_rules! on_both_backends {
             #[tokio::test]
             async fn on_sqlite() { super::$name($crate::support::Backend::Sqlite).await }
             #[tokio::test]
+            async fn on_postgres() { super::$name($crate::support::Backend::Postgres).await }
+        })*
+    };
+}
+
+/// Like `on_both_backends`, on a runtime with two threads: for tests that drive child
+/// processes beside servers of their own.
+#[macro_export]
+macro_rules! on_both_backends_threaded {
+    ($($name:ident),* $(,)?) => {
+        $(mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() { super::$name($crate::support::Backend::Sqlite).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_postgres() { super::$name($crate::support::Backend::Postgres).await }
         })*
     };

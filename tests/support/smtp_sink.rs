@@ -157,6 +157,17 @@ impl SmtpSink {
         self.state.lock().unwrap().received.clone()
     }
 
+    /// How many messages the sink has taken so far (cheap, for polling).
+    pub fn count(&self) -> usize {
+        self.state.lock().unwrap().received.len()
+    }
+
+    /// The messages taken from the `start`th on.
+    pub fn received_from(&self, start: usize) -> Vec<Received> {
+        let st = self.state.lock().unwrap();
+        st.received.get(start..).unwrap_or_default().to_vec()
+    }
+
     /// How many times a recipient was attempted (RCPT TO).
     pub fn attempts(&self, rcpt: &str) -> u32 {
         self.state
