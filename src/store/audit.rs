@@ -61,7 +61,7 @@ impl Store {
     /// recorded together with the token; this is for events with no row of their own).
     #[tracing::instrument(skip_all, fields(action = event.action))]
     pub async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
-        on_db!(self, |p, d| {
+        on_db!(writer self, |p, d| {
             let mut tx = p.begin().await?;
             insert_audit!(tx, event)?;
             tx.commit().await?;

@@ -47,7 +47,7 @@ impl Store {
                       WHERE state = 'sending' AND lease_until < $1 AND EXISTS (SELECT 1 FROM deliveries n \
                       WHERE n.notice_id = deliveries.notice_id AND n.channel = deliveries.channel \
                       AND n.address_key = deliveries.address_key AND n.revision > deliveries.revision)";
-        on_db!(self, |p, d| {
+        on_db!(background self, |p, d| {
             sqlx::query(expire).bind(now).execute(p).await?;
             sqlx::query(supersede_abandoned)
                 .bind(now)
@@ -67,7 +67,7 @@ impl Store {
         until: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<ClaimedDelivery>> {
-        let rows: Vec<ClaimRow> = on_db!(self, |p, d| {
+        let rows: Vec<ClaimRow> = on_db!(background self, |p, d| {
             let lock = d.pick("", " FOR UPDATE SKIP LOCKED");
             let mut rows: Vec<ClaimRow> = Vec::new();
             // Two statements, each walking its partial index in order (one with an OR

@@ -189,7 +189,7 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<Contact> {
-        on_db!(self, |p, dialect| {
+        on_db!(writer self, |p, dialect| {
             let mut tx = p.begin().await?;
             bind_draft!(
                 sqlx::query(INSERT).bind(id.to_text()).bind(org.to_text()),
@@ -285,7 +285,7 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
-        let found = on_db!(self, |p, dialect| {
+        let found = on_db!(writer self, |p, dialect| {
             let mut tx = p.begin().await?;
             let n = bind_draft!(
                 sqlx::query(UPDATE).bind(id.to_text()).bind(org.to_text()),
@@ -313,7 +313,7 @@ impl Store {
         id: ContactId,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
-        let found = on_db!(self, |p, d| {
+        let found = on_db!(writer self, |p, d| {
             let mut tx = p.begin().await?;
             let n = sqlx::query(DELETE)
                 .bind(id.to_text())
@@ -340,7 +340,7 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
-        on_db!(self, |p, dialect| {
+        on_db!(writer self, |p, dialect| {
             let mut tx = p.begin().await?;
             for id in &plan.delete {
                 sqlx::query(DELETE)

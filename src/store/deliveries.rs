@@ -108,7 +108,7 @@ impl Store {
         let (plain, others): (Vec<_>, Vec<_>) = outcomes
             .iter()
             .partition(|(_, o)| matches!(o, Outcome::Sent { external_id: None }));
-        let n = on_db!(self, |p, d| {
+        let n = on_db!(background self, |p, d| {
             let mut tx = p.begin().await?;
             let mut n = 0;
             for chunk in plain.chunks(SENT_ROWS) {
@@ -179,7 +179,7 @@ impl Store {
         } else {
             "undeliverable"
         };
-        let n = on_db!(self, |p, d| sqlx::query(sql)
+        let n = on_db!(writer self, |p, d| sqlx::query(sql)
             .bind(reference)
             .bind(external_id)
             .bind(state)
@@ -261,7 +261,7 @@ impl Store {
     ) -> StoreResult<u64> {
         let sql = "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = $3, expires_at = $4, updated_at = $3 \
                    WHERE notice_id = $1 AND revision = $2 AND state IN ('dead', 'failed') AND address IS NOT NULL";
-        Ok(on_db!(self, |p, d| sqlx::query(sql)
+        Ok(on_db!(writer self, |p, d| sqlx::query(sql)
             .bind(id.to_text())
             .bind(revision)
             .bind(now)

@@ -94,7 +94,7 @@ impl Store {
     ) -> StoreResult<()> {
         let sql = "INSERT INTO housekeeping (job, expression, next_due_at) VALUES ($1, $2, $3) \
                    ON CONFLICT (job) DO UPDATE SET expression = $2, next_due_at = $3";
-        on_db!(self, |p, d| sqlx::query(sql)
+        on_db!(background self, |p, d| sqlx::query(sql)
             .bind(job)
             .bind(expression)
             .bind(next)
@@ -115,7 +115,7 @@ impl Store {
     ) -> StoreResult<bool> {
         let sql = "UPDATE housekeeping SET next_due_at = $3, last_run_at = $4, last_outcome = 'running' \
                    WHERE job = $1 AND next_due_at = $2";
-        let n = on_db!(self, |p, d| sqlx::query(sql)
+        let n = on_db!(background self, |p, d| sqlx::query(sql)
             .bind(job)
             .bind(due)
             .bind(next)
@@ -129,7 +129,7 @@ impl Store {
     /// Records how a job's run ended.
     pub async fn finish_housekeeping(&self, job: &str, outcome: &str) -> StoreResult<()> {
         let sql = "UPDATE housekeeping SET last_outcome = $2 WHERE job = $1";
-        on_db!(self, |p, d| sqlx::query(sql)
+        on_db!(background self, |p, d| sqlx::query(sql)
             .bind(job)
             .bind(outcome)
             .execute(p)
@@ -150,7 +150,7 @@ impl Store {
         let mut total = 0;
         for sql in [deliveries.as_str(), messages] {
             loop {
-                let n = on_db!(self, |p, d| sqlx::query(sql)
+                let n = on_db!(background self, |p, d| sqlx::query(sql)
                     .bind(before)
                     .bind(i64::from(batch))
                     .execute(p)
@@ -201,7 +201,7 @@ impl Store {
         let sql = "INSERT INTO system_messages (dedup_key, kind, recipient, contact_id, subject, body, state, next_attempt_at, created_at, updated_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $7) ON CONFLICT (dedup_key) DO NOTHING";
         let mut added = 0;
-        on_db!(self, |p, d| {
+        on_db!(background self, |p, d| {
             let mut tx = p.begin().await?;
             for m in messages {
                 added += sqlx::query(sql)
@@ -228,7 +228,7 @@ impl Store {
         until: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<SystemMessage>> {
-        let rows = on_db!(self, |p, d| {
+        let rows = on_db!(background self, |p, d| {
             let lock = d.pick("", " FOR UPDATE SKIP LOCKED");
             let sql = format!(
                 "UPDATE system_messages SET state = 'sending', lease_until = $2, updated_at = $1 WHERE id IN \
@@ -267,7 +267,7 @@ impl Store {
         };
         let sql = "UPDATE system_messages SET state = $2, attempts = $3, next_attempt_at = $4, last_error = COALESCE($5, last_error), \
                    lease_until = NULL, updated_at = $6 WHERE id = $1 AND state = 'sending'";
-        on_db!(self, |p, d| sqlx::query(sql)
+        on_db!(background self, |p, d| sqlx::query(sql)
             .bind(m.id)
             .bind(state)
             .bind(attempts)

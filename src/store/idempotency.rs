@@ -38,7 +38,7 @@ impl Store {
             "SELECT request_hash, status, body FROM idempotency_keys WHERE actor = $1 AND key = $2";
         // Expired keys, with any answer stored for them, are forgotten before claiming.
         let expire = "DELETE FROM idempotency_keys WHERE created_at < $1";
-        let (inserted, row): (u64, Option<KeyRow>) = on_db!(self, |p, d| {
+        let (inserted, row): (u64, Option<KeyRow>) = on_db!(writer self, |p, d| {
             sqlx::query(expire)
                 .bind(now - IDEMPOTENCY_TTL)
                 .execute(p)
@@ -87,7 +87,7 @@ impl Store {
     ) -> StoreResult<()> {
         let sql =
             "UPDATE idempotency_keys SET status = $3, body = $4 WHERE actor = $1 AND key = $2";
-        on_db!(self, |p, d| {
+        on_db!(writer self, |p, d| {
             sqlx::query(sql)
                 .bind(actor)
                 .bind(key)
@@ -103,7 +103,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn release_idempotency(&self, actor: &str, key: &str) -> StoreResult<()> {
         let sql = "DELETE FROM idempotency_keys WHERE actor = $1 AND key = $2 AND status IS NULL";
-        on_db!(self, |p, d| {
+        on_db!(writer self, |p, d| {
             sqlx::query(sql).bind(actor).bind(key).execute(p).await?;
         });
         Ok(())

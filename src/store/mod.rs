@@ -17,6 +17,7 @@ mod outbox;
 mod pool;
 mod reminders;
 mod tokens;
+pub(crate) mod turns;
 
 pub use audit::{AuditEntry, AuditEvent};
 pub use contacts::ContactImport;
@@ -78,10 +79,27 @@ impl<T> Page<T> {
 }
 
 /// Runs `$body` with `$pool` bound to the configured pool and `$dialect` to its dialect;
-/// the body is compiled once per database.
+/// the body is compiled once per database. `on_db!(writer self, …)` is for a request's
+/// writes and `on_db!(background self, …)` for the workers': on SQLite both go through the
+/// one writer connection, requests first (`turns`).
 macro_rules! on_db {
+    (writer $store:expr, |$pool:ident, $dialect:ident| $body:expr) => {{
+        let _turn = $store
+            .write_turn($crate::store::turns::Writer::Request)
+            .await?;
+        $crate::store::on_db!(@match $store.writer(), |$pool, $dialect| $body)
+    }};
+    (background $store:expr, |$pool:ident, $dialect:ident| $body:expr) => {{
+        let _turn = $store
+            .write_turn($crate::store::turns::Writer::Background)
+            .await?;
+        $crate::store::on_db!(@match $store.writer(), |$pool, $dialect| $body)
+    }};
     ($store:expr, |$pool:ident, $dialect:ident| $body:expr) => {
-        match $store.db() {
+        $crate::store::on_db!(@match $store.db(), |$pool, $dialect| $body)
+    };
+    (@match $db:expr, |$pool:ident, $dialect:ident| $body:expr) => {
+        match $db {
             $crate::store::pool::Db::Sqlite($pool) => {
                 #[allow(unused_variables)]
                 let $dialect = $crate::store::Dialect::Sqlite;

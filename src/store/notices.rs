@@ -153,7 +153,7 @@ impl Store {
         let d = &rev.draft;
         let sql = "INSERT INTO notices (id, kind, severity, state, current_revision, started_at, ended_at, window_start, window_end, \
                    created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)";
-        on_db!(self, |p, dialect| {
+        on_db!(writer self, |p, dialect| {
             let mut tx = p.begin().await?;
             sqlx::query(sql)
                 .bind(rev.notice_id.to_text())
@@ -187,7 +187,7 @@ impl Store {
         actor: &str,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
-        let done = on_db!(self, |p, dialect| {
+        let done = on_db!(writer self, |p, dialect| {
             let mut tx = p.begin().await?;
             let n = advance_notice!(tx, rev);
             let planned: i64 = if n == 1 {

@@ -86,7 +86,7 @@ impl Store {
         let sql = "INSERT INTO organisations (id, name, search_key, business_id, oid, audience, state, created_at, updated_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
         let add = "INSERT INTO organisation_services (org_id, service) VALUES ($1, $2)";
-        on_db!(self, |p, d_| {
+        on_db!(writer self, |p, d_| {
             let mut tx = p.begin().await?;
             sqlx::query(sql)
                 .bind(id.to_text())
@@ -179,7 +179,7 @@ impl Store {
         let add = "INSERT INTO organisation_services (org_id, service) VALUES ($1, $2)";
         let prune = "DELETE FROM contact_services WHERE contact_id IN (SELECT id FROM contacts WHERE org_id = $1) \
                      AND service NOT IN (SELECT service FROM organisation_services WHERE org_id = $1)";
-        let found = on_db!(self, |p, d_| {
+        let found = on_db!(writer self, |p, d_| {
             let mut tx = p.begin().await?;
             let n = sqlx::query(sql)
                 .bind(id.to_text())
@@ -226,7 +226,7 @@ impl Store {
                      last_error = CASE WHEN state IN ('pending', 'retry', 'sending') THEN 'recipient deleted' ELSE last_error END, \
                      state = CASE WHEN state IN ('pending', 'retry', 'sending') THEN 'failed' ELSE state END \
                      WHERE contact_id IN (SELECT id FROM contacts WHERE org_id = $1)";
-        let found = on_db!(self, |p, d| {
+        let found = on_db!(writer self, |p, d| {
             let mut tx = p.begin().await?;
             sqlx::query(erase)
                 .bind(id.to_text())

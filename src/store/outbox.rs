@@ -119,7 +119,7 @@ impl Store {
         until: DateTime<Utc>,
     ) -> StoreResult<Option<FanoutJob>> {
         type Row = (String, i32, i32, String, String, bool, bool, DateTime<Utc>);
-        let row: Option<Row> = on_db!(self, |p, d| {
+        let row: Option<Row> = on_db!(background self, |p, d| {
             let lock = d.pick("", " FOR UPDATE SKIP LOCKED");
             let sql = format!(
                 "UPDATE fanout_jobs SET lease_owner = $1, lease_until = $2 WHERE (notice_id, revision, step) = \
@@ -293,7 +293,7 @@ impl Store {
     ) -> StoreResult<bool> {
         let fence = "UPDATE fanout_jobs SET cursor = $3, done_at = $4 WHERE notice_id = $1 AND revision = $2 AND lease_owner = $5 \
                      AND step = $6 AND done_at IS NULL";
-        let held = on_db!(self, |p, d| {
+        let held = on_db!(background self, |p, d| {
             let mut tx = p.begin().await?;
             let n = sqlx::query(fence)
                 .bind(job.notice_id.to_text())

@@ -196,7 +196,7 @@ impl Store {
         // Every firing first takes the notice's row, as revising does, so that a revision
         // and a firing of the same notice are serialised.
         let lock = "UPDATE notices SET updated_at = $2 WHERE id = $1 AND current_revision = $3";
-        let fired = on_db!(self, |p, dialect| {
+        let fired = on_db!(background self, |p, dialect| {
             let mut tx = p.begin().await?;
             if dialect == super::Dialect::Postgres {
                 sqlx::query(LOCK_TIMEOUT).execute(&mut *tx).await?;

@@ -62,7 +62,7 @@ impl Store {
     pub async fn insert_token(&self, t: &TokenRecord, audit: &AuditEvent) -> StoreResult<()> {
         let sql = "INSERT INTO tokens (id, secret_hash, role, org_id, label, created_at, expires_at, revoked_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)";
-        on_db!(self, |p, d| {
+        on_db!(writer self, |p, d| {
             let mut tx = p.begin().await?;
             sqlx::query(sql)
                 .bind(t.id.to_text())
@@ -100,7 +100,7 @@ impl Store {
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
         let sql = "UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
-        let done = on_db!(self, |p, d| {
+        let done = on_db!(writer self, |p, d| {
             let mut tx = p.begin().await?;
             let n = sqlx::query(sql)
                 .bind(id.to_text())
