@@ -20,35 +20,61 @@ fn r2_rounds() -> usize {
 
 /// An organisation with `n` SMS contacts, registered with the CLI; returns an operator token.
 pub(crate) fn registry(dir: &Path, db: &str, n: usize) -> String {
-    let mut csv = String::from("name,role,phone,language,channels\n");
-    for i in 0..n {
-        csv.push_str(&format!("P{i},on-call,+35840{i:07},fi,sms\n"));
-    }
-    register(dir, db, &csv)
+    let rows: Vec<String> = (0..n)
+        .map(|i| format!("P{i},on-call,+35840{i:07},fi,sms"))
+        .collect();
+    register(dir, db, "name,role,phone,language,channels", &rows)
 }
 
-/// An organisation using the Prescription Centre with the contacts of `csv`, registered
-/// with the CLI; returns an operator token.
-pub(crate) fn register(dir: &Path, db: &str, csv: &str) -> String {
-    let (code, out, err) = run(faultcast(dir, db).args([
-        "org",
-        "add",
-        "--name",
-        "Apteekki",
-        "--business-id",
-        "0112038-9",
-        "--audience",
-        "pharmacy",
-        "--services",
-        "prescription-centre",
-    ]));
-    assert_eq!(code, 0, "{err}");
-    let org = out.trim().to_owned();
-    std::fs::write(dir.join("contacts.csv"), csv).unwrap();
-    let (code, _, err) = run(faultcast(dir, db)
-        .args(["contacts", "import", "--org", &org])
-        .arg(dir.join("contacts.csv")));
-    assert_eq!(code, 0, "{err}");
+/// The most rows one CSV import takes.
+const IMPORT_ROWS: usize = 10_000;
+
+/// A valid Finnish business ID made from `n` (seven digits and the check digit).
+fn business_id(mut n: u32) -> String {
+    loop {
+        let digits = format!("{:07}", n % 10_000_000);
+        let r = digits
+            .bytes()
+            .zip([7, 9, 10, 5, 8, 4, 2])
+            .map(|(d, w)| u32::from(d - b'0') * w)
+            .sum::<u32>()
+            % 11;
+        if r != 1 {
+            return format!("{digits}-{}", if r == 0 { 0 } else { 11 - r });
+        }
+        n += 1; // a remainder of 1 has no check digit: take the next number
+    }
+}
+
+/// Organisations using the Prescription Centre with the contacts of a CSV with `header`
+/// and `rows` (10,000 to an organisation), registered with the CLI; returns an operator
+/// token.
+pub(crate) fn register(dir: &Path, db: &str, header: &str, rows: &[String]) -> String {
+    for (k, chunk) in rows.chunks(IMPORT_ROWS).enumerate() {
+        let (code, out, err) = run(faultcast(dir, db).args([
+            "org",
+            "add",
+            "--name",
+            &format!("Apteekki {k}"),
+            "--business-id",
+            &business_id(1_120_000 + 10 * k as u32),
+            "--audience",
+            "pharmacy",
+            "--services",
+            "prescription-centre",
+        ]));
+        assert_eq!(code, 0, "{err}");
+        let org = out.trim().to_owned();
+        std::fs::write(
+            dir.join("contacts.csv"),
+            format!("{header}\n{}\n", chunk.join("\n")),
+        )
+        .unwrap();
+        let (code, _, err) = run(faultcast(dir, db)
+            .args(["contacts", "import", "--org", &org])
+            .arg(dir.join("contacts.csv")));
+        assert_eq!(code, 0, "{err}");
+    }
     let (code, out, err) =
         run(faultcast(dir, db).args(["token", "create", "--role", "operator", "--label", "crash"]));
     assert_eq!(code, 0, "{err}");

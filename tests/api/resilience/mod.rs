@@ -198,14 +198,20 @@ pub(crate) fn address(i: usize) -> String {
 /// token.
 pub(crate) async fn email_registry(dir: &Path, db: &str, n: usize) -> String {
     let (dir, db) = (dir.to_owned(), db.to_owned());
-    let mut csv = String::from("name,role,email,language,channels\n");
-    for i in 0..n {
-        let language = ["fi", "sv", "en"][i % 3];
-        csv.push_str(&format!("C{i},helpdesk,{},{language},email\n", address(i)));
-    }
-    tokio::task::spawn_blocking(move || crate::crash::register(&dir, &db, &csv))
-        .await
-        .unwrap()
+    let rows: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                "C{i},helpdesk,{},{},email",
+                address(i),
+                ["fi", "sv", "en"][i % 3]
+            )
+        })
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        crate::crash::register(&dir, &db, "name,role,email,language,channels", &rows)
+    })
+    .await
+    .unwrap()
 }
 
 /// Publishes a critical fault to every contact; returns the notice id.
