@@ -14,6 +14,9 @@ use tokio::sync::MutexGuard;
 
 /// How long SQLite waits for another writer before reporting the database busy.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Page cache of each SQLite reading connection, in KiB when negative (SQLite's default is
+/// -2000 for every connection; the one writer keeps it).
+const SQLITE_READER_CACHE: &str = "-256";
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
@@ -83,10 +86,13 @@ impl Store {
                 .connect_with(opts.clone())
                 .await
                 .context("cannot open the SQLite database")?;
+            // Readers get a smaller page cache than SQLite's 2 MB: there are up to
+            // `max_connections` of them, each filling its cache over a long fan-out, and
+            // the operating system caches the file anyway.
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(acquire_timeout)
-                .connect_with(opts)
+                .connect_with(opts.pragma("cache_size", SQLITE_READER_CACHE))
                 .await
                 .context("cannot open the SQLite database")?;
             (
