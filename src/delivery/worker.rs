@@ -17,6 +17,9 @@ use tokio::sync::{Notify, Semaphore};
 /// Contacts expanded per fan-out transaction: large enough to be fast, small enough that
 /// memory does not grow with the registry and a crash redoes little.
 pub const FANOUT_BATCH: u32 = 500;
+/// The first batch of a job is small, so the first messages go out while the rest is
+/// being expanded (the sender waits for the first batch's commit).
+const FIRST_FANOUT_BATCH: u32 = 32;
 /// Deliveries claimed per worker per round.
 const CLAIM_PER_WORKER: u32 = 32;
 /// A channel whose configuration is at fault rests this long before trying again.
@@ -146,11 +149,13 @@ impl Deliverer {
             let rev = self.revision(job.notice_id, job.revision).await?;
             // A maintenance step's messages age from when the step fired, not from publication.
             let expires_at = job.created_at + self.max_age;
+            let mut size = FIRST_FANOUT_BATCH;
             loop {
                 let (batch, next) = self
                     .store
-                    .fanout_targets(&rev, job.sends, &job.cursor, FANOUT_BATCH)
+                    .fanout_targets(&rev, job.sends, &job.cursor, size)
                     .await?;
+                size = FANOUT_BATCH;
                 let now = self.clock.now_micros();
                 if !self
                     .store
