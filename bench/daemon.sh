@@ -102,3 +102,29 @@ publish_fault() {
          "sms":{"fi":"Reseptikeskus ei vastaa.","sv":"Receptcentret svarar inte."}}' |
     python3 -c 'import sys,json; print(json.load(sys.stdin)["id"])'
 }
+
+# nginx with the given http-level directives and server blocks (NG_PORT chosen by the
+# caller), its files under $WORK/ng: started in the foreground of a background job, its PID
+# kept for stop_all; returns once the port answers.
+start_nginx() {
+  mkdir -p "$WORK/ng/tmp"
+  cat > "$WORK/ng/nginx.conf" <<CONF
+daemon off;
+worker_processes auto;
+pid $WORK/ng/nginx.pid;
+error_log $WORK/ng/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/ng/tmp; proxy_temp_path $WORK/ng/tmp; fastcgi_temp_path $WORK/ng/tmp;
+  uwsgi_temp_path $WORK/ng/tmp; scgi_temp_path $WORK/ng/tmp;
+$1
+}
+CONF
+  # Started as root, nginx's workers drop to an unprivileged user: let them use the files.
+  chmod 755 "$WORK" && chmod -R a+rwX "$WORK/ng"
+  "$NGINX" -p "$WORK/ng" -c "$WORK/ng/nginx.conf" 2>"$WORK/nginx.stderr" &
+  PIDS+=($!)
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$NG_PORT") 2>/dev/null && return; sleep 0.1; done
+  cat "$WORK/nginx.stderr" "$WORK/ng/error.log" >&2; exit 1
+}

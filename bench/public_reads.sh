@@ -40,25 +40,9 @@ mkdir -p "$WORK/ng/www" "$WORK/ng/tmp"
 curl -fs "$FC/?lang=fi" -o "$WORK/ng/www/index.html"
 curl -fs "$FC/feed.rss?lang=fi" -o "$WORK/ng/www/feed.rss"
 gzip -k -6 "$WORK/ng/www/feed.rss"
-cat > "$WORK/ng/nginx.conf" <<CONF
-daemon off;
-worker_processes auto;
-pid $WORK/ng/nginx.pid;
-error_log $WORK/ng/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/ng/tmp; proxy_temp_path $WORK/ng/tmp; fastcgi_temp_path $WORK/ng/tmp;
-  uwsgi_temp_path $WORK/ng/tmp; scgi_temp_path $WORK/ng/tmp;
-  types { text/html html; application/rss+xml rss; }
+start_nginx "  types { text/html html; application/rss+xml rss; }
   gzip_static on;
-  server { listen 127.0.0.1:$NG_PORT; root $WORK/ng/www; location = / { try_files /index.html =404; } }
-}
-CONF
-# Started as root, nginx's workers drop to an unprivileged user: let them read the files.
-chmod 755 "$WORK" && chmod -R a+rX "$WORK/ng"
-"$NGINX" -p "$WORK/ng" -c "$WORK/ng/nginx.conf" 2>"$WORK/nginx.stderr" &
-PIDS+=($!)
+  server { listen 127.0.0.1:$NG_PORT; root $WORK/ng/www; location = / { try_files /index.html =404; } }"
 NG="http://127.0.0.1:$NG_PORT"
 for _ in $(seq 100); do curl -fs "$NG/feed.rss" >/dev/null && break; sleep 0.1; done
 curl -fs "$NG/feed.rss" >/dev/null || { cat "$WORK/nginx.stderr" "$WORK/ng/error.log" >&2; exit 1; }

@@ -19,23 +19,7 @@ start_smtp_sink
 
 # nginx answering every request with a fixed 202, the reference.
 NG_PORT="$(free_port)"
-mkdir -p "$WORK/ng/tmp"
-cat > "$WORK/ng/nginx.conf" <<CONF
-daemon off;
-worker_processes auto;
-pid $WORK/ng/nginx.pid;
-error_log $WORK/ng/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/ng/tmp; proxy_temp_path $WORK/ng/tmp; fastcgi_temp_path $WORK/ng/tmp;
-  uwsgi_temp_path $WORK/ng/tmp; scgi_temp_path $WORK/ng/tmp;
-  server { listen 127.0.0.1:$NG_PORT; location / { return 202 '{"id":"fixed"}'; } }
-}
-CONF
-chmod 755 "$WORK" && chmod -R a+rX "$WORK/ng"
-"$NGINX" -p "$WORK/ng" -c "$WORK/ng/nginx.conf" 2>"$WORK/nginx.stderr" &
-PIDS+=($!)
+start_nginx "  server { listen 127.0.0.1:$NG_PORT; location / { return 202 '{\"id\":\"fixed\"}'; } }"
 for _ in $(seq 50); do curl -fs -o /dev/null -X POST "http://127.0.0.1:$NG_PORT/" && break; sleep 0.1; done
 
 cat > "$WORK/fault.json" <<'JSON'

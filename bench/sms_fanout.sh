@@ -18,28 +18,12 @@ LIMITS="${LIMITS:-1 10 100 unlimited}"
 cargo build --release --quiet
 
 NG_PORT="$(free_port)"
-mkdir -p "$WORK/ng/tmp"
-cat > "$WORK/ng/nginx.conf" <<CONF
-daemon off;
-worker_processes auto;
-pid $WORK/ng/nginx.pid;
-error_log $WORK/ng/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  log_format at '\$msec';
-  client_body_temp_path $WORK/ng/tmp; proxy_temp_path $WORK/ng/tmp; fastcgi_temp_path $WORK/ng/tmp;
-  uwsgi_temp_path $WORK/ng/tmp; scgi_temp_path $WORK/ng/tmp;
+start_nginx "  log_format at '\$msec';
   server {
     listen 127.0.0.1:$NG_PORT;
-    location /sms { access_log $WORK/ng/sms.log at; return 202 '{"id":"fixed"}'; }
-    location /wrk { access_log off; return 202 '{"id":"fixed"}'; }
-  }
-}
-CONF
-chmod 755 "$WORK" && chmod -R a+rwX "$WORK/ng"
-"$NGINX" -p "$WORK/ng" -c "$WORK/ng/nginx.conf" 2>"$WORK/nginx.stderr" &
-PIDS+=($!)
+    location /sms { access_log $WORK/ng/sms.log at; return 202 '{\"id\":\"fixed\"}'; }
+    location /wrk { access_log off; return 202 '{\"id\":\"fixed\"}'; }
+  }"
 for _ in $(seq 50); do curl -fs -o /dev/null -X POST "http://127.0.0.1:$NG_PORT/wrk" && break; sleep 0.1; done
 curl -fs -o /dev/null -X POST "http://127.0.0.1:$NG_PORT/wrk" || { cat "$WORK/nginx.stderr" >&2; exit 1; }
 cat > "$WORK/post.lua" <<'LUA'
