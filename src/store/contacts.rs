@@ -373,7 +373,18 @@ impl Store {
             }
             insert_audit!(tx, audit)?;
             tx.commit().await?;
+            // Without fresh statistics PostgreSQL plans the fan-out's recipient query
+            // over an imported registry as a hash join of every contact and a sort — 96 ms
+            // a batch at 100,000 contacts instead of 0.2 ms — until autovacuum analyzes
+            // the table. An import is rare and ANALYZE samples: refresh them at once.
+            if dialect == super::Dialect::Postgres && plan.insert.len() + plan.delete.len() >= ANALYZE_AFTER {
+                sqlx::query("ANALYZE contacts, contact_services, organisations, organisation_services").execute(p).await?;
+            }
         });
         Ok(())
     }
 }
+
+/// Contacts added or removed by one import from which PostgreSQL's statistics are
+/// refreshed at once.
+const ANALYZE_AFTER: usize = 1_000;
