@@ -12,7 +12,6 @@ use crate::store::NoticeFilter;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use std::sync::Arc;
 
 /// Notices read per part of the front page.
 const PAGE_NOTICES: u32 = 500;
@@ -150,25 +149,26 @@ pub async fn notice(
     };
     let key = format!("/notices/{nid}?lang={}", lang.code());
     let stamp = (s.intake.public_version(), 0);
-    if let Some(r) = s.outputs.get(&key, stamp) {
-        return Ok(html_headers(answer(&r, headers)));
-    }
-    let revisions = match s.intake.store().notice_revisions(nid).await {
-        Ok(r) => r,
-        // The database cannot answer: the last rendering, as the status page does.
-        Err(e) => match s.outputs.latest(&key) {
-            Some(r) => return Ok(html_headers(answer(&r, headers))),
-            None => return Err(e.into()),
-        },
+    // `Err(None)`: no such notice (never cached, so never answered from a stale copy).
+    let render = async {
+        let revisions = s
+            .intake
+            .store()
+            .notice_revisions(nid)
+            .await
+            .map_err(|e| Some(ApiError::from(e)))?;
+        if revisions.is_empty() {
+            return Err(None);
+        }
+        let body = crate::publish::notice_page(&revisions, lang, s.intake.catalogue());
+        let last = revisions.last().map(|r| r.published_at);
+        Ok(Rendered::new(body, "text/html; charset=utf-8", last))
     };
-    if revisions.is_empty() {
-        return Ok(not_found(lang));
+    match s.outputs.render_once(key, stamp, render).await {
+        Ok(r) => Ok(html_headers(answer(&r, headers))),
+        Err(None) => Ok(not_found(lang)),
+        Err(Some(e)) => Err(e),
     }
-    let body = crate::publish::notice_page(&revisions, lang, s.intake.catalogue());
-    let last = revisions.last().map(|r| r.published_at);
-    let r = Arc::new(Rendered::new(body, "text/html; charset=utf-8", last));
-    s.outputs.put(key, stamp, r.clone());
-    Ok(html_headers(answer(&r, headers)))
 }
 
 fn not_found(lang: Language) -> Response {

@@ -67,7 +67,7 @@ pub struct OutputCache {
 
 impl OutputCache {
     /// The output for `key` if it was rendered with `stamp`.
-    pub fn get(&self, key: &str, stamp: Stamp) -> Option<Arc<Rendered>> {
+    fn get(&self, key: &str, stamp: Stamp) -> Option<Arc<Rendered>> {
         let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
         entries
             .get(key)
@@ -76,13 +76,13 @@ impl OutputCache {
     }
 
     /// Keeps `rendered` for `key`, rendered with `stamp`.
-    pub fn put(&self, key: String, stamp: Stamp, rendered: Arc<Rendered>) {
+    fn put(&self, key: String, stamp: Stamp, rendered: Arc<Rendered>) {
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         entries.insert(key, (stamp, rendered));
     }
 
     /// The last rendering of `key`, however old.
-    pub fn latest(&self, key: &str) -> Option<Arc<Rendered>> {
+    fn latest(&self, key: &str) -> Option<Arc<Rendered>> {
         let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
         entries.get(key).map(|(_, r)| r.clone())
     }

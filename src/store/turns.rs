@@ -23,7 +23,7 @@ pub(crate) enum Writer {
 pub(crate) struct WriteTurns {
     turn: Mutex<()>,
     requests_waiting: AtomicUsize,
-    request_done: Notify,
+    request_served: Notify,
 }
 
 impl WriteTurns {
@@ -34,11 +34,11 @@ impl WriteTurns {
                 self.requests_waiting.fetch_add(1, Ordering::SeqCst);
                 let turn = self.turn.lock().await;
                 self.requests_waiting.fetch_sub(1, Ordering::SeqCst);
-                self.request_done.notify_waiters();
+                self.request_served.notify_waiters();
                 turn
             }
             Writer::Background => loop {
-                let done = self.request_done.notified();
+                let done = self.request_served.notified();
                 tokio::pin!(done);
                 done.as_mut().enable();
                 if self.requests_waiting.load(Ordering::SeqCst) > 0 {
