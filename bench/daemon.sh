@@ -77,7 +77,6 @@ start_faultcast() {
     export FAULTCAST__DATABASE__URL="$DB_URL"
     export FAULTCAST__SERVER__LISTEN="127.0.0.1:$port"
     export FAULTCAST__SERVER__PUBLIC_URL="http://127.0.0.1:$port"
-    export FAULTCAST__SERVICES__FILE="$ROOT/config/services.toml"
     export FAULTCAST__EMAIL__FILE__DIR="$dir/email" FAULTCAST__SMS__FILE__DIR="$dir/sms"
     export FAULTCAST__LOG__LEVEL="${FC_LOG:-warn}"
     for kv in "$@"; do export "${kv?}"; done
@@ -89,7 +88,6 @@ start_faultcast() {
   for _ in $(seq 300); do curl -fs "$FC_URL/readyz" >/dev/null && break; sleep 0.1; done
   curl -fs "$FC_URL/readyz" >/dev/null || { cat "$dir/stderr" >&2; exit 1; }
   TOKEN="$(cd "$dir" && FAULTCAST__DATABASE__URL="$DB_URL" \
-    FAULTCAST__SERVICES__FILE="$ROOT/config/services.toml" \
     "$BIN" token create --role operator --label bench 2>/dev/null | head -1)"
 }
 

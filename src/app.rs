@@ -29,9 +29,13 @@ pub struct App {
     run_workers: bool,
 }
 
-/// Reads and parses the service catalogue named in the settings.
+/// The service catalogue: the file named by `services.file`, or the built-in one.
 pub fn load_catalogue(settings: &Settings) -> anyhow::Result<Catalogue> {
     let path = &settings.services.file;
+    if path.as_os_str().is_empty() {
+        return Catalogue::built_in()
+            .map_err(|e| anyhow::anyhow!("the built-in service catalogue: {e}"));
+    }
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("services.file: cannot read {}", path.display()))?;
     Catalogue::from_toml(&text)

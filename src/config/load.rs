@@ -1,5 +1,6 @@
 //! Loading settings: the shipped defaults, then the config file, then the environment.
 
+use super::paths::resolve_against;
 use super::settings::Settings;
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
@@ -8,12 +9,16 @@ use toml::{Table, Value};
 pub const DEFAULT_TOML: &str = include_str!("../../config/faultcast.toml");
 /// The config file read when neither `--config` nor `FAULTCAST_CONFIG` names one.
 pub const DEFAULT_CONFIG_PATH: &str = "config/faultcast.toml";
+/// The directory the built-in defaults' relative paths are taken from: where the shipped
+/// file sits, so that the defaults mean what `config/faultcast.toml` says.
+const DEFAULTS_DIR: &str = "config";
 /// Environment variables starting with this override keys (`FAULTCAST__DATABASE__URL`).
 pub const ENV_PREFIX: &str = "FAULTCAST__";
 
 /// Loads the settings: defaults, overlaid by the file, overlaid by `FAULTCAST__…` variables.
 /// `explicit` is the file named by `--config`/`FAULTCAST_CONFIG`; it must exist. The
 /// default path is optional, so the binary runs anywhere on its built-in defaults.
+/// Relative paths in the file are relative to the file's directory (see `paths`).
 pub fn load(
     explicit: Option<&Path>,
     env: impl IntoIterator<Item = (String, String)>,
@@ -21,14 +26,17 @@ pub fn load(
     let mut tree: Table = DEFAULT_TOML
         .parse()
         .map_err(|e| format!("built-in defaults: {e}"))?;
+    resolve_against(&mut tree, Path::new(DEFAULTS_DIR));
     let path: PathBuf = explicit
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH));
     match std::fs::read_to_string(&path) {
         Ok(text) => {
-            let file: Table = text
+            let mut file: Table = text
                 .parse()
                 .map_err(|e: toml::de::Error| format!("{}: {}", path.display(), e.message()))?;
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+            resolve_against(&mut file, dir.unwrap_or(Path::new(".")));
             merge(&mut tree, file);
         }
         Err(e) if explicit.is_none() && e.kind() == std::io::ErrorKind::NotFound => {}
@@ -137,7 +145,12 @@ mod tests {
         let f = write(DEFAULT_TOML);
         let s = load(Some(f.path()), env(&[])).unwrap();
         assert_eq!(s.server.listen.to_string(), "127.0.0.1:8080");
-        assert_eq!(s.database.url.expose_secret(), "sqlite://data/faultcast.db");
+        assert!(
+            s.database
+                .url
+                .expose_secret()
+                .ends_with("/data/faultcast.db")
+        );
         assert_eq!(s.delivery.workers, 8);
         assert_eq!(s.schedule.reminder_time, "09:00");
     }

@@ -97,7 +97,15 @@ struct ServiceEntry {
     audiences: Vec<String>,
 }
 
+/// The catalogue shipped inside the binary: `config/services.toml` as it was built.
+const BUILT_IN: &str = include_str!("../../config/services.toml");
+
 impl Catalogue {
+    /// The catalogue built into the binary (checked by a unit test, so it always parses).
+    pub fn built_in() -> Result<Self, String> {
+        Self::from_toml(BUILT_IN)
+    }
+
     /// Parses `services.toml`; every problem names the service and key.
     pub fn from_toml(text: &str) -> Result<Self, String> {
         let file: CatalogueFile = toml::from_str(text).map_err(|e| e.to_string())?;
@@ -175,7 +183,7 @@ impl Catalogue {
 mod tests {
     use super::*;
 
-    const SHIPPED: &str = include_str!("../../config/services.toml");
+    const SHIPPED: &str = BUILT_IN;
 
     #[test]
     fn the_shipped_catalogue_has_every_service_of_the_domain() {

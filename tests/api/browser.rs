@@ -26,11 +26,11 @@ fn browser_available() -> bool {
         && Path::new("/usr/bin/chromium").exists()
         && dir.join("node_modules/playwright-core").exists()
         && dir.join("node_modules/axe-core").exists();
-    assert!(
-        ok || !crate::support::postgres::required(),
-        "node, npm and /usr/bin/chromium are required here (apt-get install nodejs npm chromium)"
-    );
-    ok
+    crate::support::tools::available(
+        "node with playwright-core and axe-core, and /usr/bin/chromium",
+        ok,
+        "apt-get install nodejs npm chromium; npm ci in tests/browser",
+    )
 }
 
 async fn some_notices(app: &TestApp) {

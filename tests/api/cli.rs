@@ -6,21 +6,16 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_faultcast");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_faultcast");
 /// Bounds every wait on the child process.
 const PROCESS_DEADLINE: Duration = Duration::from_secs(30);
 
 pub(crate) fn faultcast(dir: &std::path::Path, db: &str) -> Command {
-    let root = env!("CARGO_MANIFEST_DIR");
     let mut c = Command::new(BIN);
     c.current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("FAULTCAST__DATABASE__URL", db)
-        .env(
-            "FAULTCAST__SERVICES__FILE",
-            format!("{root}/config/services.toml"),
-        )
         .env("FAULTCAST__LOG__LEVEL", "warn");
     c
 }
@@ -271,11 +266,18 @@ impl Daemon {
         level: &str,
         env: &[(&str, &str)],
     ) -> Self {
-        let mut child = faultcast(dir, db)
-            .args(["serve"])
+        let mut cmd = faultcast(dir, db);
+        cmd.args(["serve"])
             .envs(env.iter().copied())
             .env("FAULTCAST__SERVER__LISTEN", "127.0.0.1:0")
-            .env("FAULTCAST__LOG__LEVEL", level)
+            .env("FAULTCAST__LOG__LEVEL", level);
+        Self::spawn(cmd)
+    }
+
+    /// Starts `cmd` (a `faultcast … serve` listening on port 0) and waits for its
+    /// listening line.
+    pub(crate) fn spawn(mut cmd: Command) -> Self {
+        let mut child = cmd
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()

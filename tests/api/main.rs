@@ -12,6 +12,7 @@ mod contacts;
 mod crash;
 mod csv;
 mod delivery;
+mod directories;
 mod feeds;
 mod health;
 mod hostile;

@@ -82,10 +82,6 @@ pub fn settings_with(
             "127.0.0.1:0".to_owned(),
         ),
         (
-            "FAULTCAST__SERVICES__FILE".to_owned(),
-            format!("{root}/config/services.toml"),
-        ),
-        (
             "FAULTCAST__EMAIL__FILE__DIR".to_owned(),
             dir.join("outbox/email").display().to_string(),
         ),

@@ -1,6 +1,6 @@
 //! Independent parsers of our public outputs: Debian's Python with its packages
 //! (`python3-icalendar`, …), which CI installs. Without them a test is skipped here,
-//! and fails where the real components are required (CI).
+//! and fails where the tools are required (`support::tools`).
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -15,11 +15,11 @@ pub fn python_has(module: &str) -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    assert!(
-        ok || !super::postgres::required(),
-        "{PYTHON} with the module {module} is required here (apt-get install python3-{module})"
-    );
-    ok
+    super::tools::available(
+        &format!("{PYTHON} with the module {module}"),
+        ok,
+        &format!("apt-get install python3-{module}"),
+    )
 }
 
 /// Runs `script` with `input` on standard input; returns standard output, or panics with
