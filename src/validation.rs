@@ -90,6 +90,29 @@ impl fmt::Display for FieldErrors {
 
 impl std::error::Error for FieldErrors {}
 
+/// Parses each item of the list `field` with `parse` into a set, recording every item that
+/// does not parse or that repeats an earlier one (`channels[1]` "repeats `email`"), so that a
+/// repeated value is named rather than silently folded.
+pub fn collect_set<T: Ord + fmt::Display>(
+    field: &str,
+    list: &[String],
+    mut parse: impl FnMut(&str) -> Result<T, String>,
+    e: &mut FieldErrors,
+) -> std::collections::BTreeSet<T> {
+    let mut set = std::collections::BTreeSet::new();
+    for (i, item) in list.iter().enumerate() {
+        let at = format!("{field}[{i}]");
+        if let Some(value) = e.check(&at, parse(item)) {
+            if set.contains(&value) {
+                e.add(at, format!("repeats `{value}`; name each value once"));
+            } else {
+                set.insert(value);
+            }
+        }
+    }
+    set
+}
+
 /// Trims and checks a free-text field: not empty, at most `max` characters, no control characters.
 pub fn plain_text(input: &str, max: usize) -> Result<String, String> {
     let s = input.trim();
@@ -126,6 +149,31 @@ mod tests {
         assert_eq!(e.require::<u8>("c", None), None);
         assert_eq!(e.to_string(), "b is wrong; c is required");
         assert!(e.finish(|| ()).is_err());
+    }
+
+    #[test]
+    fn a_repeated_list_item_is_named_not_folded() {
+        let mut e = FieldErrors::new();
+        let list = [
+            "email".to_owned(),
+            "sms".into(),
+            " email".into(),
+            "fax".into(),
+        ];
+        let set = collect_set(
+            "channels",
+            &list,
+            |s| match s.trim() {
+                "email" | "sms" => Ok(s.trim().to_owned()),
+                _ => Err("is not a channel".into()),
+            },
+            &mut e,
+        );
+        assert_eq!(set.len(), 2);
+        assert_eq!(
+            e.to_string(),
+            "channels[2] repeats `email`; name each value once; channels[3] is not a channel"
+        );
     }
 
     #[test]

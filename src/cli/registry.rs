@@ -185,8 +185,8 @@ pub async fn contacts(action: ContactsAction, settings: &Settings) -> anyhow::Re
                 .await
                 .map_err(explain)?;
             println!(
-                "created {}, updated {}, deleted {}, total {}",
-                s.created, s.updated, s.deleted, s.total
+                "created {}, updated {}, deleted {}, unchanged {}, total {}",
+                s.created, s.updated, s.deleted, s.unchanged, s.total
             );
         }
         ContactsAction::Export { org } => {

@@ -1,6 +1,7 @@
 //! Extractors that turn every client mistake into our problem shape.
 
 use super::AppState;
+use super::json_scan::{Finding, scan};
 use super::problem::ApiError;
 use super::request_id::RequestId;
 use crate::access::Actor;
@@ -8,6 +9,9 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{StatusCode, header, request::Parts};
 use serde::de::DeserializeOwned;
+
+/// Object keys are field names; a longer one is cut short where an error message repeats it.
+const MAX_ECHOED_KEY: usize = 64;
 
 /// A JSON body: not JSON → 400 `malformed_json`; wrong shape → 422 naming the field.
 pub struct ApiJson<T>(pub T);
@@ -43,8 +47,31 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// Parses JSON into `T` with our error mapping (also used by the CLI's file input).
+/// Parses JSON into `T` with our error mapping (also used by the CLI's file input). A key
+/// given twice in one object is a 400 like any other malformed JSON; a NUL character in a
+/// string is a 422 naming the field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    match scan(bytes) {
+        Ok(()) => {}
+        Err(Finding::DuplicateKey { path, key }) => {
+            let key: String = key.chars().take(MAX_ECHOED_KEY).collect();
+            let at = if path == "." {
+                "at the top level".to_owned()
+            } else {
+                format!("in {path}")
+            };
+            return Err(ApiError::malformed_json(&format!(
+                "the key `{key}` appears twice in one object ({at})"
+            )));
+        }
+        Err(Finding::Nul { path }) => {
+            let field = if path == "." { "body".to_owned() } else { path };
+            return Err(ApiError::invalid(crate::validation::FieldErrors::single(
+                field,
+                "must not contain NUL characters",
+            )));
+        }
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = match serde_path_to_error::deserialize(&mut de) {
         Ok(v) => v,
@@ -127,6 +154,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         let q = parts.uri.query().unwrap_or("");
+        if let Some((name, _)) =
+            form_urlencoded::parse(q.as_bytes()).find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            let field: String = name.chars().take(MAX_ECHOED_KEY).collect();
+            let field = if field.contains('\0') {
+                "query".to_owned()
+            } else {
+                field
+            };
+            return Err(ApiError::invalid(crate::validation::FieldErrors::single(
+                field,
+                "must not contain NUL characters",
+            )));
+        }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(q.as_bytes()));
         serde_path_to_error::deserialize(de)
             .map(ApiQuery)
@@ -209,6 +250,16 @@ mod tests {
     fn an_unknown_field_is_named() {
         let e = parse_json::<T>(br#"{"nmae": "x"}"#).unwrap_err();
         assert_eq!(e.errors[0].field, "nmae");
+    }
+
+    #[test]
+    fn a_key_given_twice_is_a_400_and_a_nul_a_422_naming_the_field() {
+        let e = parse_json::<T>(br#"{"name": "a", "name": "b"}"#).unwrap_err();
+        assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        assert!(e.detail.contains("`name` appears twice"), "{}", e.detail);
+        let e = parse_json::<T>(br#"{"list": ["a", "b\u0000"]}"#).unwrap_err();
+        assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e.errors[0].field, "list[1]");
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod extract;
 mod headers;
 mod health;
 mod idempotency;
+mod json_scan;
 mod metrics;
 mod notice_views;
 mod notices;

@@ -34,6 +34,25 @@ struct Receipt {
     delivered: Option<bool>,
 }
 
+/// Our references and gateways' message ids are short; anything longer cannot name one of
+/// our deliveries.
+const MAX_RECEIPT_ID_LEN: usize = 128;
+
+/// A reference or gateway id from a signed receipt, kept only if it could name one of our
+/// deliveries: a receipt whose ids are empty, overlong or hold control characters (NUL
+/// among them, which PostgreSQL cannot even compare) matches nothing and changes nothing.
+fn matchable(id: Option<String>) -> Option<String> {
+    id.filter(|s| {
+        !s.is_empty() && s.len() <= MAX_RECEIPT_ID_LEN && !s.chars().any(char::is_control)
+    })
+}
+
+/// An MSISDN from a receipt as E.164 (`+` and 8–15 digits), or nothing.
+fn msisdn(digits: &str) -> Option<String> {
+    let d = digits.trim_start_matches('+');
+    ((8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())).then(|| format!("+{d}"))
+}
+
 fn refused() -> ApiError {
     ApiError::unauthorized()
 }
@@ -85,23 +104,22 @@ fn gatewayapi(secret: &SecretString, headers: &HeaderMap) -> Result<Receipt, Api
     // and the MSISDN name the delivery; the userref alone does only without an MSISDN.
     let address = claims["msisdn"]
         .as_u64()
-        .map(|m| format!("+{m}"))
-        .or_else(|| {
-            claims["msisdn"]
-                .as_str()
-                .map(|m| format!("+{}", m.trim_start_matches('+')))
-        });
+        .map(|m| m.to_string())
+        .or_else(|| claims["msisdn"].as_str().map(str::to_owned))
+        .and_then(|m| msisdn(&m));
     Ok(Receipt {
         reference: if address.is_some() {
             None
         } else {
-            claims["userref"].as_str().map(str::to_owned)
+            matchable(claims["userref"].as_str().map(str::to_owned))
         },
         address,
-        external_id: claims["id"]
-            .as_i64()
-            .map(|i| i.to_string())
-            .or_else(|| claims["id"].as_str().map(str::to_owned)),
+        external_id: matchable(
+            claims["id"]
+                .as_i64()
+                .map(|i| i.to_string())
+                .or_else(|| claims["id"].as_str().map(str::to_owned)),
+        ),
         delivered,
     })
 }
@@ -137,7 +155,7 @@ fn twilio(
     };
     Ok(Receipt {
         reference: None,
-        external_id: get("MessageSid"),
+        external_id: matchable(get("MessageSid")),
         address: None,
         delivered,
     })
@@ -169,8 +187,8 @@ fn generic(secret: &SecretString, headers: &HeaderMap, body: &[u8]) -> Result<Re
         _ => None,
     };
     Ok(Receipt {
-        reference: v["reference"].as_str().map(str::to_owned),
-        external_id: v["id"].as_str().map(str::to_owned),
+        reference: matchable(v["reference"].as_str().map(str::to_owned)),
+        external_id: matchable(v["id"].as_str().map(str::to_owned)),
         address: None,
         delivered,
     })
@@ -206,7 +224,8 @@ pub async fn receive(
         ("generic", _, _, Some(k)) => generic(k, &headers, &body)?,
         _ => return Err(ApiError::not_found()),
     };
-    if let Some(delivered) = receipt.delivered {
+    let names_one = receipt.reference.is_some() || receipt.external_id.is_some();
+    if let (Some(delivered), true) = (receipt.delivered, names_one) {
         let changed = s
             .intake
             .record_receipt(

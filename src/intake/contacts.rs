@@ -17,6 +17,8 @@ pub struct ImportSummary {
     pub created: usize,
     pub updated: usize,
     pub deleted: usize,
+    /// Rows identical to the contact they name: nothing of theirs was touched.
+    pub unchanged: usize,
     /// Contacts in the organisation after the import.
     pub total: usize,
 }
@@ -149,7 +151,8 @@ impl Intake {
     }
 
     /// Replaces the organisation's contact list with the CSV's: rows with an `id` update
-    /// that contact, rows without one are added, contacts not in the file are deleted.
+    /// that contact (unless the row says exactly what the contact says), rows without one
+    /// are added, contacts not in the file are deleted.
     /// Any invalid row changes nothing; the errors name each row and field.
     pub async fn import_contacts(
         &self,
@@ -169,6 +172,7 @@ impl Intake {
         let mut errors = FieldErrors::new();
         let mut plan = ContactImport::default();
         let mut kept = BTreeSet::new();
+        let mut unchanged = 0;
         for row in rows {
             let at = format!("rows[{}].", row.row);
             let id = match row.id.as_deref() {
@@ -189,6 +193,7 @@ impl Intake {
             };
             match ContactDraft::parse(row.input, &self.catalogue, &organisation.draft.services) {
                 Ok(draft) => match id {
+                    Some(id) if existing[&id.to_text()].draft == draft => unchanged += 1,
                     Some(id) => plan.update.push((id, draft)),
                     None => plan.insert.push((ContactId::generate(), draft)),
                 },
@@ -207,8 +212,14 @@ impl Intake {
             created: plan.insert.len(),
             updated: plan.update.len(),
             deleted: plan.delete.len(),
-            total: plan.insert.len() + plan.update.len(),
+            unchanged,
+            total: plan.insert.len() + plan.update.len() + unchanged,
         };
+        if plan.insert.is_empty() && plan.update.is_empty() && plan.delete.is_empty() {
+            // The list is as it was: no write, no audit record, and no contact counts as
+            // re-confirmed (that would silence its review reminder).
+            return Ok(summary);
+        }
         let audit = self.event(
             actor,
             "contact.import",

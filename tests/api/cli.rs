@@ -132,7 +132,7 @@ on_both_databases! {
         std::fs::write(&csv, "name,role,email,phone,language,channels\nTuki,helpdesk,tuki@a.fi,040 123 4567,sv,email sms\n").unwrap();
         let (code, out, err) = run(faultcast(dir, &app.database_url).args(["contacts", "import", "--org", &org]).arg(&csv));
         assert_eq!(code, 0, "{err}");
-        assert_eq!(out.trim(), "created 1, updated 0, deleted 0, total 1");
+        assert_eq!(out.trim(), "created 1, updated 0, deleted 0, unchanged 0, total 1");
         let (_, exported, _) = run(faultcast(dir, &app.database_url).args(["contacts", "export", "--org", &org]));
         assert!(exported.contains("'+358401234567"), "{exported}");
         std::fs::write(&csv, "name,role,language,channels\nTuki,helpdesk,fi,sms\n").unwrap();

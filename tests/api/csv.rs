@@ -3,13 +3,15 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 on_both_databases! {
-    async fn an_exported_list_imports_back_unchanged(app: TestApp) {
+    async fn re_importing_an_unchanged_export_touches_nothing(app: TestApp) {
         let op = app.operator.clone();
         let org = app.organisation("Apteekki", "0112038-9", "pharmacy", &["prescription", "prescription-centre"]).await;
         let path = format!("/api/v1/organisations/{org}/contacts");
         app.post(&path, &op, json!({"name": "Tuki", "role": "helpdesk", "email": "tuki@a.fi", "phone": "040 123 4567", "language": "sv", "channels": ["email", "sms"], "services": ["prescription"], "kinds": ["fault"]})).await;
         app.post(&path, &op, json!({"name": "Päivystys, yö", "role": "on-call", "phone": "0501234567", "language": "fi", "channels": ["sms"]})).await;
         let before = app.get(&path, &op).await.body;
+        let audit_before = app.get("/api/v1/audit?limit=500", &op).await.body["items"].as_array().unwrap().len();
+        app.clock.advance(chrono::Duration::hours(1));
         let csv = app.get(&format!("{path}.csv"), &op).await;
         assert_eq!(csv.status, StatusCode::OK);
         assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
@@ -18,13 +20,19 @@ on_both_databases! {
         assert!(csv.text.contains("\"Päivystys, yö\""), "{}", csv.text);
         let put = app.send_raw(Method::PUT, &format!("{path}.csv"), Some(&op), "text/csv", csv.text.into_bytes()).await;
         assert_eq!(put.status, StatusCode::OK, "{}", put.text);
-        assert_eq!(put.body, json!({"created": 0, "updated": 2, "deleted": 0, "total": 2}));
+        assert_eq!(put.body, json!({"created": 0, "updated": 0, "deleted": 0, "unchanged": 2, "total": 2}));
         let after = app.get(&path, &op).await.body;
-        for (b, a) in before["items"].as_array().unwrap().iter().zip(after["items"].as_array().unwrap()) {
-            for field in ["id", "name", "role", "email", "phone", "language", "channels", "services", "all_services", "kinds", "source"] {
-                assert_eq!(b[field], a[field], "{field}");
-            }
-        }
+        assert_eq!(before, after, "every field, updated_at and reviewed_at included, is as it was");
+        let audit_after = app.get("/api/v1/audit?limit=500", &op).await.body["items"].as_array().unwrap().len();
+        assert_eq!(audit_before, audit_after, "a no-op import writes no audit record");
+        // One changed row among unchanged ones: only that row is updated.
+        let csv = app.get(&format!("{path}.csv"), &op).await.text.replacen("Tuki", "Tuki 2", 1);
+        let put = app.send_raw(Method::PUT, &format!("{path}.csv"), Some(&op), "text/csv", csv.into_bytes()).await;
+        assert_eq!(put.body, json!({"created": 0, "updated": 1, "deleted": 0, "unchanged": 1, "total": 2}));
+        let again = app.get(&path, &op).await.body;
+        let night = before["items"].as_array().unwrap().iter().find(|c| c["role"] == "on-call").unwrap();
+        let night_again = again["items"].as_array().unwrap().iter().find(|c| c["role"] == "on-call").unwrap();
+        assert_eq!(night, night_again, "the unchanged row keeps its times");
     }
 
     async fn an_import_replaces_the_list(app: TestApp) {
@@ -35,7 +43,7 @@ on_both_databases! {
         app.post(&path, &op, json!({"name": "Drop", "role": "helpdesk", "email": "drop@a.fi", "language": "fi", "channels": ["email"]})).await;
         let csv = format!("id,name,role,email,language,channels\n{keep},Kept,manager,keep@a.fi,en,email\n,New,technical,new@a.fi,sv,email\n");
         let put = app.send_raw(Method::PUT, &format!("{path}.csv"), Some(&op), "text/csv", csv.into_bytes()).await;
-        assert_eq!(put.body, json!({"created": 1, "updated": 1, "deleted": 1, "total": 2}), "{}", put.text);
+        assert_eq!(put.body, json!({"created": 1, "updated": 1, "deleted": 1, "unchanged": 0, "total": 2}), "{}", put.text);
         let items = app.get(&path, &op).await.body["items"].clone();
         let names: Vec<&str> = items.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
         assert_eq!(names, ["Kept", "New"]);

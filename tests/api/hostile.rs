@@ -133,4 +133,22 @@ on_both_databases! {
             }
         }
     }
+
+    async fn a_key_given_twice_is_a_400_and_a_repeated_list_item_a_422_naming_it(app: TestApp) {
+        let op = app.operator.clone();
+        let org = app.pharmacy().await;
+        let twice = br#"{"kind": "fault", "severity": "minor", "services": ["prescription-centre"],
+            "title": {"fi": "Hairio", "sv": "Storning", "fi": "Toinen"}, "body": {"fi": "a", "sv": "b"}}"#;
+        let a = app.send_raw(Method::POST, "/api/v1/notices", Some(&op), "application/json", twice.to_vec()).await;
+        assert_eq!(a.status, reqwest::StatusCode::BAD_REQUEST, "{}", a.text);
+        assert_eq!(a.body["code"], "malformed_json");
+        assert!(a.text.contains("`fi` appears twice"), "{}", a.text);
+        assert_eq!(app.public_get("/api/v1/notices").await.body["items"], json!([]), "nothing was published");
+        let a = app.post(&format!("/api/v1/organisations/{org}/contacts"), &op, json!({"name": "T", "role": "helpdesk",
+            "email": "t@a.fi", "language": "fi", "channels": ["email", "email"]})).await;
+        assert_eq!((a.status.as_u16(), a.error_fields()), (422, vec!["channels[1]".to_owned()]), "{}", a.text);
+        assert!(a.text.contains("repeats `email`"), "{}", a.text);
+        let a = app.patch(&format!("/api/v1/organisations/{org}"), &op, json!({"services": ["prescription-centre", "prescription-centre"]})).await;
+        assert_eq!((a.status.as_u16(), a.error_fields()), (422, vec!["services[1]".to_owned()]), "{}", a.text);
+    }
 }

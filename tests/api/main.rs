@@ -16,6 +16,7 @@ mod directories;
 mod feeds;
 mod health;
 mod hostile;
+mod hostile_bytes;
 mod housekeeping;
 mod idempotency;
 mod isolation;
