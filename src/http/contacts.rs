@@ -1,7 +1,7 @@
 //! `/api/v1/organisations/{org_id}/contacts` and its CSV form.
 
 use super::AppState;
-use super::extract::{ApiJson, ApiQuery, Caller, ListParams};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Caller, ListParams};
 use super::organisations::org_id;
 use super::problem::{ApiError, Problem};
 use super::views::{ContactList, ContactView};
@@ -9,7 +9,7 @@ use crate::intake::ImportSummary;
 use crate::registry::{ContactId, ContactInput};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -28,7 +28,7 @@ fn contact_id(text: &str) -> Result<ContactId, ApiError> {
 pub async fn create(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(org): Path<String>,
+    ApiPath(org): ApiPath<String>,
     ApiJson(input): ApiJson<ContactInput>,
 ) -> Result<(StatusCode, Json<ContactView>), ApiError> {
     let org = s.intake.organisation(&actor, org_id(&org)?).await?;
@@ -46,7 +46,7 @@ pub async fn create(
 pub async fn list(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(org): Path<String>,
+    ApiPath(org): ApiPath<String>,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<ContactList>, ApiError> {
     let org = s.intake.organisation(&actor, org_id(&org)?).await?;
@@ -73,7 +73,7 @@ pub async fn list(
 pub async fn get(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path((org, id)): Path<(String, String)>,
+    ApiPath((org, id)): ApiPath<(String, String)>,
 ) -> Result<Json<ContactView>, ApiError> {
     let org = s.intake.organisation(&actor, org_id(&org)?).await?;
     let c = s.intake.contact(&actor, org.id, contact_id(&id)?).await?;
@@ -90,7 +90,7 @@ pub async fn get(
 pub async fn update(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path((org, id)): Path<(String, String)>,
+    ApiPath((org, id)): ApiPath<(String, String)>,
     ApiJson(change): ApiJson<ContactInput>,
 ) -> Result<Json<ContactView>, ApiError> {
     let org = s.intake.organisation(&actor, org_id(&org)?).await?;
@@ -109,7 +109,7 @@ pub async fn update(
 pub async fn delete(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path((org, id)): Path<(String, String)>,
+    ApiPath((org, id)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     s.intake
         .delete_contact(&actor, org_id(&org)?, contact_id(&id)?)
@@ -124,7 +124,7 @@ pub async fn delete(
 pub async fn export_csv(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(org): Path<String>,
+    ApiPath(org): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let csv = s.intake.export_contacts(&actor, org_id(&org)?).await?;
     let mut res = csv.into_response();
@@ -149,7 +149,7 @@ pub async fn export_csv(
 pub async fn import_csv(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(org): Path<String>,
+    ApiPath(org): ApiPath<String>,
     body: Bytes,
 ) -> Result<Json<ImportSummary>, ApiError> {
     Ok(Json(

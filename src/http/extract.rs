@@ -146,6 +146,21 @@ fn describe_data_error(path: &str, msg: &str) -> (String, String) {
     (field, message)
 }
 
+/// Path parameters. Every one names a record (or a receipt profile), so a value that does
+/// not even decode — `%c0%af`, not UTF-8 — is simply not found, like any unknown id.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| ApiPath(v))
+            .map_err(|_| ApiError::not_found())
+    }
+}
+
 /// Query parameters: a bad one → 422 naming it.
 pub struct ApiQuery<T>(pub T);
 

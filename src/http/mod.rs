@@ -2,6 +2,7 @@
 
 mod audit;
 mod contacts;
+mod error_shape;
 mod extract;
 mod headers;
 mod health;
@@ -111,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(problem::no_route)
         .method_not_allowed_fallback(problem::wrong_method)
         .route_layer(axum::middleware::from_fn(metrics::tag_route))
+        .layer(axum::middleware::from_fn(error_shape::uniform))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::observe,

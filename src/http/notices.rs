@@ -1,7 +1,7 @@
 //! `/api/v1/notices`.
 
 use super::AppState;
-use super::extract::{ApiJson, ApiQuery, Caller};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 use super::notice_views::{
     Accepted, DeliveriesView, DeliverySummary, NoticeList, NoticeView, Redriven,
 };
@@ -12,7 +12,7 @@ use crate::registry::{Channel, Language, NoticeKind};
 use crate::store::NoticeFilter;
 use crate::validation::FieldErrors;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 
 fn notice_id(text: &str) -> Result<NoticeId, ApiError> {
@@ -43,7 +43,7 @@ pub async fn publish(
 pub async fn revise(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<NoticeInput>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
     let rev = s
@@ -151,7 +151,7 @@ pub async fn list(
     responses((status = 200, body = NoticeView), (status = 404, body = Problem)))]
 pub async fn get(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<NoticeView>, ApiError> {
     let id = notice_id(&id)?;
     let revs = s.intake.notice(id).await?;
@@ -184,7 +184,7 @@ pub struct DeliveryParams {
 pub async fn deliveries(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiQuery(p): ApiQuery<DeliveryParams>,
 ) -> Result<Json<DeliveriesView>, ApiError> {
     let id = notice_id(&id)?;
@@ -243,7 +243,7 @@ pub async fn deliveries(
 pub async fn retry(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<(StatusCode, Json<Redriven>), ApiError> {
     let requeued = s.intake.retry_deliveries(&actor, notice_id(&id)?).await?;
     Ok((StatusCode::ACCEPTED, Json(Redriven { requeued })))

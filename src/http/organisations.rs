@@ -1,12 +1,12 @@
 //! `/api/v1/organisations`.
 
 use super::AppState;
-use super::extract::{ApiJson, ApiQuery, Caller};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 use super::problem::{ApiError, Problem};
 use super::views::{OrganisationList, OrganisationView};
 use crate::registry::{OrgId, OrganisationInput};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 
 /// Parses a path id; anything that is not an id is simply not found.
@@ -67,7 +67,7 @@ pub async fn list(
 pub async fn get(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<OrganisationView>, ApiError> {
     let org = s.intake.organisation(&actor, org_id(&id)?).await?;
     Ok(Json((&org).into()))
@@ -83,7 +83,7 @@ pub async fn get(
 pub async fn update(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(change): ApiJson<OrganisationInput>,
 ) -> Result<Json<OrganisationView>, ApiError> {
     let id = org_id(&id)?;
@@ -98,7 +98,7 @@ pub async fn update(
 pub async fn delete(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     s.intake.delete_organisation(&actor, org_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -2,14 +2,14 @@
 //! rendered once per change and language (see `public`), with a strict CSP.
 
 use super::AppState;
-use super::extract::ApiQuery;
+use super::extract::{ApiPath, ApiQuery};
 use super::problem::ApiError;
 use super::public::{FeedParams, answer, filters};
 use crate::notices::{NoticeId, Revision};
 use crate::publish::{Rendered, StatusPage};
 use crate::registry::{Language, NoticeKind};
 use crate::store::NoticeFilter;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -39,6 +39,20 @@ fn language(s: &AppState, p: PageParams, headers: &HeaderMap) -> Result<Language
         )?
         .lang);
     }
+    Ok(from_accept_language(headers))
+}
+
+/// The language of a page that has nothing else to go by: a valid `?lang=` in `query`,
+/// else `Accept-Language`, else Finnish (used for error pages, which never fail).
+pub(super) fn negotiate(query: Option<&str>, headers: &HeaderMap) -> Language {
+    form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Language::parse(&v).ok())
+        .unwrap_or_else(|| from_accept_language(headers))
+}
+
+/// The best language of `Accept-Language` we have, else Finnish.
+fn from_accept_language(headers: &HeaderMap) -> Language {
     let mut best: Option<(f32, Language)> = None;
     for v in headers
         .get_all(header::ACCEPT_LANGUAGE)
@@ -60,11 +74,11 @@ fn language(s: &AppState, p: PageParams, headers: &HeaderMap) -> Result<Language
             }
         }
     }
-    Ok(best.map_or(Language::Fi, |(_, l)| l))
+    best.map_or(Language::Fi, |(_, l)| l)
 }
 
 /// The security headers of an HTML answer.
-fn html_headers(mut res: Response) -> Response {
+pub(super) fn html_headers(mut res: Response) -> Response {
     let h = res.headers_mut();
     for (name, value) in [
         (header::CONTENT_SECURITY_POLICY, CSP),
@@ -138,7 +152,7 @@ pub async fn status(
 /// `GET /notices/{id}`: one notice with its revision timeline.
 pub async fn notice(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiQuery(p): ApiQuery<PageParams>,
     req: Request,
 ) -> Result<Response, ApiError> {

@@ -3,9 +3,10 @@
 //! `X-Twilio-Signature`; generic: `X-Faultcast-Signature: sha256=<HMAC of the body>`).
 
 use super::AppState;
+use super::extract::ApiPath;
 use super::problem::{ApiError, Problem};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -203,7 +204,7 @@ fn generic(secret: &SecretString, headers: &HeaderMap, body: &[u8]) -> Result<Re
         (status = 404, body = Problem, description = "No such profile, or no key configured for it")))]
 pub async fn receive(
     State(s): State<AppState>,
-    Path(profile): Path<String>,
+    ApiPath(profile): ApiPath<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {

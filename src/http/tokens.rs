@@ -1,12 +1,12 @@
 //! `/api/v1/tokens`.
 
 use super::AppState;
-use super::extract::{ApiJson, Caller};
+use super::extract::{ApiJson, ApiPath, Caller};
 use super::problem::{ApiError, Problem};
 use crate::access::TokenId;
 use crate::intake::NewToken;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -55,7 +55,7 @@ pub async fn create(
 pub async fn revoke(
     State(s): State<AppState>,
     Caller(actor): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = TokenId::parse(&id).ok_or_else(ApiError::not_found)?;
     s.intake.revoke_token(&actor, id).await?;

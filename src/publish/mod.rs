@@ -3,12 +3,14 @@
 
 mod cache;
 mod cap;
+mod error_page;
 mod feeds;
 mod ical;
 mod page;
 
 pub use cache::{OutputCache, Rendered, Stamp};
 pub use cap::{CapSource, alert as cap_alert, cap_feed};
+pub use error_page::error_page;
 pub use feeds::{FeedSpec, atom, rss};
 pub use ical::maintenance_calendar;
 pub use page::{ICON, STYLE, StatusPage, not_found_page, notice_page, status_page};

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use maud::{DOCTYPE, Markup, html};
 
 /// The same text in the three languages.
-fn t(lang: Language, p: [&'static str; 3]) -> &'static str {
+pub(super) fn t(lang: Language, p: [&'static str; 3]) -> &'static str {
     match lang {
         Language::Fi => p[0],
         Language::Sv => p[1],
@@ -62,7 +62,7 @@ pub struct StatusPage<'a> {
     pub recent: Vec<&'a Revision>,
 }
 
-fn layout(lang: Language, title: &str, path: &str, body: Markup) -> String {
+pub(super) fn layout(lang: Language, title: &str, path: &str, body: Markup) -> String {
     let page = html! {
         (DOCTYPE)
         html lang=(lang.code()) {

@@ -99,5 +99,10 @@ async fn the_pages_pass_axe_in_a_real_browser_in_all_three_languages() {
             "the link leads to its notice ({lang})"
         );
         assert!(r["url"].as_str().unwrap().contains("/notices/"));
+        assert_eq!(
+            (r["errorStatus"].as_u64(), r["errorLang"].as_str()),
+            (Some(404), Some(lang)),
+            "an unknown address answers a page in the language asked for"
+        );
     }
 }

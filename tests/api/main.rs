@@ -13,6 +13,7 @@ mod crash;
 mod csv;
 mod delivery;
 mod directories;
+mod error_shapes;
 mod feeds;
 mod health;
 mod hostile;

@@ -1,5 +1,6 @@
 // Opens the status page in all three languages in Debian's chromium at a phone's width,
-// follows a notice link, and runs axe-core (WCAG 2.1 A and AA rules) on both pages.
+// follows a notice link, opens an address that does not exist, and runs axe-core (WCAG 2.1
+// A and AA rules) on each page.
 // Prints one JSON document; the Rust test decides. Usage: node check.mjs BASE_URL
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
@@ -47,7 +48,13 @@ try {
     const noticeH1 = (await page.textContent('h1')).trim();
     const noticeOverflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     violations.push(...await axe(page));
-    results.push({ lang, status, htmlLang, h1, title, noticeH1, url: page.url(), overflow: overflow || noticeOverflow, violations });
+    const url = page.url();
+    const missing = await page.goto(`${base}/no/such/page?lang=${lang}`);
+    const errorStatus = missing.status();
+    const errorLang = await page.getAttribute('html', 'lang');
+    const errorOverflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    violations.push(...await axe(page));
+    results.push({ lang, status, htmlLang, h1, title, noticeH1, url, errorStatus, errorLang, overflow: overflow || noticeOverflow || errorOverflow, violations });
   }
 } finally {
   await browser.close();

@@ -291,7 +291,7 @@ impl Drop for TestApp {
     }
 }
 
-async fn answer(res: reqwest::Response) -> Answer {
+pub async fn answer(res: reqwest::Response) -> Answer {
     let status = res.status();
     let headers = res.headers().clone();
     let text = res.text().await.unwrap_or_default();
