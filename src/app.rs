@@ -3,7 +3,7 @@
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::delivery::{Backoff, Deliverer, DelivererConfig, EmailChannel, SmsChannel};
-use crate::http::{AppState, Metrics, router};
+use crate::http::{AppState, Metrics, ServerLimits, Timeouts, router};
 use crate::intake::Intake;
 use crate::notices::PlanRules;
 use crate::registry::Catalogue;
@@ -21,6 +21,7 @@ pub struct App {
     state: AppState,
     store: Store,
     grace: Duration,
+    limits: ServerLimits,
     deliverer: Arc<Deliverer>,
     /// The scheduler's longest sleep.
     poll: Duration,
@@ -40,6 +41,19 @@ pub fn load_catalogue(settings: &Settings) -> anyhow::Result<Catalogue> {
         .with_context(|| format!("services.file: cannot read {}", path.display()))?;
     Catalogue::from_toml(&text)
         .map_err(|e| anyhow::anyhow!("services.file {}: {e}", path.display()))
+}
+
+/// What one client may hold of the server (`[server]`, validated at load).
+fn server_limits(s: &crate::config::ServerSettings) -> ServerLimits {
+    ServerLimits {
+        timeouts: Timeouts {
+            header: Duration::from_secs(s.header_timeout_secs),
+            idle: Duration::from_secs(s.idle_timeout_secs),
+            body: Duration::from_secs(s.body_timeout_secs),
+            send: Duration::from_secs(s.send_timeout_secs),
+        },
+        max_connections: s.max_connections as usize,
+    }
 }
 
 /// The maintenance timing rules of `[schedule]` (validated at load).
@@ -141,6 +155,7 @@ impl App {
             state,
             store,
             grace: Duration::from_secs(settings.server.shutdown_grace_secs),
+            limits: server_limits(&settings.server),
             deliverer,
             poll: Duration::from_secs(settings.schedule.poll_secs),
             housekeeping,
@@ -182,11 +197,7 @@ impl App {
         let tracker = TaskTracker::new();
         let app = router(self.state.clone());
         let stop = shutdown.clone();
-        let server = tracker.spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(stop.cancelled_owned())
-                .await
-        });
+        let server = tracker.spawn(crate::http::serve(listener, app, self.limits, stop));
         if self.run_workers {
             let wake = self.state.intake.outbox_signal();
             tracker.spawn(self.deliverer.clone().run(wake, shutdown.clone()));

@@ -27,6 +27,11 @@ pub struct ServerSettings {
     pub public_url: String,
     pub environment: Environment,
     pub shutdown_grace_secs: u64,
+    pub header_timeout_secs: u64,
+    pub idle_timeout_secs: u64,
+    pub body_timeout_secs: u64,
+    pub send_timeout_secs: u64,
+    pub max_connections: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -214,6 +219,12 @@ impl Settings {
         {
             return Err("database.url: must start with sqlite:// or postgres://".into());
         }
+        let sv = &self.server;
+        positive("server.header_timeout_secs", sv.header_timeout_secs)?;
+        positive("server.idle_timeout_secs", sv.idle_timeout_secs)?;
+        positive("server.body_timeout_secs", sv.body_timeout_secs)?;
+        positive("server.send_timeout_secs", sv.send_timeout_secs)?;
+        positive("server.max_connections", sv.max_connections.into())?;
         positive(
             "database.max_connections",
             self.database.max_connections.into(),

@@ -1,14 +1,13 @@
 //! `/api/v1/organisations/{org_id}/contacts` and its CSV form.
 
 use super::AppState;
-use super::extract::{ApiJson, ApiPath, ApiQuery, Caller, ListParams};
+use super::extract::{ApiBytes, ApiJson, ApiPath, ApiQuery, Caller, ListParams};
 use super::organisations::org_id;
 use super::problem::{ApiError, Problem};
 use super::views::{ContactList, ContactView};
 use crate::intake::ImportSummary;
 use crate::registry::{ContactId, ContactInput};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -150,7 +149,7 @@ pub async fn import_csv(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(org): ApiPath<String>,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<Json<ImportSummary>, ApiError> {
     Ok(Json(
         s.intake

@@ -36,15 +36,60 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 "The body must be JSON (Content-Type: application/json).",
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                "The request body is too large.",
-            )
-        })?;
+        let ApiBytes(bytes) = ApiBytes::from_request(req, state).await?;
         parse_json(&bytes).map(ApiJson)
     }
+}
+
+/// A whole request body, within the size limit and its deadline.
+pub struct ApiBytes(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for ApiBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(req, state)
+            .await
+            .map(ApiBytes)
+            .map_err(|e| body_error(&e))
+    }
+}
+
+/// What a failed body read means for the client: too slow (408), too large (413), or
+/// broken off (400).
+pub fn body_error(e: &(dyn std::error::Error + 'static)) -> ApiError {
+    if caused_by::<super::connection::BodyTimedOut>(e) {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            "The request body did not arrive in time.",
+        )
+    } else if caused_by::<http_body_util::LengthLimitError>(e) {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "The request body is too large.",
+        )
+    } else {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "The request body could not be read.",
+        )
+    }
+}
+
+/// Whether `T` is anywhere in `e`'s chain of causes, also boxed once more (axum boxes a
+/// body's error again when it wraps the body).
+fn caused_by<T: std::error::Error + 'static>(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.is::<T>() || c.is::<Box<T>>() {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// Parses JSON into `T` with our error mapping (also used by the CLI's file input). A key

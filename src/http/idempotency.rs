@@ -56,13 +56,9 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             .unwrap_or_default(),
     ));
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
-        return ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            "The request body is too large.",
-        )
-        .into_response();
+    let bytes = match to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(e) => return super::extract::body_error(&e).into_response(),
     };
     let mut h = Sha256::new();
     h.update(parts.method.as_str());

@@ -1,6 +1,7 @@
 //! The HTTP interface: the JSON API under `/api/v1`, health and metrics.
 
 mod audit;
+mod connection;
 mod contacts;
 mod error_shape;
 mod extract;
@@ -19,14 +20,17 @@ mod public;
 mod receipts;
 mod reports;
 mod request_id;
+mod server;
 mod services;
 mod tokens;
 mod views;
 
+pub use connection::Timeouts;
 pub use extract::parse_json;
 pub use metrics::Metrics;
 pub use problem::{ApiError, PROBLEM_JSON, Problem};
 pub use receipts::ReceiptKeys;
+pub use server::{ServerLimits, serve};
 
 use crate::clock::Clock;
 use crate::intake::Intake;

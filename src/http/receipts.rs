@@ -3,9 +3,8 @@
 //! `X-Twilio-Signature`; generic: `X-Faultcast-Signature: sha256=<HMAC of the body>`).
 
 use super::AppState;
-use super::extract::ApiPath;
+use super::extract::{ApiBytes, ApiPath};
 use super::problem::{ApiError, Problem};
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use base64::Engine;
@@ -206,7 +205,7 @@ pub async fn receive(
     State(s): State<AppState>,
     ApiPath(profile): ApiPath<String>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<StatusCode, ApiError> {
     let keys = &s.receipts;
     let receipt = match (

@@ -246,11 +246,20 @@ pub(crate) fn blocking_status(url: &str) -> u16 {
     })
 }
 
-/// A `faultcast serve` child process on a free port.
+/// A `faultcast serve` child process on a free port; killed when dropped (a failing test leaves none).
 pub(crate) struct Daemon {
-    pub(crate) child: std::process::Child,
+    child: Option<std::process::Child>,
     pub(crate) addr: String,
-    lines: std::io::Lines<BufReader<std::process::ChildStderr>>,
+    lines: Option<std::io::Lines<BufReader<std::process::ChildStderr>>>,
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }
 
 impl Daemon {
@@ -291,22 +300,32 @@ impl Daemon {
                 break rest.split_whitespace().next().unwrap().to_owned();
             }
         };
-        Self { child, addr, lines }
+        Self {
+            child: Some(child),
+            addr,
+            lines: Some(lines),
+        }
+    }
+
+    /// The process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.as_ref().map_or(0, std::process::Child::id)
     }
 
     /// Sends `signal` (e.g. `TERM`), waits for the exit, and returns it with the rest of the log.
     pub(crate) fn stop_with(mut self, signal: &str) -> (std::process::ExitStatus, String) {
         let sent = Command::new("kill")
-            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .args([&format!("-{signal}"), &self.pid().to_string()])
             .status()
             .unwrap();
         assert!(sent.success());
         // Read the rest of the log and wait in a thread, so that a hung daemon fails the
         // test at the deadline instead of hanging it.
         let (tx, rx) = std::sync::mpsc::channel();
+        let (mut child, lines) = (self.child.take().unwrap(), self.lines.take().unwrap());
         std::thread::spawn(move || {
-            let log: Vec<String> = self.lines.map_while(Result::ok).collect();
-            tx.send((self.child.wait(), log))
+            let log: Vec<String> = lines.map_while(Result::ok).collect();
+            tx.send((child.wait(), log))
         });
         let (status, log) = rx
             .recv_timeout(PROCESS_DEADLINE)

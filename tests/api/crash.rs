@@ -89,10 +89,10 @@ fn publish(addr: &str, token: &str) -> String {
     rt.block_on(crate::resilience::publish(addr, token))
 }
 
-fn kill(child: &std::process::Child, signal: &str) {
+fn kill(pid: u32, signal: &str) {
     assert!(
         Command::new("kill")
-            .args([&format!("-{signal}"), &child.id().to_string()])
+            .args([&format!("-{signal}"), &pid.to_string()])
             .status()
             .unwrap()
             .success()
@@ -157,7 +157,7 @@ async fn a_notice_acknowledged_just_before_kill_9_is_never_lost_nor_half_fanned_
         for _ in 0..r2_rounds() {
             let daemon = Daemon::start(&dir_path, &db2, "info");
             ids.push(publish(&daemon.addr, &token));
-            kill(&daemon.child, "KILL");
+            kill(daemon.pid(), "KILL");
             let (status, _) = daemon.stop_with("KILL");
             assert!(!status.success(), "killed, not exited");
         }

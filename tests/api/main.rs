@@ -28,5 +28,6 @@ mod openapi;
 mod organisations;
 mod pages;
 mod resilience;
+mod slow_clients;
 mod tokens;
 mod xss;

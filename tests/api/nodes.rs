@@ -123,9 +123,9 @@ async fn a_reminder_fires_once_with_three_daemons_and_one_frozen_around_its_time
         let victim = (getrandom::u32().unwrap() as usize) % DAEMONS;
         let jitter = Duration::from_millis(u64::from(getrandom::u32().unwrap() % 1_200));
         tokio::time::sleep(LEAD - Duration::from_millis(400) + jitter).await;
-        signal(daemons[victim].child.id(), "STOP");
+        signal(daemons[victim].pid(), "STOP");
         tokio::time::sleep(FROZEN).await;
-        signal(daemons[victim].child.id(), "CONT");
+        signal(daemons[victim].pid(), "CONT");
         let started = Instant::now();
         loop {
             let (state, jobs): (String, i64) = sqlx::query_as(
