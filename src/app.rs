@@ -3,7 +3,9 @@
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::delivery::{Backoff, Deliverer, DelivererConfig, EmailChannel, SmsChannel};
-use crate::http::{AppState, Metrics, ServerLimits, Timeouts, router};
+use crate::http::{
+    AppState, LimitRates, Metrics, Rate, RateLimits, ServerLimits, Timeouts, router,
+};
 use crate::intake::Intake;
 use crate::notices::PlanRules;
 use crate::registry::Catalogue;
@@ -54,6 +56,22 @@ fn server_limits(s: &crate::config::ServerSettings) -> ServerLimits {
         },
         max_connections: s.max_connections as usize,
     }
+}
+
+/// The request allowances of `[limits]` (validated at load).
+fn rate_limits(settings: &Settings) -> RateLimits {
+    let l = &settings.limits;
+    let rate = |per_second, burst| Rate { per_second, burst };
+    RateLimits::new(
+        LimitRates {
+            token: rate(l.token_per_second, l.token_burst),
+            client: rate(l.client_per_second, l.client_burst),
+            auth_failures: rate(l.auth_failures_per_second, l.auth_failures_burst),
+            receipts: rate(l.receipts_per_second, l.receipts_burst),
+            health: rate(l.health_per_second, l.health_burst),
+        },
+        settings.server.trusted_proxies.clone(),
+    )
 }
 
 /// The maintenance timing rules of `[schedule]` (validated at load).
@@ -150,6 +168,7 @@ impl App {
             clock,
             receipts,
             outputs: Arc::default(),
+            limits: Arc::new(rate_limits(settings)),
         };
         Ok(Self {
             state,

@@ -17,7 +17,41 @@ pub struct Settings {
     pub schedule: ScheduleSettings,
     pub housekeeping: HousekeepingSettings,
     pub services: ServicesSettings,
+    pub limits: LimitSettings,
     pub log: LogSettings,
+}
+
+/// Request allowances per caller: `*_per_second` sustained, `*_burst` at once.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSettings {
+    pub token_per_second: u32,
+    pub token_burst: u32,
+    pub client_per_second: u32,
+    pub client_burst: u32,
+    pub auth_failures_per_second: u32,
+    pub auth_failures_burst: u32,
+    pub receipts_per_second: u32,
+    pub receipts_burst: u32,
+    pub health_per_second: u32,
+    pub health_burst: u32,
+}
+
+impl LimitSettings {
+    /// Every allowance as (key prefix, per second, burst).
+    pub fn all(&self) -> [(&'static str, u32, u32); 5] {
+        [
+            ("token", self.token_per_second, self.token_burst),
+            ("client", self.client_per_second, self.client_burst),
+            (
+                "auth_failures",
+                self.auth_failures_per_second,
+                self.auth_failures_burst,
+            ),
+            ("receipts", self.receipts_per_second, self.receipts_burst),
+            ("health", self.health_per_second, self.health_burst),
+        ]
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -32,6 +66,8 @@ pub struct ServerSettings {
     pub body_timeout_secs: u64,
     pub send_timeout_secs: u64,
     pub max_connections: u32,
+    /// Reverse proxies in front of the daemon, whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -225,6 +261,10 @@ impl Settings {
         positive("server.body_timeout_secs", sv.body_timeout_secs)?;
         positive("server.send_timeout_secs", sv.send_timeout_secs)?;
         positive("server.max_connections", sv.max_connections.into())?;
+        for (name, per_second, burst) in self.limits.all() {
+            positive(&format!("limits.{name}_per_second"), per_second.into())?;
+            positive(&format!("limits.{name}_burst"), burst.into())?;
+        }
         positive(
             "database.max_connections",
             self.database.max_connections.into(),

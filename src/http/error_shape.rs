@@ -30,13 +30,27 @@ pub async fn uniform(req: Request, next: Next) -> Response {
     if MACHINE_PATHS.contains(&path) {
         return next.run(req).await;
     }
-    let api = path == "/api" || path.starts_with("/api/");
-    let page = !api && (!PROGRAM_OUTPUTS.contains(&path) || accepts_html(req.headers()));
-    let lang = page.then(|| negotiate(req.uri().query(), req.headers()));
+    // Kept (cheap reference-counted copies) to decide the shape only when it is an error:
+    // the status page's hot path pays nothing more.
+    let uri = req.uri().clone();
+    let kept = [header::ACCEPT, header::ACCEPT_LANGUAGE].map(|n| req.headers().get(&n).cloned());
     let res = next.run(req).await;
     if res.status().as_u16() < 400 {
         return res;
     }
+    let mut asked = HeaderMap::new();
+    for (name, value) in [header::ACCEPT, header::ACCEPT_LANGUAGE]
+        .into_iter()
+        .zip(kept)
+    {
+        if let Some(v) = value {
+            asked.insert(name, v);
+        }
+    }
+    let path = uri.path();
+    let api = path == "/api" || path.starts_with("/api/");
+    let page = !api && (!PROGRAM_OUTPUTS.contains(&path) || accepts_html(&asked));
+    let lang = page.then(|| negotiate(uri.query(), &asked));
     let media = res
         .headers()
         .get(header::CONTENT_TYPE)

@@ -3,7 +3,6 @@
 use super::AppState;
 use super::json_scan::{Finding, scan};
 use super::problem::ApiError;
-use super::request_id::RequestId;
 use crate::access::Actor;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -244,31 +243,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// The authenticated caller; 401 without a valid token.
+/// The authenticated caller (found by the `rate_limits::api` middleware); 401 without a
+/// valid token.
 pub struct Caller(pub Actor);
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .ok_or_else(ApiError::unauthorized)?;
-        let request_id = parts
-            .extensions
-            .get::<RequestId>()
-            .map(|r| r.as_str().to_owned())
-            .unwrap_or_default();
-        match state.intake.authenticate(bearer, request_id).await? {
-            Some(actor) => Ok(Caller(actor)),
-            None => Err(ApiError::unauthorized()),
-        }
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+        super::rate_limits::actor(parts)
+            .map(Caller)
+            .ok_or_else(ApiError::unauthorized)
     }
 }
 

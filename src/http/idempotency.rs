@@ -26,7 +26,9 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Middleware for the API routes.
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if req.method() != Method::POST {
+    // Only an authenticated request is remembered: without a caller the handler answers
+    // 401 at once, and a stranger must not be able to fill the table.
+    if req.method() != Method::POST || req.extensions().get::<crate::access::Actor>().is_none() {
         return next.run(req).await;
     }
     let Some(key) = req.headers().get(IDEMPOTENCY_KEY) else {

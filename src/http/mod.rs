@@ -9,6 +9,7 @@ mod headers;
 mod health;
 mod idempotency;
 mod json_scan;
+mod limiter;
 mod metrics;
 mod notice_views;
 mod notices;
@@ -17,6 +18,7 @@ mod organisations;
 mod pages;
 mod problem;
 mod public;
+mod rate_limits;
 mod receipts;
 mod reports;
 mod request_id;
@@ -27,8 +29,10 @@ mod views;
 
 pub use connection::Timeouts;
 pub use extract::parse_json;
+pub use limiter::Rate;
 pub use metrics::Metrics;
 pub use problem::{ApiError, PROBLEM_JSON, Problem};
+pub use rate_limits::{LimitRates, RateLimits};
 pub use receipts::ReceiptKeys;
 pub use server::{ServerLimits, serve};
 
@@ -55,10 +59,16 @@ pub struct AppState {
     pub receipts: Arc<ReceiptKeys>,
     /// The public outputs, rendered once per change.
     pub outputs: Arc<crate::publish::OutputCache>,
+    /// How often each caller may ask.
+    pub limits: Arc<RateLimits>,
 }
 
-/// The API routes and their OpenAPI description, from one declaration.
-fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+/// The API routes, the SMS gateway's receipt route (limited on its own) and their OpenAPI
+/// description, from one declaration.
+fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
+    let (receipts, receipts_doc) = OpenApiRouter::new()
+        .routes(routes!(receipts::receive))
+        .split_for_parts();
     let (router, mut doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(services::list))
         .routes(routes!(organisations::create, organisations::list))
@@ -80,31 +90,48 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(notices::revise))
         .routes(routes!(notices::deliveries))
         .routes(routes!(notices::retry))
-        .routes(routes!(receipts::receive))
         .routes(routes!(openapi::document))
         .split_for_parts();
+    doc.merge(receipts_doc);
     utoipa::Modify::modify(&openapi::ProblemAnswers, &mut doc);
-    (router, doc)
+    (router, receipts, doc)
 }
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    openapi::DOCUMENT.get_or_init(|| api().1).clone()
+    openapi::DOCUMENT.get_or_init(|| api().2).clone()
 }
 
 /// The whole router.
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = api();
+    let (api, receipts, doc) = api();
     let _ = openapi::DOCUMENT.set(doc);
-    let api = api.route_layer(axum::middleware::from_fn_with_state(
+    // The token is found (and its allowance spent) before the idempotency guard looks.
+    let api = api
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::guard,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate_limits::api,
+        ));
+    let receipts = receipts.route_layer(axum::middleware::from_fn_with_state(
         state.clone(),
-        idempotency::guard,
+        rate_limits::receipts,
     ));
-    Router::new()
-        .merge(api)
+    let health = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate_limits::health,
+        ));
+    Router::new()
+        .merge(api)
+        .merge(receipts)
+        .merge(health)
         .route("/", get(pages::status))
         .route("/notices/{id}", get(pages::notice))
         .route("/assets/faultcast.css", get(pages::style))

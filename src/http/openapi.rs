@@ -12,7 +12,7 @@ pub static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
     responses((status = 200, description = "OpenAPI 3.1 document", content_type = "application/json", body = Object)))]
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(DOCUMENT.get_or_init(|| super::api().1).clone())
+    Json(DOCUMENT.get_or_init(|| super::api().2).clone())
 }
 
 #[derive(OpenApi)]

@@ -9,6 +9,8 @@ use serde::Serialize;
 
 /// The media type of every error answer.
 pub const PROBLEM_JSON: &str = "application/problem+json";
+/// How soon a client may retry while the database is out: it is usually back in seconds.
+const UNAVAILABLE_RETRY_SECS: u64 = 5;
 
 /// An error answer. Internal causes are logged, never sent.
 #[derive(Debug)]
@@ -17,6 +19,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub detail: String,
     pub errors: Vec<FieldError>,
+    /// Seconds a client should wait before trying again (`Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 /// The body of an error answer (RFC 9457).
@@ -42,6 +46,19 @@ impl ApiError {
             code,
             detail: detail.into(),
             errors: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    /// 429: this caller has spent its allowance; it may try again in `secs` seconds.
+    pub fn rate_limited(secs: u64) -> Self {
+        Self {
+            retry_after: Some(secs),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("Too many requests; try again in {secs} s (Retry-After)."),
+            )
         }
     }
 
@@ -52,10 +69,8 @@ impl ApiError {
             n => format!("{n} fields are invalid."),
         };
         Self {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "invalid",
-            detail,
             errors: errors.errors().to_vec(),
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", detail)
         }
     }
 
@@ -136,9 +151,14 @@ impl IntoResponse for ApiError {
             res.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+        let retry_after = match (self.retry_after, self.status) {
+            (Some(secs), _) => Some(secs),
+            (None, StatusCode::SERVICE_UNAVAILABLE) => Some(UNAVAILABLE_RETRY_SECS),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
             res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         res
     }

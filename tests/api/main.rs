@@ -27,6 +27,7 @@ mod notices;
 mod openapi;
 mod organisations;
 mod pages;
+mod rate_limits;
 mod resilience;
 mod slow_clients;
 mod tokens;

@@ -94,6 +94,23 @@ pub fn settings_with(
             "5".to_owned(),
         ),
     ];
+    // The clock stands still in these tests, so the allowances never refill: they are set
+    // out of reach here, and the rate-limit tests set their own.
+    let unlimited = ["TOKEN", "CLIENT", "AUTH_FAILURES", "RECEIPTS", "HEALTH"]
+        .into_iter()
+        .flat_map(|k| {
+            [
+                (
+                    format!("FAULTCAST__LIMITS__{k}_PER_SECOND"),
+                    "1000000".to_owned(),
+                ),
+                (
+                    format!("FAULTCAST__LIMITS__{k}_BURST"),
+                    "1000000".to_owned(),
+                ),
+            ]
+        });
+    let env = env.into_iter().chain(unlimited).collect::<Vec<_>>();
     let env = env
         .into_iter()
         .chain(extra.iter().map(|(k, v)| (k.to_string(), v.clone())))

@@ -1,0 +1,215 @@
+//! Who may ask how often (S4 of delivery.md). An API request with a valid token spends from
+//! that token's allowance, so one flooding script leaves every other token alone, wherever
+//! it calls from; a request without one spends from its address's. An address whose
+//! tokens keep failing is refused before the next one is looked up. The SMS gateway's
+//! receipts and the health endpoints have allowances of their own.
+
+use super::AppState;
+use super::limiter::{Limiter, Rate, Verdict};
+use super::problem::ApiError;
+use super::request_id::RequestId;
+use crate::access::{Actor, ActorKind, TokenId};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::{IpAddr, SocketAddr};
+
+/// The allowances, from `[limits]`.
+#[derive(Clone, Copy, Debug)]
+pub struct LimitRates {
+    pub token: Rate,
+    pub client: Rate,
+    pub auth_failures: Rate,
+    pub receipts: Rate,
+    pub health: Rate,
+}
+
+/// A client's address as a limiter key: IPv4 whole, IPv6 by its /64 (one household or
+/// server usually holds a whole /64, so counting single addresses would be no limit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ClientKey {
+    V4(u32),
+    V6(u64),
+}
+
+impl From<IpAddr> for ClientKey {
+    fn from(ip: IpAddr) -> Self {
+        match ip {
+            IpAddr::V4(v4) => ClientKey::V4(v4.into()),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => ClientKey::V4(v4.into()),
+                None => ClientKey::V6((u128::from(v6) >> 64) as u64),
+            },
+        }
+    }
+}
+
+/// Every limiter of the daemon.
+pub struct RateLimits {
+    tokens: Limiter<TokenId>,
+    clients: Limiter<ClientKey>,
+    auth_failures: Limiter<ClientKey>,
+    receipts: Limiter<ClientKey>,
+    health: Limiter<ClientKey>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    trusted_proxies: Vec<IpAddr>,
+}
+
+impl RateLimits {
+    pub fn new(rates: LimitRates, trusted_proxies: Vec<IpAddr>) -> Self {
+        Self {
+            tokens: Limiter::new(rates.token),
+            clients: Limiter::new(rates.client),
+            auth_failures: Limiter::new(rates.auth_failures),
+            receipts: Limiter::new(rates.receipts),
+            health: Limiter::new(rates.health),
+            trusted_proxies,
+        }
+    }
+
+    /// The client's address: the peer, or — when the peer is a trusted proxy — the last
+    /// address in `X-Forwarded-For` that is not one of ours.
+    fn client(&self, req: &Request) -> ClientKey {
+        let peer = req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+        if !self.trusted_proxies.contains(&peer) {
+            return peer.into();
+        }
+        forwarded(req.headers())
+            .into_iter()
+            .rev()
+            .find(|ip| !self.trusted_proxies.contains(ip))
+            .unwrap_or(peer)
+            .into()
+    }
+}
+
+/// The addresses of every `X-Forwarded-For` header, in order; anything unparsable ends the
+/// list there (what comes before it cannot be trusted).
+fn forwarded(headers: &HeaderMap) -> Vec<IpAddr> {
+    let mut out = Vec::new();
+    for v in headers.get_all("x-forwarded-for") {
+        for part in v.to_str().unwrap_or("").split(',') {
+            match part.trim().parse() {
+                Ok(ip) => out.push(ip),
+                Err(_) => return Vec::new(),
+            }
+        }
+    }
+    out
+}
+
+fn now(s: &AppState) -> i64 {
+    s.clock.now().timestamp_micros()
+}
+
+/// 429 when `v` refuses.
+fn refused(v: Verdict) -> Option<Response> {
+    v.retry_after_secs()
+        .map(|secs| ApiError::rate_limited(secs).into_response())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+}
+
+/// Middleware for the API: authenticates a presented token (the handlers find the `Actor`
+/// in the request) and spends from the right allowance.
+pub async fn api(State(s): State<AppState>, mut req: Request, next: Next) -> Response {
+    let limits = &s.limits;
+    let client = limits.client(&req);
+    let at = now(&s);
+    let Some(token) = bearer(req.headers()).map(str::to_owned) else {
+        if let Some(r) = refused(limits.clients.check(&client, at)) {
+            return r;
+        }
+        return next.run(req).await;
+    };
+    if let Some(r) = refused(limits.auth_failures.peek(&client, at)) {
+        return r;
+    }
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.as_str().to_owned())
+        .unwrap_or_default();
+    match s.intake.authenticate(&token, request_id).await {
+        Err(e) => return ApiError::from(e).into_response(),
+        Ok(Some(actor)) => {
+            if let ActorKind::Token { id, .. } = &actor.kind {
+                if let Some(r) = refused(limits.tokens.check(id, at)) {
+                    return r;
+                }
+            }
+            req.extensions_mut().insert(actor);
+        }
+        Ok(None) => {
+            // Public reads still answer; protected ones say 401 (no Actor).
+            limits.auth_failures.check(&client, at);
+        }
+    }
+    next.run(req).await
+}
+
+/// Middleware for the SMS gateway's receipts.
+pub async fn receipts(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    let client = s.limits.client(&req);
+    match refused(s.limits.receipts.check(&client, now(&s))) {
+        Some(r) => r,
+        None => next.run(req).await,
+    }
+}
+
+/// Middleware for `/healthz`, `/readyz` and `/metrics`.
+pub async fn health(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    let client = s.limits.client(&req);
+    match refused(s.limits.health.check(&client, now(&s))) {
+        Some(r) => r,
+        None => next.run(req).await,
+    }
+}
+
+/// The authenticated caller the `api` middleware found, if any.
+pub fn actor(req: &axum::http::request::Parts) -> Option<Actor> {
+    req.extensions.get::<Actor>().cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ipv6_client_is_its_64_and_a_mapped_ipv4_is_itself() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(ClientKey::from(a), ClientKey::from(b));
+        assert_ne!(ClientKey::from(a), ClientKey::from(c));
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+        let v4: IpAddr = "192.0.2.7".parse().unwrap();
+        assert_eq!(ClientKey::from(mapped), ClientKey::from(v4));
+    }
+
+    #[test]
+    fn forwarded_addresses_stop_at_anything_unparsable() {
+        let mut h = HeaderMap::new();
+        h.append(
+            "x-forwarded-for",
+            "192.0.2.1, 198.51.100.2".parse().unwrap(),
+        );
+        h.append("x-forwarded-for", "203.0.113.3".parse().unwrap());
+        let ips: Vec<String> = forwarded(&h).iter().map(|i| i.to_string()).collect();
+        assert_eq!(ips, ["192.0.2.1", "198.51.100.2", "203.0.113.3"]);
+        h.append("x-forwarded-for", "unknown".parse().unwrap());
+        assert!(forwarded(&h).is_empty());
+    }
+}
