@@ -15,13 +15,17 @@ macro_rules! code_enum {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
-            /// Parses the code; the error lists the accepted codes.
+            /// Parses the code, exactly as written (codes are for programs; the API's
+            /// document lists them as an enum); the error lists the accepted codes.
             pub fn parse(s: &str) -> Result<Self, String> {
-                match s.trim() {
+                match s {
                     $($code => Ok($name::$variant),)+
                     _ => Err(format!("must be one of {}", [$($code),+].join(", "))),
                 }
             }
+
+            /// Every code, in declaration order.
+            pub const CODES: &'static [&'static str] = &[$($code),+];
 
             /// The stable code.
             pub fn code(self) -> &'static str {

@@ -15,6 +15,7 @@ pub mod http;
 pub mod intake;
 pub mod notices;
 pub mod observe;
+pub mod patterns;
 pub mod publish;
 pub mod registry;
 pub mod schedule;

@@ -113,14 +113,15 @@ pub fn collect_set<T: Ord + fmt::Display>(
     set
 }
 
-/// Trims and checks a free-text field: not empty, at most `max` characters, no control characters.
+/// Trims and checks a free-text field: not empty, at most `max` characters as sent (so
+/// that the API's document can say `maxLength`), no control characters.
 pub fn plain_text(input: &str, max: usize) -> Result<String, String> {
+    if input.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
     let s = input.trim();
     if s.is_empty() {
         return Err("must not be empty".into());
-    }
-    if s.chars().count() > max {
-        return Err(format!("must be at most {max} characters"));
     }
     if s.chars().any(char::is_control) {
         return Err("must not contain control characters (line breaks, tabs)".into());
@@ -178,7 +179,11 @@ mod tests {
 
     #[test]
     fn plain_text_refuses_line_breaks_and_overlong_values() {
-        assert_eq!(plain_text("  Apteekki  ", 10).unwrap(), "Apteekki");
+        assert_eq!(plain_text("  Apteekki  ", 12).unwrap(), "Apteekki");
+        assert!(
+            plain_text("  Apteekki  ", 10).is_err(),
+            "the length is counted as sent"
+        );
         assert!(plain_text("a\r\nBcc: x", 100).is_err());
         assert!(plain_text("   ", 100).is_err());
         assert!(plain_text("ääää", 3).is_err());

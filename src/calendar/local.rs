@@ -1,7 +1,9 @@
 //! Local wall-clock times to instants. Twice a year the wall clock is not a function of the
 //! instant: in spring an hour does not exist, in autumn an hour happens twice.
 
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SubsecRound, Utc};
+use chrono::{
+    DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SubsecRound, Utc,
+};
 use chrono_tz::Tz;
 
 /// The service's time zone (domain §5).
@@ -53,7 +55,8 @@ fn resolve(tz: Tz, local: NaiveDateTime, edge: Edge) -> Result<DateTime<Utc>, St
 pub fn parse_time(text: &str, tz: Tz, edge: Edge) -> Result<DateTime<Utc>, String> {
     let text = text.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(t.with_timezone(&Utc).trunc_subsecs(6));
+        written_in_service_years(t.year())?;
+        return in_service_years(t.with_timezone(&Utc).trunc_subsecs(6));
     }
     const LOCAL_FORMATS: [&str; 4] = [
         "%Y-%m-%dT%H:%M:%S%.f",
@@ -63,13 +66,89 @@ pub fn parse_time(text: &str, tz: Tz, edge: Edge) -> Result<DateTime<Utc>, Strin
     ];
     let local = LOCAL_FORMATS
         .iter()
+        .filter(|_| local_shape(text))
         .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
         .ok_or_else(|| {
             format!(
                 "must be a time like 2026-11-22T10:05:00Z, or a {tz} local time like 2026-11-22T12:05"
             )
         })?;
-    resolve(tz, local, edge).map(|t| t.trunc_subsecs(6))
+    written_in_service_years(local.year())?;
+    resolve(tz, local, edge).and_then(|t| in_service_years(t.trunc_subsecs(6)))
+}
+
+/// Parses an RFC 3339 time with its offset (no local times): in the service years, no
+/// leap second, truncated to microseconds.
+pub fn parse_rfc3339(text: &str) -> Result<DateTime<Utc>, String> {
+    let t = DateTime::parse_from_rfc3339(text.trim())
+        .map_err(|_| "must be an RFC 3339 time like 2027-01-31T00:00:00Z".to_owned())?;
+    written_in_service_years(t.year())?;
+    in_service_years(t.with_timezone(&Utc).trunc_subsecs(6))
+}
+
+/// The year as written must be a service year too (so that the API's document can say it).
+fn written_in_service_years(year: i32) -> Result<(), String> {
+    if SERVICE_YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(years_error())
+    }
+}
+
+fn years_error() -> String {
+    format!(
+        "must fall in the years {}–{}",
+        SERVICE_YEARS.start(),
+        SERVICE_YEARS.end()
+    )
+}
+
+/// The years a notice, a window or a token's expiry can fall in. Outside them a time is a
+/// typing mistake, and one before year 0 or after 9999 could not even be written back as
+/// RFC 3339.
+pub const SERVICE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2999;
+
+/// `t` (UTC) when it falls within a day of `SERVICE_YEARS` and is no leap second, else
+/// an error saying so.
+pub fn in_service_years(t: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    use chrono::Timelike;
+    // A time written in a service year may fall a few hours outside it in UTC.
+    let utc_years = SERVICE_YEARS.start() - 1..=SERVICE_YEARS.end() + 1;
+    if !utc_years.contains(&t.year()) {
+        return Err(years_error());
+    }
+    if t.nanosecond() >= 1_000_000_000 {
+        // chrono keeps a leap second (:60) as :59 and a second more; no output could say it.
+        return Err("must not be a leap second (:60)".into());
+    }
+    Ok(t)
+}
+
+/// Exactly `YYYY-MM-DD`, `T` or a space, `HH:MM`, then optionally `:SS` and a fraction.
+/// chrono's own parser would also take a signed year or single digits, which the API's
+/// document does not promise (and nobody means).
+fn local_shape(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    let head = b.len() >= 16
+        && digits(&b[0..4])
+        && b[4] == b'-'
+        && digits(&b[5..7])
+        && b[7] == b'-'
+        && digits(&b[8..10])
+        && matches!(b[10], b'T' | b' ')
+        && digits(&b[11..13])
+        && b[13] == b':'
+        && digits(&b[14..16]);
+    head && match &b[16..] {
+        [] => true,
+        [b':', s1, s2, rest @ ..] if digits(&[*s1, *s2]) => match rest {
+            [] => true,
+            [b'.', fraction @ ..] => digits(fraction),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -78,6 +157,38 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_local_time_must_be_written_out_in_full() {
+        for text in [
+            "+2026-01-01T10:00",
+            "-0001-01-01T10:00",
+            "2026-1-01T10:00",
+            "2026-01-01T1:00",
+            "2026-01-01T10:00:5",
+            "2026-01-01T10:00:05.",
+        ] {
+            assert!(parse_time(text, HELSINKI, Edge::Start).is_err(), "{text}");
+        }
+        for text in [
+            "2026-01-01T10:00",
+            "2026-01-01 10:00:05",
+            "2026-01-01T10:00:05.250",
+        ] {
+            assert!(parse_time(text, HELSINKI, Edge::Start).is_ok(), "{text}");
+        }
+        for text in ["2026-12-31T23:59:60Z", "2026-12-31T23:59:60.5"] {
+            assert!(parse_time(text, HELSINKI, Edge::Start).is_err(), "{text}");
+        }
+        for text in [
+            "0000-01-01T00:20",
+            "1999-12-31T23:00:00Z",
+            "3000-01-01T00:00",
+        ] {
+            let e = parse_time(text, HELSINKI, Edge::Start).unwrap_err();
+            assert!(e.contains("2000–2999"), "{text}: {e}");
+        }
     }
 
     #[test]

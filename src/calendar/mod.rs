@@ -5,4 +5,6 @@ mod holidays;
 mod local;
 
 pub use holidays::{Holiday, easter_sunday, finnish_holidays, holiday_on};
-pub use local::{Edge, HELSINKI, at_local, parse_time};
+pub use local::{
+    Edge, HELSINKI, SERVICE_YEARS, at_local, in_service_years, parse_rfc3339, parse_time,
+};

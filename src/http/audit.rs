@@ -16,7 +16,7 @@ pub struct AuditList {
 }
 
 /// The audit log (operators).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "access", params(ListParams),
+#[utoipa::path(get, path = "/api/v1/audit", operation_id = "listAudit", tag = "access", params(ListParams),
     responses((status = 200, body = AuditList), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(

@@ -17,7 +17,7 @@ fn contact_id(text: &str) -> Result<ContactId, ApiError> {
 }
 
 /// Add a contact.
-#[utoipa::path(post, path = "/api/v1/organisations/{org_id}/contacts", tag = "registry", params(("org_id" = String, Path),
+#[utoipa::path(post, path = "/api/v1/organisations/{org_id}/contacts", operation_id = "createContact", tag = "registry", params(("org_id" = String, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe creation")),
     request_body = ContactInput,
     responses(
@@ -39,7 +39,7 @@ pub async fn create(
 }
 
 /// An organisation's contacts.
-#[utoipa::path(get, path = "/api/v1/organisations/{org_id}/contacts", tag = "registry", params(("org_id" = String, Path), ListParams),
+#[utoipa::path(get, path = "/api/v1/organisations/{org_id}/contacts", operation_id = "listContacts", tag = "registry", params(("org_id" = String, Path), ListParams),
     responses((status = 200, body = ContactList), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -65,7 +65,7 @@ pub async fn list(
 }
 
 /// One contact.
-#[utoipa::path(get, path = "/api/v1/organisations/{org_id}/contacts/{contact_id}", tag = "registry",
+#[utoipa::path(get, path = "/api/v1/organisations/{org_id}/contacts/{contact_id}", operation_id = "getContact", tag = "registry",
     params(("org_id" = String, Path), ("contact_id" = String, Path)),
     responses((status = 200, body = ContactView), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
@@ -80,7 +80,7 @@ pub async fn get(
 }
 
 /// Change a contact (fields left out stay); any change confirms the contact as current.
-#[utoipa::path(patch, path = "/api/v1/organisations/{org_id}/contacts/{contact_id}", tag = "registry",
+#[utoipa::path(patch, path = "/api/v1/organisations/{org_id}/contacts/{contact_id}", operation_id = "updateContact", tag = "registry",
     params(("org_id" = String, Path), ("contact_id" = String, Path)), request_body = ContactInput,
     responses(
         (status = 200, body = ContactView), (status = 400, body = Problem), (status = 401, body = Problem),
@@ -101,7 +101,7 @@ pub async fn update(
 }
 
 /// Delete a contact, erasing its personal data.
-#[utoipa::path(delete, path = "/api/v1/organisations/{org_id}/contacts/{contact_id}", tag = "registry",
+#[utoipa::path(delete, path = "/api/v1/organisations/{org_id}/contacts/{contact_id}", operation_id = "deleteContact", tag = "registry",
     params(("org_id" = String, Path), ("contact_id" = String, Path)),
     responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
@@ -117,7 +117,7 @@ pub async fn delete(
 }
 
 /// The contact list as CSV (cells that a spreadsheet would run as formulas are defused).
-#[utoipa::path(get, path = "/api/v1/organisations/{org_id}/contacts.csv", tag = "registry", params(("org_id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/organisations/{org_id}/contacts.csv", operation_id = "exportContacts", tag = "registry", params(("org_id" = String, Path)),
     responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn export_csv(
@@ -140,7 +140,7 @@ pub async fn export_csv(
 
 /// Replace the contact list from CSV: rows with an `id` update that contact, rows without
 /// add one, contacts missing from the file are deleted. Any bad row changes nothing.
-#[utoipa::path(put, path = "/api/v1/organisations/{org_id}/contacts.csv", tag = "registry", params(("org_id" = String, Path)),
+#[utoipa::path(put, path = "/api/v1/organisations/{org_id}/contacts.csv", operation_id = "importContacts", tag = "registry", params(("org_id" = String, Path)),
     request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = ImportSummary), (status = 401, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem, description = "Errors per row: `rows[N].field`")),

@@ -183,6 +183,13 @@ fn describe_data_error(path: &str, msg: &str) -> (String, String) {
         .split(", expected ")
         .nth(1)
         .map(|e| e.split(" at line").next().unwrap_or(e).to_owned());
+    if msg.starts_with("must ") {
+        // Our own message (a custom deserialiser's), which names no value.
+        return (
+            field,
+            msg.split(" at line").next().unwrap_or(msg).to_owned(),
+        );
+    }
     let message = match expected {
         Some(what) => format!("has the wrong type or value (expected {what})"),
         None => "has the wrong type or value".to_owned(),
@@ -257,13 +264,29 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// A page size: 1–`MAX_PAGE`, anything else refused (not quietly clamped) so that what
+/// the document says is what the server does.
+pub fn page_limit<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let n: u32 = serde::Deserialize::deserialize(d)?;
+    if (1..=crate::intake::MAX_PAGE).contains(&n) {
+        Ok(Some(n))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "must be 1-{}",
+            crate::intake::MAX_PAGE
+        )))
+    }
+}
+
 /// Common list parameters.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1–500 (default 50).
+    #[serde(default, deserialize_with = "crate::http::extract::page_limit")]
     pub limit: Option<u32>,
 }
 

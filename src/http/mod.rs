@@ -93,19 +93,15 @@ fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(openapi::document))
         .split_for_parts();
     doc.merge(receipts_doc);
-    utoipa::Modify::modify(&openapi::ProblemAnswers, &mut doc);
     (router, receipts, doc)
-}
-
-/// The OpenAPI document served at `/api/v1/openapi.json`.
-pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    openapi::DOCUMENT.get_or_init(|| api().2).clone()
 }
 
 /// The whole router.
 pub fn router(state: AppState) -> Router {
     let (api, receipts, doc) = api();
-    let _ = openapi::DOCUMENT.set(doc);
+    let doc = openapi::finish(doc, state.intake.catalogue());
+    // A document of plain data always serialises.
+    let doc = openapi::OpenApiJson(serde_json::to_vec(&doc).unwrap_or_default().into());
     // The token is found (and its allowance spent) before the idempotency guard looks.
     let api = api
         .route_layer(axum::middleware::from_fn_with_state(
@@ -129,7 +125,7 @@ pub fn router(state: AppState) -> Router {
             rate_limits::health,
         ));
     Router::new()
-        .merge(api)
+        .merge(api.layer(axum::Extension(doc)))
         .merge(receipts)
         .merge(health)
         .route("/", get(pages::status))

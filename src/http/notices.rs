@@ -20,7 +20,7 @@ fn notice_id(text: &str) -> Result<NoticeId, ApiError> {
 }
 
 /// Publish a notice: stored with its fan-out job and answered at once; delivery follows.
-#[utoipa::path(post, path = "/api/v1/notices", tag = "notices", request_body = NoticeInput,
+#[utoipa::path(post, path = "/api/v1/notices", operation_id = "publishNotice", tag = "notices", request_body = NoticeInput,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe publication")),
     responses((status = 202, body = Accepted), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 422, body = Problem)),
@@ -35,7 +35,7 @@ pub async fn publish(
 }
 
 /// Revise a notice: `{"action": "update" | "end" | "reschedule" | "cancel", …changed fields}`.
-#[utoipa::path(post, path = "/api/v1/notices/{id}/revisions", tag = "notices", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/notices/{id}/revisions", operation_id = "reviseNotice", tag = "notices", params(("id" = String, Path)),
     request_body = NoticeInput,
     responses((status = 202, body = Accepted), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
@@ -54,7 +54,7 @@ pub async fn revise(
 }
 
 /// What publishing would do: recipients per channel and language, SMS parts, the email.
-#[utoipa::path(post, path = "/api/v1/notices/preview", tag = "notices", request_body = NoticeInput,
+#[utoipa::path(post, path = "/api/v1/notices/preview", operation_id = "previewNotice", tag = "notices", request_body = NoticeInput,
     responses((status = 200, body = NoticePreview), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
@@ -68,6 +68,7 @@ pub async fn preview(
 
 /// List filters.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NoticeListParams {
     /// `active`, `upcoming` or `ended`; default all.
@@ -79,11 +80,12 @@ pub struct NoticeListParams {
     /// Only texts in this language (Finnish where it has none).
     pub lang: Option<String>,
     pub cursor: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::extract::page_limit")]
     pub limit: Option<u32>,
 }
 
 /// Notices, newest first (public).
-#[utoipa::path(get, path = "/api/v1/notices", tag = "notices", params(NoticeListParams),
+#[utoipa::path(get, path = "/api/v1/notices", operation_id = "listNotices", tag = "notices", params(NoticeListParams),
     responses((status = 200, body = NoticeList), (status = 422, body = Problem)))]
 pub async fn list(
     State(s): State<AppState>,
@@ -147,7 +149,7 @@ pub async fn list(
 }
 
 /// One notice with all its revisions (public).
-#[utoipa::path(get, path = "/api/v1/notices/{id}", tag = "notices", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/notices/{id}", operation_id = "getNotice", tag = "notices", params(("id" = String, Path)),
     responses((status = 200, body = NoticeView), (status = 404, body = Problem)))]
 pub async fn get(
     State(s): State<AppState>,
@@ -165,6 +167,7 @@ pub async fn get(
 
 /// Delivery filters.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryParams {
     /// Default: the latest revision.
@@ -173,11 +176,12 @@ pub struct DeliveryParams {
     pub status: Option<String>,
     pub cursor: Option<String>,
     /// Page size, 1–500 (default 50).
+    #[serde(default, deserialize_with = "crate::http::extract::page_limit")]
     pub limit: Option<u32>,
 }
 
 /// Delivery progress of a revision: counts per channel and state, and the deliveries.
-#[utoipa::path(get, path = "/api/v1/notices/{id}/deliveries", tag = "notices", params(("id" = String, Path), DeliveryParams),
+#[utoipa::path(get, path = "/api/v1/notices/{id}/deliveries", operation_id = "listDeliveries", tag = "notices", params(("id" = String, Path), DeliveryParams),
     responses((status = 200, body = DeliveriesView), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
@@ -237,7 +241,7 @@ pub async fn deliveries(
 }
 
 /// Re-drive the latest revision's dead and failed deliveries.
-#[utoipa::path(post, path = "/api/v1/notices/{id}/deliveries/retry", tag = "notices", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/notices/{id}/deliveries/retry", operation_id = "retryDeliveries", tag = "notices", params(("id" = String, Path)),
     responses((status = 202, body = Redriven), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn retry(

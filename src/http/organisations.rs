@@ -16,17 +16,19 @@ pub fn org_id(text: &str) -> Result<OrgId, ApiError> {
 
 /// Search and paging.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OrgListParams {
     /// Matches the name or business ID, case-insensitively.
     pub q: Option<String>,
     pub cursor: Option<String>,
     /// Page size, 1–500 (default 50).
+    #[serde(default, deserialize_with = "crate::http::extract::page_limit")]
     pub limit: Option<u32>,
 }
 
 /// Register an organisation.
-#[utoipa::path(post, path = "/api/v1/organisations", tag = "registry", request_body = OrganisationInput,
+#[utoipa::path(post, path = "/api/v1/organisations", operation_id = "createOrganisation", tag = "registry", request_body = OrganisationInput,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe creation")),
     responses(
         (status = 201, body = OrganisationView), (status = 400, body = Problem), (status = 401, body = Problem),
@@ -42,7 +44,7 @@ pub async fn create(
 }
 
 /// Organisations: all for operators, its own for an org_admin.
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "registry", params(OrgListParams),
+#[utoipa::path(get, path = "/api/v1/organisations", operation_id = "listOrganisations", tag = "registry", params(OrgListParams),
     responses((status = 200, body = OrganisationList), (status = 401, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -61,7 +63,7 @@ pub async fn list(
 }
 
 /// One organisation.
-#[utoipa::path(get, path = "/api/v1/organisations/{org_id}", tag = "registry", params(("org_id" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/organisations/{org_id}", operation_id = "getOrganisation", tag = "registry", params(("org_id" = String, Path)),
     responses((status = 200, body = OrganisationView), (status = 401, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn get(
@@ -74,7 +76,7 @@ pub async fn get(
 }
 
 /// Change an organisation; fields left out stay as they are.
-#[utoipa::path(patch, path = "/api/v1/organisations/{org_id}", tag = "registry", params(("org_id" = String, Path)),
+#[utoipa::path(patch, path = "/api/v1/organisations/{org_id}", operation_id = "updateOrganisation", tag = "registry", params(("org_id" = String, Path)),
     request_body = OrganisationInput,
     responses(
         (status = 200, body = OrganisationView), (status = 400, body = Problem), (status = 401, body = Problem),
@@ -92,7 +94,7 @@ pub async fn update(
 }
 
 /// Delete an organisation with its contacts (personal data erased) and tokens.
-#[utoipa::path(delete, path = "/api/v1/organisations/{org_id}", tag = "registry", params(("org_id" = String, Path)),
+#[utoipa::path(delete, path = "/api/v1/organisations/{org_id}", operation_id = "deleteOrganisation", tag = "registry", params(("org_id" = String, Path)),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete(

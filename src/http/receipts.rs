@@ -195,7 +195,7 @@ fn generic(secret: &SecretString, headers: &HeaderMap, body: &[u8]) -> Result<Re
 }
 
 /// A delivery receipt from the SMS gateway; signature verified per profile.
-#[utoipa::path(post, path = "/api/v1/sms/receipts/{profile}", tag = "notices",
+#[utoipa::path(post, path = "/api/v1/sms/receipts/{profile}", operation_id = "receiveSmsReceipt", tag = "notices",
     params(("profile" = String, Path, description = "gatewayapi, twilio or generic")),
     request_body(content = String, description = "The gateway's receipt (JSON, or a form for Twilio)"),
     responses((status = 204, description = "Recorded, or a status that changes nothing"),

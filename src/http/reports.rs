@@ -18,7 +18,7 @@ pub struct UnreachableList {
 
 /// Active organisations using a service for which none of their contacts would receive a
 /// fault notice by any channel (operators).
-#[utoipa::path(get, path = "/api/v1/reports/unreachable", tag = "registry",
+#[utoipa::path(get, path = "/api/v1/reports/unreachable", operation_id = "unreachableReport", tag = "registry",
     responses((status = 200, body = UnreachableList), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("bearer" = [])))]
 pub async fn unreachable(

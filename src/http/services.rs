@@ -24,7 +24,7 @@ pub struct ServiceList {
 }
 
 /// The national services notices are about.
-#[utoipa::path(get, path = "/api/v1/services", tag = "registry",
+#[utoipa::path(get, path = "/api/v1/services", operation_id = "listServices", tag = "registry",
     responses((status = 200, description = "The service catalogue", body = ServiceList)))]
 pub async fn list(State(state): State<AppState>) -> Json<ServiceList> {
     let items = state

@@ -23,7 +23,7 @@ pub struct CreatedToken {
 }
 
 /// Create a token.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "access", request_body = NewToken,
+#[utoipa::path(post, path = "/api/v1/tokens", operation_id = "createToken", tag = "access", request_body = NewToken,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe creation")),
     responses(
         (status = 201, body = CreatedToken), (status = 400, body = Problem), (status = 401, body = Problem),
@@ -49,7 +49,7 @@ pub async fn create(
 }
 
 /// Revoke a token; it fails on the very next request.
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "access", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", operation_id = "revokeToken", tag = "access", params(("id" = String, Path)),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn revoke(

@@ -8,9 +8,10 @@ mod notices;
 mod organisations;
 mod tokens;
 
+pub use crate::store::{DEFAULT_PAGE, DELIVERY_STATES, MAX_PAGE};
 pub use contacts::ImportSummary;
 pub use notices::{NoticePreview, PreviewCount};
-pub use tokens::NewToken;
+pub use tokens::{MAX_TOKEN_LABEL_LEN, NewToken};
 
 use crate::access::Actor;
 use crate::clock::Clock;
@@ -62,7 +63,7 @@ impl From<FieldErrors> for IntakeError {
 pub type IntakeResult<T> = Result<T, IntakeError>;
 
 /// Longest search text accepted; names are at most 200 characters.
-const MAX_QUERY_LEN: usize = 200;
+pub const MAX_QUERY_LEN: usize = 200;
 
 /// Checks a list cursor that must be an id handed out as `next_cursor`.
 fn id_cursor(cursor: Option<&str>) -> IntakeResult<Option<&str>> {

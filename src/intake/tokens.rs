@@ -5,11 +5,10 @@ use crate::access::{Actor, ActorKind, IssuedToken, PresentedToken, Role, TokenId
 use crate::registry::OrgId;
 use crate::store::TokenRecord;
 use crate::validation::{FieldErrors, plain_text};
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 /// A label says whose token it is ("Kela helpdesk", "deploy script"); keep it short.
-const MAX_TOKEN_LABEL_LEN: usize = 100;
+pub const MAX_TOKEN_LABEL_LEN: usize = 100;
 
 /// What is asked for when creating a token.
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -45,13 +44,10 @@ impl Intake {
             .and_then(|l| e.check("label", plain_text(&l, MAX_TOKEN_LABEL_LEN)));
         let expires_at = match req.expires_at {
             None => Some(None),
-            Some(t) => match DateTime::parse_from_rfc3339(t.trim()) {
-                Ok(t) if t.with_timezone(&Utc) > now => Some(Some(t.with_timezone(&Utc))),
+            Some(t) => match crate::calendar::parse_rfc3339(&t) {
+                Ok(t) if t > now => Some(Some(t)),
                 Ok(_) => e.check("expires_at", Err("must be in the future".into())),
-                Err(_) => e.check(
-                    "expires_at",
-                    Err("must be an RFC 3339 time like 2027-01-31T00:00:00Z".into()),
-                ),
+                Err(why) => e.check("expires_at", Err(why)),
             },
         };
         let org = match (role, req.org_id) {

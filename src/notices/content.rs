@@ -35,11 +35,12 @@ pub fn localized(
         let Some(lang) = e.check(&at, Language::parse(code)) else {
             continue;
         };
+        let raw_len = text.chars().count();
         let text = text.trim();
-        if text.is_empty() {
-            e.add(at, "must not be empty");
-        } else if text.chars().count() > max {
+        if raw_len > max {
             e.add(at, format!("must be at most {max} characters"));
+        } else if text.is_empty() {
+            e.add(at, "must not be empty");
         } else if text
             .chars()
             .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t')))

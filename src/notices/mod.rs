@@ -11,7 +11,9 @@ mod sms;
 mod vocabulary;
 mod windows;
 
-pub use content::{Localized, LocalizedInput, MAX_BODY_LEN, MAX_TITLE_LEN, Texts};
+pub use content::{
+    Localized, LocalizedInput, MAX_BODY_LEN, MAX_INSTRUCTION_LEN, MAX_TITLE_LEN, Texts, localized,
+};
 pub use labels::{
     action as action_label, kind as kind_label, severity as severity_label, state as state_label,
     time as local_time,

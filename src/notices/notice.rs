@@ -207,7 +207,7 @@ impl NoticeDraft {
         }
         let state = match (input.state, kind) {
             (Some(s), Some(k)) => e.check("state", NoticeState::parse(&s)).filter(|st| {
-                let ok = NoticeState::open_states(k).contains(st) || st.is_final();
+                let ok = NoticeState::allowed(k).contains(st);
                 if !ok {
                     e.add("state", format!("is not a state of a {k} notice"));
                 }

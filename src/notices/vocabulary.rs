@@ -50,6 +50,13 @@ impl NoticeState {
         }
     }
 
+    /// Every state a notice of `kind` may be in: its open states, its end, and cancelled.
+    pub fn allowed(kind: NoticeKind) -> Vec<NoticeState> {
+        let mut states = Self::open_states(kind).to_vec();
+        states.extend([Self::ended(kind), NoticeState::Cancelled]);
+        states
+    }
+
     /// The state `end` moves a notice of `kind` to.
     pub fn ended(kind: NoticeKind) -> NoticeState {
         match kind {

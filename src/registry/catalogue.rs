@@ -171,6 +171,9 @@ impl Catalogue {
 
     /// Parses a code and checks that the catalogue knows it.
     pub fn parse_code(&self, input: &str) -> Result<ServiceCode, String> {
+        if input != input.trim() {
+            return Err("must be a service code without surrounding spaces".into());
+        }
         let code = ServiceCode::parse(input)?;
         match self.get(code.as_str()) {
             Some(s) => Ok(s.code.clone()),

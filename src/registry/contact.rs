@@ -12,7 +12,7 @@ use serde::Deserialize;
 use std::collections::BTreeSet;
 
 /// A label such as "Helpdesk" or a person's name.
-const MAX_CONTACT_NAME_LEN: usize = 200;
+pub const MAX_CONTACT_NAME_LEN: usize = 200;
 
 crate::codes::uuid_id! {
     /// A contact's id.

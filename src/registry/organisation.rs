@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Organisation names are registry names; 200 characters covers every real one.
-const MAX_ORG_NAME_LEN: usize = 200;
+pub const MAX_ORG_NAME_LEN: usize = 200;
 /// ISO OIDs used in Finnish health care are well under this.
 const MAX_OID_LEN: usize = 128;
 

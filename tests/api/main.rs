@@ -29,6 +29,7 @@ mod organisations;
 mod pages;
 mod rate_limits;
 mod resilience;
+mod schemathesis;
 mod slow_clients;
 mod tokens;
 mod xss;

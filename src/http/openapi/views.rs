@@ -1,0 +1,164 @@
+//! What the answers say, made exact: every code is one of its vocabulary, ids are UUIDs,
+//! texts are per language, phones are E.164 — each written once, in its own module.
+
+use super::schema::{codes, nullable};
+use crate::access::Role;
+use crate::intake::DELIVERY_STATES;
+use crate::notices::{Action, NoticeState, Severity, Step, StepState};
+use crate::registry::{
+    Audience, Channel, ContactRole, ContactSource, Language, NoticeKind, OrgState,
+};
+use serde_json::{Map, Value, json};
+
+fn uuid() -> Value {
+    json!({"type": "string", "format": "uuid"})
+}
+
+fn list(item: Value) -> Value {
+    json!({"type": "array", "items": item})
+}
+
+/// Text per language (any of fi, sv, en).
+fn localized() -> Value {
+    let props: Map<String, Value> = Language::CODES
+        .iter()
+        .map(|l| ((*l).to_owned(), json!({"type": "string"})))
+        .collect();
+    json!({"type": "object", "additionalProperties": false, "properties": props})
+}
+
+/// The object schema `name` (the object part of an `allOf`, where it has one).
+fn properties<'a>(doc: &'a mut Value, name: &str) -> Option<&'a mut Map<String, Value>> {
+    let schema = doc
+        .get_mut("components")?
+        .get_mut("schemas")?
+        .get_mut(name)?;
+    let object = match schema.get("allOf") {
+        Some(_) => schema
+            .get_mut("allOf")?
+            .as_array_mut()?
+            .iter_mut()
+            .find(|part| part.get("properties").is_some())?,
+        None => schema,
+    };
+    object.get_mut("properties")?.as_object_mut()
+}
+
+fn set(doc: &mut Value, name: &str, edits: Vec<(&str, Value)>) {
+    if let Some(props) = properties(doc, name) {
+        for (prop, schema) in edits {
+            if props.contains_key(prop) {
+                props.insert(prop.to_owned(), schema);
+            }
+        }
+    }
+}
+
+/// Installs the vocabularies of the answers.
+pub fn install(doc: &mut Value, services: &[&str]) {
+    let service = || codes(services);
+    let e164 = || json!({"type": "string", "pattern": r"^\+[0-9]{8,15}$"});
+    set(
+        doc,
+        "OrganisationView",
+        vec![
+            ("id", uuid()),
+            (
+                "business_id",
+                json!({"type": "string", "pattern": "^[0-9]{7}-[0-9]$"}),
+            ),
+            ("audience", codes(Audience::CODES)),
+            ("state", codes(OrgState::CODES)),
+            ("services", list(service())),
+        ],
+    );
+    set(
+        doc,
+        "ContactView",
+        vec![
+            ("id", uuid()),
+            ("org_id", uuid()),
+            ("role", codes(ContactRole::CODES)),
+            ("phone", nullable(e164())),
+            ("language", codes(Language::CODES)),
+            ("channels", list(codes(Channel::CODES))),
+            ("services", list(service())),
+            ("kinds", list(codes(NoticeKind::CODES))),
+            ("source", codes(ContactSource::CODES)),
+        ],
+    );
+    set(
+        doc,
+        "NoticeView",
+        vec![("id", uuid()), ("kind", codes(NoticeKind::CODES))],
+    );
+    set(
+        doc,
+        "RevisionView",
+        vec![
+            ("action", codes(Action::CODES)),
+            ("state", codes(NoticeState::CODES)),
+            ("severity", codes(Severity::CODES)),
+            ("services", list(service())),
+            ("audiences", list(codes(Audience::CODES))),
+            ("title", localized()),
+            ("body", localized()),
+            ("sms", localized()),
+            (
+                "instructions",
+                json!({"type": "object", "propertyNames": codes(Audience::CODES), "additionalProperties": localized()}),
+            ),
+        ],
+    );
+    set(doc, "SubWindowView", vec![("label", localized())]);
+    set(
+        doc,
+        "Accepted",
+        vec![
+            ("id", uuid()),
+            ("state", codes(NoticeState::CODES)),
+            ("kind", codes(NoticeKind::CODES)),
+            ("action", codes(Action::CODES)),
+        ],
+    );
+    set(
+        doc,
+        "DeliveryItem",
+        vec![
+            ("channel", codes(Channel::CODES)),
+            ("language", codes(Language::CODES)),
+            ("state", codes(&DELIVERY_STATES)),
+        ],
+    );
+    set(
+        doc,
+        "ReminderView",
+        vec![
+            ("step", codes(Step::CODES)),
+            ("state", codes(StepState::CODES)),
+            ("channels", list(codes(Channel::CODES))),
+        ],
+    );
+    set(
+        doc,
+        "CreatedToken",
+        vec![
+            ("id", uuid()),
+            ("role", codes(Role::CODES)),
+            ("org_id", nullable(uuid())),
+        ],
+    );
+    set(
+        doc,
+        "Unreachable",
+        vec![("org_id", uuid()), ("service", service())],
+    );
+    set(
+        doc,
+        "ServiceView",
+        vec![
+            ("code", service()),
+            ("audiences", list(codes(Audience::CODES))),
+        ],
+    );
+}
