@@ -4,7 +4,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::delivery::{Backoff, Deliverer, DelivererConfig, EmailChannel, SmsChannel};
 use crate::http::{
-    AppState, LimitRates, Metrics, Rate, RateLimits, ServerLimits, Timeouts, router,
+    AppParts, AppState, LimitRates, Metrics, Rate, RateLimits, ServerLimits, Timeouts, router,
 };
 use crate::intake::Intake;
 use crate::notices::PlanRules;
@@ -162,14 +162,14 @@ impl App {
             &settings.housekeeping,
             rules.tz,
         )?);
-        let state = AppState {
+        let state = AppState::new(AppParts {
             intake,
             metrics: Arc::new(Metrics::new(&counters)),
             clock,
             receipts,
             outputs: Arc::default(),
             limits: Arc::new(rate_limits(settings)),
-        };
+        });
         Ok(Self {
             state,
             store,

@@ -49,9 +49,27 @@ use utoipa_axum::routes;
 /// Bodies larger than this are refused: JSON documents and contact lists are far smaller.
 const MAX_REQUEST_BODY: usize = 4 * 1024 * 1024;
 
-/// What every handler can reach.
+/// What every handler can reach. Every middleware and handler that takes the state clones
+/// it, several times a request: one reference count, not one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppParts>);
+
+impl AppState {
+    pub fn new(parts: AppParts) -> Self {
+        Self(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppParts;
+
+    fn deref(&self) -> &AppParts {
+        &self.0
+    }
+}
+
+/// The parts of the state.
+pub struct AppParts {
     pub intake: Intake,
     pub metrics: Arc<Metrics>,
     pub clock: Arc<dyn Clock>,
