@@ -3,6 +3,8 @@
 mod load;
 mod paths;
 mod settings;
+mod validate;
 
 pub use load::{DEFAULT_CONFIG_PATH, DEFAULT_TOML, ENV_PREFIX, load};
 pub use settings::*;
+pub use validate::valid_sender_id;
