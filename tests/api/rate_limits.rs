@@ -39,6 +39,19 @@ fn is_429(a: &Answer, retry_after: &str) {
     assert_eq!(a.body["code"], "rate_limited");
 }
 
+/// A limited daemon with `n` operator tokens of its own, its allowances whole again.
+async fn limited_with_tokens(
+    backend: Backend,
+    rate: u32,
+    burst: u32,
+    n: usize,
+) -> Option<(TestApp, Vec<String>)> {
+    let app = limited(backend, rate, burst, &[]).await?;
+    let t = tokens(&app, n).await;
+    app.clock.advance(chrono::Duration::seconds(60));
+    Some((app, t))
+}
+
 /// The harness made its operator token before the limits counted; tokens made over the
 /// API spend the operator's allowance, so they are made first.
 async fn tokens(app: &TestApp, n: usize) -> Vec<String> {
@@ -59,11 +72,9 @@ async fn tokens(app: &TestApp, n: usize) -> Vec<String> {
 }
 
 async fn one_flooding_token_leaves_the_others_unaffected(backend: Backend) {
-    let Some(app) = limited(backend, 2, 5, &[]).await else {
+    let Some((app, t)) = limited_with_tokens(backend, 2, 5, 2).await else {
         return;
     };
-    let t = tokens(&app, 2).await;
-    app.clock.advance(chrono::Duration::seconds(60));
     for _ in 0..5 {
         assert_eq!(app.get("/api/v1/audit", &t[0]).await.status, StatusCode::OK);
     }
@@ -112,11 +123,9 @@ async fn one_flooding_token_leaves_the_others_unaffected(backend: Backend) {
 }
 
 async fn requests_without_a_token_are_limited_per_address(backend: Backend) {
-    let Some(app) = limited(backend, 1, 3, &[]).await else {
+    let Some((app, t)) = limited_with_tokens(backend, 1, 3, 1).await else {
         return;
     };
-    let t = tokens(&app, 1).await;
-    app.clock.advance(chrono::Duration::seconds(60));
     for _ in 0..3 {
         assert_eq!(
             app.public_get("/api/v1/notices").await.status,
@@ -140,11 +149,9 @@ async fn requests_without_a_token_are_limited_per_address(backend: Backend) {
 }
 
 async fn failed_authentications_are_limited_before_the_next_token_is_looked_up(backend: Backend) {
-    let Some(app) = limited(backend, 1, 3, &[]).await else {
+    let Some((app, t)) = limited_with_tokens(backend, 1, 3, 1).await else {
         return;
     };
-    let t = tokens(&app, 1).await;
-    app.clock.advance(chrono::Duration::seconds(60));
     for _ in 0..3 {
         assert_eq!(
             app.get("/api/v1/audit", "fc_not-a-token").await.status,

@@ -72,28 +72,31 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap()
 }
 
+/// The real binary on a SQLite file in `dir`, with `env`.
+async fn daemon(dir: &std::path::Path, env: Vec<(&'static str, String)>) -> Daemon {
+    let dir = dir.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let db = format!("sqlite://{}", dir.join("faultcast.db").display());
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        Daemon::start_with(&dir, &db, "info", &env)
+    })
+    .await
+    .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stalled_connections_are_closed_in_time_while_the_page_answers() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("faultcast.db").display());
     let secs = TIMEOUT.as_secs().to_string();
-    let daemon = tokio::task::spawn_blocking({
-        let dir = dir.path().to_owned();
-        move || {
-            Daemon::start_with(
-                &dir,
-                &db,
-                "info",
-                &[
-                    ("FAULTCAST__SERVER__HEADER_TIMEOUT_SECS", &secs),
-                    ("FAULTCAST__SERVER__IDLE_TIMEOUT_SECS", &secs),
-                    ("FAULTCAST__SERVER__BODY_TIMEOUT_SECS", &secs),
-                ],
-            )
-        }
-    })
-    .await
-    .unwrap();
+    let daemon = daemon(
+        dir.path(),
+        vec![
+            ("FAULTCAST__SERVER__HEADER_TIMEOUT_SECS", secs.clone()),
+            ("FAULTCAST__SERVER__IDLE_TIMEOUT_SECS", secs.clone()),
+            ("FAULTCAST__SERVER__BODY_TIMEOUT_SECS", secs),
+        ],
+    )
+    .await;
     let addr = daemon.addr.clone();
     let page = format!("http://{addr}/");
     let page_status = |url: String| tokio::task::spawn_blocking(move || blocking_status(&url));
@@ -184,23 +187,17 @@ fn sockets(pid: u32) -> usize {
 async fn connections_beyond_the_bound_wait_in_the_kernel_not_in_the_daemon() {
     const BOUND: usize = 20;
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("faultcast.db").display());
-    let daemon = tokio::task::spawn_blocking({
-        let dir = dir.path().to_owned();
-        move || {
-            Daemon::start_with(
-                &dir,
-                &db,
-                "info",
-                &[
-                    ("FAULTCAST__SERVER__HEADER_TIMEOUT_SECS", "2"),
-                    ("FAULTCAST__SERVER__MAX_CONNECTIONS", "20"),
-                ],
-            )
-        }
-    })
-    .await
-    .unwrap();
+    let daemon = daemon(
+        dir.path(),
+        vec![
+            (
+                "FAULTCAST__SERVER__HEADER_TIMEOUT_SECS",
+                TIMEOUT.as_secs().to_string(),
+            ),
+            ("FAULTCAST__SERVER__MAX_CONNECTIONS", BOUND.to_string()),
+        ],
+    )
+    .await;
     let pid = daemon.pid();
     let baseline = sockets(pid);
     let mut silent = Vec::new();
