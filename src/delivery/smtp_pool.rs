@@ -92,7 +92,7 @@ impl SmtpPool {
             Ok(_) => Ok(()),
             Err(e) => {
                 conn.abort().await;
-                Err(super::email::classify(e))
+                Err(classify(e))
             }
         }
     }
@@ -129,7 +129,7 @@ impl SmtpPool {
             .map_err(|e| SendError::Transient(format!("SMTP: cannot connect: {e}")))?;
         tcp.set_nodelay(true)
             .map_err(|e| SendError::Transient(format!("SMTP: socket: {e}")))?;
-        let classify = super::email::classify;
+        let classify = classify;
         let mut conn = match &self.security {
             SmtpSecurity::Implicit(tls) => {
                 #[allow(deprecated)] // lettre's only way to run TLS over a socket we opened
@@ -208,4 +208,52 @@ impl AsyncWrite for Tls {
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.0).poll_shutdown(cx)
     }
+}
+
+/// Sorts an SMTP failure: our credentials/TLS/policy → configuration; 5xx → permanent;
+/// everything else (4xx, timeouts, dropped connections) → transient.
+pub(super) fn classify(e: lettre::transport::smtp::Error) -> SendError {
+    let code = e.status().map(|c| c.to_string());
+    let text = match &code {
+        Some(c) => format!("SMTP {c}: {e}"),
+        None => format!("SMTP: {e}"),
+    };
+    if e.is_tls() || tls_refused(&e) {
+        return SendError::Config(text);
+    }
+    if e.is_client() {
+        // Raised by lettre before a word reaches the relay: the relay lacks STARTTLS or an
+        // AUTH mechanism we can use — our settings — or, per message, a non-ASCII address
+        // the relay cannot take.
+        return if text.contains("non-ascii") {
+            SendError::Permanent(text)
+        } else {
+            SendError::Config(text)
+        };
+    }
+    match code.as_deref() {
+        Some("530" | "534" | "535" | "538") => SendError::Config(text),
+        _ if e.is_permanent() => SendError::Permanent(text),
+        _ => SendError::Transient(text),
+    }
+}
+
+/// Whether a connection failed in the TLS handshake (an untrusted or misnamed certificate,
+/// no common protocol): the relay as configured cannot be trusted, whoever the recipient.
+fn tls_refused(e: &lettre::transport::smtp::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(err) = source {
+        if err.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>())
+        {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }

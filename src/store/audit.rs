@@ -1,6 +1,8 @@
 //! The audit log: one append-only record per mutation, with no contact values in it.
 
-use super::{DEFAULT_PAGE, MAX_PAGE, Page, Store, StoreResult, on_db};
+use super::sql::{Conn, Sql};
+use super::turns::Writer;
+use super::{DEFAULT_PAGE, MAX_PAGE, Page, Store, StoreResult};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -34,38 +36,34 @@ pub struct AuditEntry {
     pub request_id: String,
 }
 
-pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, action, target_kind, target_id, org_id, request_id) \
+const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, action, target_kind, target_id, org_id, request_id) \
      VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
-/// Appends `$event` inside the open transaction `$tx`, so that the record and the
-/// mutation commit together.
-macro_rules! insert_audit {
-    ($tx:expr, $event:expr) => {{
-        let e: &$crate::store::AuditEvent = $event;
-        sqlx::query($crate::store::audit::INSERT_AUDIT)
-            .bind(e.at)
-            .bind(&e.actor)
-            .bind(e.action)
-            .bind(e.target_kind)
-            .bind(&e.target_id)
-            .bind(&e.org_id)
-            .bind(&e.request_id)
-            .execute(&mut *$tx)
-            .await
-    }};
+/// Appends `event` on `conn` (inside the transaction of the mutation it records, so that
+/// the two commit together).
+pub(super) async fn insert_audit(conn: &mut Conn<'_>, event: &AuditEvent) -> StoreResult<()> {
+    conn.execute(
+        Sql::new(INSERT_AUDIT)
+            .bind(event.at)
+            .bind(&event.actor)
+            .bind(event.action)
+            .bind(event.target_kind)
+            .bind(&event.target_id)
+            .bind(event.org_id.clone())
+            .bind(&event.request_id),
+    )
+    .await?;
+    Ok(())
 }
-pub(crate) use insert_audit;
 
 impl Store {
     /// Records an event that changes nothing else (e.g. a token created from the CLI is
     /// recorded together with the token; this is for events with no row of their own).
     #[tracing::instrument(skip_all, fields(action = event.action))]
     pub async fn append_audit(&self, event: &AuditEvent) -> StoreResult<()> {
-        on_db!(writer self, |p, d| {
-            let mut tx = p.begin().await?;
-            insert_audit!(tx, event)?;
-            tx.commit().await?;
-        });
+        let mut tx = self.begin(Writer::Request).await?;
+        insert_audit(&mut tx.conn(), event).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -80,11 +78,10 @@ impl Store {
         let below: i64 = cursor.and_then(|c| c.parse().ok()).unwrap_or(i64::MAX);
         let sql = "SELECT seq, at, actor, action, target_kind, target_id, org_id, request_id FROM audit_log \
                    WHERE seq < $1 ORDER BY seq DESC LIMIT $2";
-        let items: Vec<AuditEntry> = on_db!(self, |p, d| sqlx::query_as(sql)
-            .bind(below)
-            .bind(i64::from(limit) + 1)
-            .fetch_all(p)
-            .await?);
+        let items: Vec<AuditEntry> = self
+            .read()
+            .fetch_all(Sql::new(sql).bind(below).bind(i64::from(limit) + 1))
+            .await?;
         Ok(Page::cut(items, limit, |e| e.seq.to_string()))
     }
 }

@@ -1,7 +1,9 @@
 //! Claiming due deliveries with a lease, and sweeping those past their age limit.
 
 use super::deliveries::ClaimedDelivery;
-use super::{Store, StoreResult, on_db};
+use super::sql::Sql;
+use super::turns::Writer;
+use super::{Dialect, Store, StoreResult};
 use crate::notices::NoticeId;
 use crate::registry::{Channel, Language};
 use chrono::{DateTime, Utc};
@@ -43,7 +45,7 @@ impl Store {
     pub async fn sweep_deliveries(&self, now: DateTime<Utc>) -> StoreResult<()> {
         // SQLite's planner, without statistics, prefers the index on state (every waiting
         // delivery) to the partial index on the age limit: name the index.
-        let expire = |d: super::Dialect| {
+        let expire = |d: Dialect| {
             d.pick(
                 "UPDATE deliveries INDEXED BY deliveries_expiring SET state = CASE WHEN attempts > 0 THEN 'dead' ELSE 'expired' END, \
                  lease_until = NULL, updated_at = $1 WHERE state IN ('pending', 'retry') AND expires_at <= $1",
@@ -55,13 +57,10 @@ impl Store {
                       WHERE state = 'sending' AND lease_until < $1 AND EXISTS (SELECT 1 FROM deliveries n \
                       WHERE n.notice_id = deliveries.notice_id AND n.channel = deliveries.channel \
                       AND n.address_key = deliveries.address_key AND n.revision > deliveries.revision)";
-        on_db!(background self, |p, d| {
-            sqlx::query(expire(d)).bind(now).execute(p).await?;
-            sqlx::query(supersede_abandoned)
-                .bind(now)
-                .execute(p)
-                .await?;
-        });
+        let mut w = self.write(Writer::Background).await?;
+        let c = w.conn();
+        c.execute(Sql::new(expire(c.dialect())).bind(now)).await?;
+        c.execute(Sql::new(supersede_abandoned).bind(now)).await?;
         Ok(())
     }
 
@@ -75,44 +74,40 @@ impl Store {
         until: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<ClaimedDelivery>> {
-        let rows: Vec<ClaimRow> = on_db!(background self, |p, d| {
-            let lock = d.pick("", " FOR UPDATE SKIP LOCKED");
-            let mut rows: Vec<ClaimRow> = Vec::new();
-            // Two statements, each walking its partial index in order (one with an OR
-            // of both conditions would sort every waiting delivery).
-            for due in [
-                "d.state = 'sending' AND d.lease_until < $1",
-                "d.state IN ('pending', 'retry') AND d.next_attempt_at <= $1",
-            ] {
-                let left = i64::from(limit) - rows.len() as i64;
-                if left <= 0 {
-                    break;
-                }
-                let order = if due.contains("sending") {
-                    "d.lease_until, d.id"
-                } else {
-                    "d.lane, d.next_attempt_at, d.id"
-                };
-                let sql = format!(
-                    "UPDATE deliveries SET state = 'sending', lease_until = $2, attempts = attempts + 1, updated_at = $1 \
-                     WHERE id IN (SELECT d.id FROM deliveries d WHERE {due} \
-                         AND d.expires_at > $1 AND d.address IS NOT NULL \
-                         AND NOT EXISTS (SELECT 1 FROM deliveries n WHERE n.notice_id = d.notice_id AND n.channel = d.channel \
-                                         AND n.address_key = d.address_key AND n.revision > d.revision) \
-                         ORDER BY {order} LIMIT $3{lock}) \
-                     RETURNING id, notice_id, revision, channel, address, address_key, language, audience, attempts, expires_at"
-                );
-                rows.extend(
-                    sqlx::query_as::<_, ClaimRow>(&sql)
-                        .bind(now)
-                        .bind(until)
-                        .bind(left)
-                        .fetch_all(p)
-                        .await?,
-                );
+        let mut w = self.write(Writer::Background).await?;
+        let c = w.conn();
+        let lock = c.dialect().pick("", " FOR UPDATE SKIP LOCKED");
+        let mut rows: Vec<ClaimRow> = Vec::new();
+        // Two statements, each walking its partial index in order (one with an OR of both
+        // conditions would sort every waiting delivery).
+        for due in [
+            "d.state = 'sending' AND d.lease_until < $1",
+            "d.state IN ('pending', 'retry') AND d.next_attempt_at <= $1",
+        ] {
+            let left = i64::from(limit) - rows.len() as i64;
+            if left <= 0 {
+                break;
             }
-            rows
-        });
+            let order = if due.contains("sending") {
+                "d.lease_until, d.id"
+            } else {
+                "d.lane, d.next_attempt_at, d.id"
+            };
+            let sql = format!(
+                "UPDATE deliveries SET state = 'sending', lease_until = $2, attempts = attempts + 1, updated_at = $1 \
+                 WHERE id IN (SELECT d.id FROM deliveries d WHERE {due} \
+                     AND d.expires_at > $1 AND d.address IS NOT NULL \
+                     AND NOT EXISTS (SELECT 1 FROM deliveries n WHERE n.notice_id = d.notice_id AND n.channel = d.channel \
+                                     AND n.address_key = d.address_key AND n.revision > d.revision) \
+                     ORDER BY {order} LIMIT $3{lock}) \
+                 RETURNING id, notice_id, revision, channel, address, address_key, language, audience, attempts, expires_at"
+            );
+            let claimed: Vec<ClaimRow> = c
+                .fetch_all(Sql::new(sql).bind(now).bind(until).bind(left))
+                .await?;
+            rows.extend(claimed);
+        }
+        drop(w);
         Ok(rows
             .into_iter()
             .filter_map(|r| {

@@ -1,7 +1,9 @@
 //! Deliveries: claimed with a lease, sent outside any transaction, completed with a fenced
 //! update (`WHERE id = ? AND attempts = ?`), outcomes written in batches.
 
-use super::{Store, StoreResult, on_db};
+use super::sql::Sql;
+use super::turns::Writer;
+use super::{Store, StoreResult};
 use crate::notices::NoticeId;
 use crate::registry::{Channel, Language};
 use chrono::{DateTime, Utc};
@@ -108,54 +110,51 @@ impl Store {
         let (plain, others): (Vec<_>, Vec<_>) = outcomes
             .iter()
             .partition(|(_, o)| matches!(o, Outcome::Sent { external_id: None }));
-        let n = on_db!(background self, |p, d| {
-            let mut tx = p.begin().await?;
-            let mut n = 0;
-            for chunk in plain.chunks(SENT_ROWS) {
-                let pairs = (0..chunk.len())
-                    .map(|r| format!("(${}, ${})", 2 + 2 * r, 3 + 2 * r))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let sql = format!(
-                    "UPDATE deliveries SET state = 'sent', last_error = NULL, lease_until = NULL, updated_at = $1 \
-                     WHERE state = 'sending' AND (id, attempts) IN (VALUES {pairs})"
-                );
-                let mut q = sqlx::query(&sql).bind(now);
-                for (c, _) in chunk {
-                    q = q.bind(c.id).bind(c.attempt);
+        let mut tx = self.begin(Writer::Background).await?;
+        let mut c = tx.conn();
+        let mut n = 0;
+        for chunk in plain.chunks(SENT_ROWS) {
+            let pairs = (0..chunk.len())
+                .map(|r| format!("(${}, ${})", 2 + 2 * r, 3 + 2 * r))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "UPDATE deliveries SET state = 'sent', last_error = NULL, lease_until = NULL, updated_at = $1 \
+                 WHERE state = 'sending' AND (id, attempts) IN (VALUES {pairs})"
+            );
+            let mut q = Sql::new(sql).bind(now);
+            for (d, _) in chunk {
+                q = q.bind(d.id).bind(d.attempt);
+            }
+            n += c.execute(q).await?;
+        }
+        for (d, o) in others {
+            let (state, at, error, external, uncount) = match o {
+                Outcome::Sent { external_id } => ("sent", None, None, external_id.as_deref(), 0),
+                Outcome::Failed { reason } => ("failed", None, Some(reason.as_str()), None, 0),
+                Outcome::Retry { at, reason } => {
+                    ("retry", Some(*at), Some(reason.as_str()), None, 0)
                 }
-                n += q.execute(&mut *tx).await?.rows_affected();
-            }
-            for (c, o) in others {
-                let (state, at, error, external, uncount) = match o {
-                    Outcome::Sent { external_id } => {
-                        ("sent", None, None, external_id.as_deref(), 0)
-                    }
-                    Outcome::Failed { reason } => ("failed", None, Some(reason.as_str()), None, 0),
-                    Outcome::Retry { at, reason } => {
-                        ("retry", Some(*at), Some(reason.as_str()), None, 0)
-                    }
-                    Outcome::Dead { reason } => ("dead", None, Some(reason.as_str()), None, 0),
-                    Outcome::Paused { at, reason } => {
-                        ("retry", Some(*at), Some(reason.as_str()), None, 1)
-                    }
-                };
-                n += sqlx::query(sql)
-                    .bind(c.id)
-                    .bind(c.attempt)
-                    .bind(state)
-                    .bind(at)
-                    .bind(error)
-                    .bind(external)
-                    .bind(uncount)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-            }
-            tx.commit().await?;
-            n
-        });
+                Outcome::Dead { reason } => ("dead", None, Some(reason.as_str()), None, 0),
+                Outcome::Paused { at, reason } => {
+                    ("retry", Some(*at), Some(reason.as_str()), None, 1)
+                }
+            };
+            n += c
+                .execute(
+                    Sql::new(sql)
+                        .bind(d.id)
+                        .bind(d.attempt)
+                        .bind(state)
+                        .bind(at)
+                        .bind(error)
+                        .bind(external)
+                        .bind(uncount)
+                        .bind(now),
+                )
+                .await?;
+        }
+        tx.commit().await?;
         Ok(n)
     }
 
@@ -179,15 +178,18 @@ impl Store {
         } else {
             "undeliverable"
         };
-        let n = on_db!(writer self, |p, d| sqlx::query(sql)
+        let sql = Sql::new(sql)
             .bind(reference)
             .bind(external_id)
             .bind(state)
             .bind(now)
-            .bind(address)
-            .execute(p)
+            .bind(address);
+        let n = self
+            .write(Writer::Request)
             .await?
-            .rows_affected());
+            .conn()
+            .execute(sql)
+            .await?;
         Ok(n > 0)
     }
 
@@ -198,11 +200,10 @@ impl Store {
         revision: i32,
     ) -> StoreResult<Vec<(Channel, ChannelSummary)>> {
         let sql = "SELECT channel, state, COUNT(*) FROM deliveries WHERE notice_id = $1 AND revision = $2 GROUP BY channel, state";
-        let rows: Vec<(String, String, i64)> = on_db!(self, |p, d| sqlx::query_as(sql)
-            .bind(id.to_text())
-            .bind(revision)
-            .fetch_all(p)
-            .await?);
+        let rows: Vec<(String, String, i64)> = self
+            .read()
+            .fetch_all(Sql::new(sql).bind(id.to_text()).bind(revision))
+            .await?;
         let mut out: Vec<(Channel, ChannelSummary)> = Channel::ALL
             .iter()
             .map(|c| (*c, ChannelSummary::default()))
@@ -238,16 +239,13 @@ impl Store {
     ) -> StoreResult<Vec<DeliveryRow>> {
         let sql = "SELECT id, revision, channel, address, language, state, attempts, last_error, next_attempt_at, updated_at FROM deliveries \
                    WHERE notice_id = $1 AND revision = $2 AND ($3 IS NULL OR state = $3) AND id > $4 ORDER BY id LIMIT $5";
-        Ok(on_db!(self, |p, d| {
-            sqlx::query_as(sql)
-                .bind(id.to_text())
-                .bind(revision)
-                .bind(state)
-                .bind(cursor)
-                .bind(i64::from(limit))
-                .fetch_all(p)
-                .await?
-        }))
+        let sql = Sql::new(sql)
+            .bind(id.to_text())
+            .bind(revision)
+            .bind(state)
+            .bind(cursor)
+            .bind(i64::from(limit));
+        Ok(self.read().fetch_all(sql).await?)
     }
 
     /// Puts dead and failed deliveries of a revision back in the queue (operator re-drive);
@@ -261,29 +259,22 @@ impl Store {
     ) -> StoreResult<u64> {
         let sql = "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = $3, expires_at = $4, updated_at = $3 \
                    WHERE notice_id = $1 AND revision = $2 AND state IN ('dead', 'failed') AND address IS NOT NULL";
-        Ok(on_db!(writer self, |p, d| sqlx::query(sql)
+        let sql = Sql::new(sql)
             .bind(id.to_text())
             .bind(revision)
             .bind(now)
-            .bind(expires_at)
-            .execute(p)
+            .bind(expires_at);
+        Ok(self
+            .write(Writer::Request)
             .await?
-            .rows_affected()))
-    }
-
-    /// True when no delivery is waiting or in flight and no fan-out job is open.
-    pub async fn outbox_idle(&self) -> StoreResult<bool> {
-        let sql = "SELECT (SELECT COUNT(*) FROM fanout_jobs WHERE done_at IS NULL) + \
-                   (SELECT COUNT(*) FROM deliveries WHERE state IN ('pending', 'sending', 'retry'))";
-        let (n,): (i64,) = on_db!(self, |p, d| sqlx::query_as(sql).fetch_one(p).await?);
-        Ok(n == 0)
+            .conn()
+            .execute(sql)
+            .await?)
     }
 
     /// The earliest time a waiting delivery becomes due, if any (for the worker to sleep until).
     pub async fn next_delivery_due(&self) -> StoreResult<Option<DateTime<Utc>>> {
         let sql = "SELECT MIN(next_attempt_at) FROM deliveries WHERE state IN ('pending', 'retry')";
-        let (t,): (Option<DateTime<Utc>>,) =
-            on_db!(self, |p, d| sqlx::query_as(sql).fetch_one(p).await?);
-        Ok(t)
+        Ok(self.read().scalar(Sql::new(sql)).await?)
     }
 }

@@ -1,7 +1,9 @@
 //! Cron housekeeping: claiming each job occurrence once, the queries its jobs need, and
 //! the small outbox of faultcast's own messages.
 
-use super::{Store, StoreResult, on_db};
+use super::sql::Sql;
+use super::turns::Writer;
+use super::{Store, StoreResult};
 use chrono::{DateTime, Utc};
 
 /// Terminal delivery states: nothing will happen to these rows again.
@@ -79,10 +81,7 @@ impl Store {
         job: &str,
     ) -> StoreResult<Option<(String, DateTime<Utc>)>> {
         let sql = "SELECT expression, next_due_at FROM housekeeping WHERE job = $1";
-        Ok(on_db!(self, |p, d| sqlx::query_as(sql)
-            .bind(job)
-            .fetch_optional(p)
-            .await?))
+        Ok(self.read().fetch_optional(Sql::new(sql).bind(job)).await?)
     }
 
     /// Plans `job`'s next occurrence (first sight, or a changed expression).
@@ -94,13 +93,12 @@ impl Store {
     ) -> StoreResult<()> {
         let sql = "INSERT INTO housekeeping (job, expression, next_due_at) VALUES ($1, $2, $3) \
                    ON CONFLICT (job) DO UPDATE SET expression = $2, next_due_at = $3";
-        on_db!(background self, |p, d| sqlx::query(sql)
-            .bind(job)
-            .bind(expression)
-            .bind(next)
-            .execute(p)
-            .await
-            .map(|_| ())?);
+        let sql = Sql::new(sql).bind(job).bind(expression).bind(next);
+        self.write(Writer::Background)
+            .await?
+            .conn()
+            .execute(sql)
+            .await?;
         Ok(())
     }
 
@@ -115,26 +113,25 @@ impl Store {
     ) -> StoreResult<bool> {
         let sql = "UPDATE housekeeping SET next_due_at = $3, last_run_at = $4, last_outcome = 'running' \
                    WHERE job = $1 AND next_due_at = $2";
-        let n = on_db!(background self, |p, d| sqlx::query(sql)
-            .bind(job)
-            .bind(due)
-            .bind(next)
-            .bind(now)
-            .execute(p)
+        let sql = Sql::new(sql).bind(job).bind(due).bind(next).bind(now);
+        let n = self
+            .write(Writer::Background)
             .await?
-            .rows_affected());
+            .conn()
+            .execute(sql)
+            .await?;
         Ok(n == 1)
     }
 
     /// Records how a job's run ended.
     pub async fn finish_housekeeping(&self, job: &str, outcome: &str) -> StoreResult<()> {
         let sql = "UPDATE housekeeping SET last_outcome = $2 WHERE job = $1";
-        on_db!(background self, |p, d| sqlx::query(sql)
-            .bind(job)
-            .bind(outcome)
-            .execute(p)
-            .await
-            .map(|_| ())?);
+        let sql = Sql::new(sql).bind(job).bind(outcome);
+        self.write(Writer::Background)
+            .await?
+            .conn()
+            .execute(sql)
+            .await?;
         Ok(())
     }
 
@@ -150,12 +147,14 @@ impl Store {
         let mut total = 0;
         for sql in [deliveries.as_str(), messages] {
             loop {
-                let n = on_db!(background self, |p, d| sqlx::query(sql)
-                    .bind(before)
-                    .bind(i64::from(batch))
-                    .execute(p)
+                // One batch a turn, so that requests get the writer in between.
+                let q = Sql::new(sql.to_owned()).bind(before).bind(i64::from(batch));
+                let n = self
+                    .write(Writer::Background)
                     .await?
-                    .rows_affected());
+                    .conn()
+                    .execute(q)
+                    .await?;
                 total += n;
                 if n < u64::from(batch) {
                     break;
@@ -171,10 +170,7 @@ impl Store {
         let sql = "SELECT o.id AS org_id, o.name AS org_name, c.id AS contact_id, c.email, c.language, c.reviewed_at \
                    FROM contacts c JOIN organisations o ON o.id = c.org_id \
                    WHERE o.state = 'active' AND c.email IS NOT NULL AND c.reviewed_at < $1 ORDER BY o.id, c.id";
-        Ok(on_db!(self, |p, d| sqlx::query_as(sql)
-            .bind(before)
-            .fetch_all(p)
-            .await?))
+        Ok(self.read().fetch_all(Sql::new(sql).bind(before)).await?)
     }
 
     /// Active organisations with a service they use for which none of their contacts
@@ -186,9 +182,7 @@ impl Store {
                      AND ((c.via_email AND c.email IS NOT NULL) OR (c.via_sms AND c.phone IS NOT NULL)) \
                      AND (c.all_services OR EXISTS (SELECT 1 FROM contact_services cs WHERE cs.contact_id = c.id AND cs.service = os.service))) \
                    ORDER BY o.name, o.id, os.service";
-        Ok(on_db!(self, |p, d| sqlx::query_as(sql)
-            .fetch_all(p)
-            .await?))
+        Ok(self.read().fetch_all(Sql::new(sql)).await?)
     }
 
     /// Writes messages to the system outbox (those with a known key are skipped);
@@ -201,23 +195,23 @@ impl Store {
         let sql = "INSERT INTO system_messages (dedup_key, kind, recipient, contact_id, subject, body, state, next_attempt_at, created_at, updated_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $7) ON CONFLICT (dedup_key) DO NOTHING";
         let mut added = 0;
-        on_db!(background self, |p, d| {
-            let mut tx = p.begin().await?;
-            for m in messages {
-                added += sqlx::query(sql)
-                    .bind(&m.dedup_key)
-                    .bind(m.kind)
-                    .bind(&m.recipient)
-                    .bind(m.contact_id.as_deref())
-                    .bind(&m.subject)
-                    .bind(&m.body)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-            }
-            tx.commit().await?;
-        });
+        let mut tx = self.begin(Writer::Background).await?;
+        let mut c = tx.conn();
+        for m in messages {
+            added += c
+                .execute(
+                    Sql::new(sql)
+                        .bind(&m.dedup_key)
+                        .bind(m.kind)
+                        .bind(&m.recipient)
+                        .bind(m.contact_id.as_deref())
+                        .bind(&m.subject)
+                        .bind(&m.body)
+                        .bind(now),
+                )
+                .await?;
+        }
+        tx.commit().await?;
         Ok(added)
     }
 
@@ -228,22 +222,19 @@ impl Store {
         until: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<Vec<SystemMessage>> {
-        let rows = on_db!(background self, |p, d| {
-            let lock = d.pick("", " FOR UPDATE SKIP LOCKED");
-            let sql = format!(
-                "UPDATE system_messages SET state = 'sending', lease_until = $2, updated_at = $1 WHERE id IN \
-                 (SELECT id FROM system_messages WHERE recipient IS NOT NULL AND \
-                  ((state = 'pending' AND next_attempt_at <= $1) OR (state = 'sending' AND lease_until < $1)) \
-                  ORDER BY next_attempt_at LIMIT $3{lock}) \
-                 RETURNING id, kind, recipient, subject, body, attempts, created_at"
-            );
-            sqlx::query_as(&sql)
-                .bind(now)
-                .bind(until)
-                .bind(i64::from(limit))
-                .fetch_all(p)
-                .await?
-        });
+        let mut w = self.write(Writer::Background).await?;
+        let c = w.conn();
+        let lock = c.dialect().pick("", " FOR UPDATE SKIP LOCKED");
+        let sql = format!(
+            "UPDATE system_messages SET state = 'sending', lease_until = $2, updated_at = $1 WHERE id IN \
+             (SELECT id FROM system_messages WHERE recipient IS NOT NULL AND \
+              ((state = 'pending' AND next_attempt_at <= $1) OR (state = 'sending' AND lease_until < $1)) \
+              ORDER BY next_attempt_at LIMIT $3{lock}) \
+             RETURNING id, kind, recipient, subject, body, attempts, created_at"
+        );
+        let rows: Vec<SystemMessage> = c
+            .fetch_all(Sql::new(sql).bind(now).bind(until).bind(i64::from(limit)))
+            .await?;
         Ok(rows)
     }
 
@@ -267,16 +258,18 @@ impl Store {
         };
         let sql = "UPDATE system_messages SET state = $2, attempts = $3, next_attempt_at = $4, last_error = COALESCE($5, last_error), \
                    lease_until = NULL, updated_at = $6 WHERE id = $1 AND state = 'sending'";
-        on_db!(background self, |p, d| sqlx::query(sql)
+        let sql = Sql::new(sql)
             .bind(m.id)
             .bind(state)
             .bind(attempts)
             .bind(next)
-            .bind(error)
-            .bind(now)
-            .execute(p)
-            .await
-            .map(|_| ())?);
+            .bind(error.map(String::as_str))
+            .bind(now);
+        self.write(Writer::Background)
+            .await?
+            .conn()
+            .execute(sql)
+            .await?;
         Ok(())
     }
 }

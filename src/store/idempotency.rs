@@ -1,6 +1,8 @@
 //! Idempotency keys: a retried creating POST gets the original answer.
 
-use super::{Store, StoreResult, on_db};
+use super::sql::Sql;
+use super::turns::Writer;
+use super::{Store, StoreResult};
 use chrono::{DateTime, Utc};
 
 /// How long a key is remembered; clients retry within minutes, Stripe-style APIs keep a day.
@@ -38,32 +40,25 @@ impl Store {
             "SELECT request_hash, status, body FROM idempotency_keys WHERE actor = $1 AND key = $2";
         // Expired keys, with any answer stored for them, are forgotten before claiming.
         let expire = "DELETE FROM idempotency_keys WHERE created_at < $1";
-        let (inserted, row): (u64, Option<KeyRow>) = on_db!(writer self, |p, d| {
-            sqlx::query(expire)
-                .bind(now - IDEMPOTENCY_TTL)
-                .execute(p)
-                .await?;
-            let n = sqlx::query(insert)
-                .bind(actor)
-                .bind(key)
-                .bind(request_hash)
-                .bind(now)
-                .execute(p)
+        let mut w = self.write(Writer::Request).await?;
+        let c = w.conn();
+        c.execute(Sql::new(expire).bind(now - IDEMPOTENCY_TTL))
+            .await?;
+        let inserted = c
+            .execute(
+                Sql::new(insert)
+                    .bind(actor)
+                    .bind(key)
+                    .bind(request_hash)
+                    .bind(now),
+            )
+            .await?;
+        let row: Option<KeyRow> = if inserted == 1 {
+            None
+        } else {
+            c.fetch_optional(Sql::new(select).bind(actor).bind(key))
                 .await?
-                .rows_affected();
-            if n == 1 {
-                (n, None)
-            } else {
-                (
-                    n,
-                    sqlx::query_as(select)
-                        .bind(actor)
-                        .bind(key)
-                        .fetch_optional(p)
-                        .await?,
-                )
-            }
-        });
+        };
         Ok(match (inserted, row) {
             (1, _) => IdempotencyClaim::Fresh,
             (_, None) => IdempotencyClaim::InProgress,
@@ -87,15 +82,16 @@ impl Store {
     ) -> StoreResult<()> {
         let sql =
             "UPDATE idempotency_keys SET status = $3, body = $4 WHERE actor = $1 AND key = $2";
-        on_db!(writer self, |p, d| {
-            sqlx::query(sql)
-                .bind(actor)
-                .bind(key)
-                .bind(i32::from(status))
-                .bind(body)
-                .execute(p)
-                .await?;
-        });
+        let sql = Sql::new(sql)
+            .bind(actor)
+            .bind(key)
+            .bind(i32::from(status))
+            .bind(body);
+        self.write(Writer::Request)
+            .await?
+            .conn()
+            .execute(sql)
+            .await?;
         Ok(())
     }
 
@@ -103,9 +99,12 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn release_idempotency(&self, actor: &str, key: &str) -> StoreResult<()> {
         let sql = "DELETE FROM idempotency_keys WHERE actor = $1 AND key = $2 AND status IS NULL";
-        on_db!(writer self, |p, d| {
-            sqlx::query(sql).bind(actor).bind(key).execute(p).await?;
-        });
+        let sql = Sql::new(sql).bind(actor).bind(key);
+        self.write(Writer::Request)
+            .await?
+            .conn()
+            .execute(sql)
+            .await?;
         Ok(())
     }
 }

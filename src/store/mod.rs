@@ -1,21 +1,28 @@
 //! All SQL: SQLite (embedded default) and PostgreSQL (several nodes), one set of functions.
 //!
-//! Queries are runtime-checked (`sqlx::query` + `bind`) because the compile-time macros bind one
-//! database per crate. `on_db!` runs the same code against whichever pool is configured; the
-//! SQL uses `$n` placeholders, which both dialects accept, and differs only where they do.
+//! Queries are runtime-checked because the compile-time macros bind one database per crate.
+//! A statement is text and arguments (`sql::Sql`), run on a `sql::Conn` of either database
+//! (the backend is matched once, at the leaf); steps shared between transactions are plain
+//! functions over a `Conn`. The SQL uses `$n` placeholders, which both dialects accept, and
+//! differs only where the dialects do.
 
 mod audit;
 mod claims;
 mod contacts;
 mod deliveries;
+mod erasure;
 mod error;
 mod housekeeping;
 mod idempotency;
 mod notices;
 mod organisations;
 mod outbox;
+mod plans;
 mod pool;
 mod reminders;
+mod revisions;
+mod services;
+mod sql;
 mod tokens;
 pub(crate) mod turns;
 
@@ -77,43 +84,6 @@ impl<T> Page<T> {
         Page { items, next_cursor }
     }
 }
-
-/// Runs `$body` with `$pool` bound to the configured pool and `$dialect` to its dialect;
-/// the body is compiled once per database. `on_db!(writer self, …)` is for a request's
-/// writes and `on_db!(background self, …)` for the workers': on SQLite both go through the
-/// one writer connection, requests first (`turns`).
-macro_rules! on_db {
-    (writer $store:expr, |$pool:ident, $dialect:ident| $body:expr) => {{
-        let _turn = $store
-            .write_turn($crate::store::turns::Writer::Request)
-            .await?;
-        $crate::store::on_db!(@match $store.writer(), |$pool, $dialect| $body)
-    }};
-    (background $store:expr, |$pool:ident, $dialect:ident| $body:expr) => {{
-        let _turn = $store
-            .write_turn($crate::store::turns::Writer::Background)
-            .await?;
-        $crate::store::on_db!(@match $store.writer(), |$pool, $dialect| $body)
-    }};
-    ($store:expr, |$pool:ident, $dialect:ident| $body:expr) => {
-        $crate::store::on_db!(@match $store.db(), |$pool, $dialect| $body)
-    };
-    (@match $db:expr, |$pool:ident, $dialect:ident| $body:expr) => {
-        match $db {
-            $crate::store::pool::Db::Sqlite($pool) => {
-                #[allow(unused_variables)]
-                let $dialect = $crate::store::Dialect::Sqlite;
-                $body
-            }
-            $crate::store::pool::Db::Postgres($pool) => {
-                #[allow(unused_variables)]
-                let $dialect = $crate::store::Dialect::Postgres;
-                $body
-            }
-        }
-    };
-}
-pub(crate) use on_db;
 
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 pub(crate) fn like_pattern(q: &str) -> String {

@@ -1,19 +1,37 @@
 //! Organisations and the services they use.
 
 use super::audit::insert_audit;
+use super::erasure::{erase_organisation_traces, forget_answers};
 use super::error::{StoreError, decode};
-use super::{AuditEvent, DEFAULT_PAGE, MAX_PAGE, Page, Store, StoreResult, like_pattern, on_db};
+use super::services::{aggregated, split_services};
+use super::sql::{Conn, Sql};
+use super::turns::Writer;
+use super::{AuditEvent, DEFAULT_PAGE, MAX_PAGE, Page, Store, StoreResult, like_pattern};
 use crate::registry::{
-    Audience, BusinessId, Oid, OrgId, OrgState, Organisation, OrganisationDraft, ServiceCode,
+    Audience, BusinessId, Oid, OrgId, OrgState, Organisation, OrganisationDraft,
 };
 use chrono::{DateTime, Utc};
 
-const SELECT_SQLITE: &str = "SELECT o.id, o.name, o.business_id, o.oid, o.audience, o.state, o.created_at, o.updated_at, \
-     (SELECT group_concat(s.service, ',') FROM organisation_services s WHERE s.org_id = o.id) AS services \
-     FROM organisations o";
-const SELECT_POSTGRES: &str = "SELECT o.id, o.name, o.business_id, o.oid, o.audience, o.state, o.created_at, o.updated_at, \
-     (SELECT string_agg(s.service, ',') FROM organisation_services s WHERE s.org_id = o.id) AS services \
-     FROM organisations o";
+/// The organisations with their services, for `WHERE` clauses on `o`.
+fn select(conn: &Conn<'_>) -> String {
+    format!(
+        "SELECT o.id, o.name, o.business_id, o.oid, o.audience, o.state, o.created_at, o.updated_at, {} \
+         FROM organisations o",
+        aggregated(conn.dialect(), "organisation_services", "org_id", "o")
+    )
+}
+
+/// Replaces the organisation's services with `d`'s.
+async fn write_services(conn: &mut Conn<'_>, id: OrgId, d: &OrganisationDraft) -> StoreResult<()> {
+    let clear = "DELETE FROM organisation_services WHERE org_id = $1";
+    conn.execute(Sql::new(clear).bind(id.to_text())).await?;
+    for s in &d.services {
+        let add = "INSERT INTO organisation_services (org_id, service) VALUES ($1, $2)";
+        conn.execute(Sql::new(add).bind(id.to_text()).bind(s.as_str()))
+            .await?;
+    }
+    Ok(())
+}
 
 #[derive(sqlx::FromRow)]
 struct OrgRow {
@@ -55,18 +73,17 @@ impl OrgRow {
     }
 }
 
-/// Splits an aggregated `a,b,c` list of service codes.
-pub(crate) fn split_services(
-    column: &str,
-    joined: Option<String>,
-) -> StoreResult<std::collections::BTreeSet<ServiceCode>> {
-    joined
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .map(|s| decode(column, ServiceCode::parse(s)))
-        .collect()
+/// `sql` (INSERT or UPDATE) for organisation `id` with `d`'s fields ($2…$7) as of `now` ($8).
+fn with_fields(sql: &'static str, id: OrgId, d: &OrganisationDraft, now: DateTime<Utc>) -> Sql {
+    Sql::new(sql)
+        .bind(id.to_text())
+        .bind(&d.name)
+        .bind(search_key(d))
+        .bind(d.business_id.as_str())
+        .bind(d.oid.as_ref().map(Oid::as_str))
+        .bind(d.audience.code())
+        .bind(d.state.code())
+        .bind(now)
 }
 
 fn search_key(d: &OrganisationDraft) -> String {
@@ -85,31 +102,14 @@ impl Store {
     ) -> StoreResult<Organisation> {
         let sql = "INSERT INTO organisations (id, name, search_key, business_id, oid, audience, state, created_at, updated_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
-        let add = "INSERT INTO organisation_services (org_id, service) VALUES ($1, $2)";
-        on_db!(writer self, |p, d_| {
-            let mut tx = p.begin().await?;
-            sqlx::query(sql)
-                .bind(id.to_text())
-                .bind(&d.name)
-                .bind(search_key(d))
-                .bind(d.business_id.as_str())
-                .bind(d.oid.as_ref().map(Oid::as_str))
-                .bind(d.audience.code())
-                .bind(d.state.code())
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::unique(e, "business_id"))?;
-            for s in &d.services {
-                sqlx::query(add)
-                    .bind(id.to_text())
-                    .bind(s.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            insert_audit!(tx, audit)?;
-            tx.commit().await?;
-        });
+        let mut tx = self.begin(Writer::Request).await?;
+        let mut c = tx.conn();
+        c.execute(with_fields(sql, id, d, now))
+            .await
+            .map_err(|e| StoreError::unique(e, "business_id"))?;
+        write_services(&mut c, id, d).await?;
+        insert_audit(&mut c, audit).await?;
+        tx.commit().await?;
         Ok(Organisation {
             id,
             draft: d.clone(),
@@ -121,13 +121,9 @@ impl Store {
     /// The organisation with this id.
     #[tracing::instrument(skip_all, fields(org = %id))]
     pub async fn get_organisation(&self, id: OrgId) -> StoreResult<Option<Organisation>> {
-        let row: Option<OrgRow> = on_db!(self, |p, d| {
-            let sql = format!("{} WHERE o.id = $1", d.pick(SELECT_SQLITE, SELECT_POSTGRES));
-            sqlx::query_as(&sql)
-                .bind(id.to_text())
-                .fetch_optional(p)
-                .await?
-        });
+        let mut c = self.read();
+        let sql = format!("{} WHERE o.id = $1", select(&c));
+        let row: Option<OrgRow> = c.fetch_optional(Sql::new(sql).bind(id.to_text())).await?;
         row.map(OrgRow::into_org).transpose()
     }
 
@@ -143,19 +139,20 @@ impl Store {
     ) -> StoreResult<Page<Organisation>> {
         let limit = limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
         let pattern = like_pattern(&q.unwrap_or("").trim().to_lowercase());
-        let rows: Vec<OrgRow> = on_db!(self, |p, d| {
-            let sql = format!(
-                "{} WHERE ($1 IS NULL OR o.id = $1) AND o.search_key LIKE $2 ESCAPE '\\' AND o.id > $3 ORDER BY o.id LIMIT $4",
-                d.pick(SELECT_SQLITE, SELECT_POSTGRES)
-            );
-            sqlx::query_as(&sql)
-                .bind(only.map(OrgId::to_text))
-                .bind(&pattern)
-                .bind(cursor.unwrap_or(""))
-                .bind(i64::from(limit) + 1)
-                .fetch_all(p)
-                .await?
-        });
+        let mut c = self.read();
+        let sql = format!(
+            "{} WHERE ($1 IS NULL OR o.id = $1) AND o.search_key LIKE $2 ESCAPE '\\' AND o.id > $3 ORDER BY o.id LIMIT $4",
+            select(&c)
+        );
+        let rows: Vec<OrgRow> = c
+            .fetch_all(
+                Sql::new(sql)
+                    .bind(only.map(OrgId::to_text))
+                    .bind(pattern)
+                    .bind(cursor.unwrap_or(""))
+                    .bind(i64::from(limit) + 1),
+            )
+            .await?;
         let items = rows
             .into_iter()
             .map(OrgRow::into_org)
@@ -175,84 +172,39 @@ impl Store {
     ) -> StoreResult<bool> {
         let sql = "UPDATE organisations SET name = $2, search_key = $3, business_id = $4, oid = $5, audience = $6, state = $7, \
                    updated_at = $8 WHERE id = $1";
-        let clear = "DELETE FROM organisation_services WHERE org_id = $1";
-        let add = "INSERT INTO organisation_services (org_id, service) VALUES ($1, $2)";
         let prune = "DELETE FROM contact_services WHERE contact_id IN (SELECT id FROM contacts WHERE org_id = $1) \
                      AND service NOT IN (SELECT service FROM organisation_services WHERE org_id = $1)";
-        let found = on_db!(writer self, |p, d_| {
-            let mut tx = p.begin().await?;
-            let n = sqlx::query(sql)
-                .bind(id.to_text())
-                .bind(&d.name)
-                .bind(search_key(d))
-                .bind(d.business_id.as_str())
-                .bind(d.oid.as_ref().map(Oid::as_str))
-                .bind(d.audience.code())
-                .bind(d.state.code())
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::unique(e, "business_id"))?
-                .rows_affected();
-            if n == 1 {
-                sqlx::query(clear)
-                    .bind(id.to_text())
-                    .execute(&mut *tx)
-                    .await?;
-                for s in &d.services {
-                    sqlx::query(add)
-                        .bind(id.to_text())
-                        .bind(s.as_str())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query(prune)
-                    .bind(id.to_text())
-                    .execute(&mut *tx)
-                    .await?;
-                insert_audit!(tx, audit)?;
-            }
-            tx.commit().await?;
-            n == 1
-        });
-        Ok(found)
+        let mut tx = self.begin(Writer::Request).await?;
+        let mut c = tx.conn();
+        let n = c
+            .execute(with_fields(sql, id, d, now))
+            .await
+            .map_err(|e| StoreError::unique(e, "business_id"))?;
+        if n != 1 {
+            return Ok(false);
+        }
+        write_services(&mut c, id, d).await?;
+        c.execute(Sql::new(prune).bind(id.to_text())).await?;
+        insert_audit(&mut c, audit).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Deletes an organisation with its contacts (their personal data is erased) and tokens.
     #[tracing::instrument(skip_all, fields(org = %id))]
     pub async fn delete_organisation(&self, id: OrgId, audit: &AuditEvent) -> StoreResult<bool> {
+        let mut tx = self.begin(Writer::Request).await?;
+        let mut c = tx.conn();
+        erase_organisation_traces(&mut c, id).await?;
         let sql = "DELETE FROM organisations WHERE id = $1";
-        let erase = "UPDATE deliveries SET address = NULL, address_key = 'erased:' || CAST(id AS TEXT), \
-                     last_error = CASE WHEN state IN ('pending', 'retry', 'sending') THEN 'recipient deleted' ELSE last_error END, \
-                     state = CASE WHEN state IN ('pending', 'retry', 'sending') THEN 'failed' ELSE state END \
-                     WHERE contact_id IN (SELECT id FROM contacts WHERE org_id = $1)";
-        let found = on_db!(writer self, |p, d| {
-            let mut tx = p.begin().await?;
-            sqlx::query(erase)
-                .bind(id.to_text())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM system_messages WHERE contact_id IN (SELECT id FROM contacts WHERE org_id = $1)")
-                .bind(id.to_text())
-                .execute(&mut *tx)
-                .await?;
-            let n = sqlx::query(sql)
-                .bind(id.to_text())
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if n == 1 {
-                // Answers kept for idempotent retries that mention the organisation (its
-                // contacts' creation answers among them) go with it.
-                sqlx::query(super::contacts::FORGET_ANSWERS)
-                    .bind(format!("%{id}%"))
-                    .execute(&mut *tx)
-                    .await?;
-                insert_audit!(tx, audit)?;
-            }
-            tx.commit().await?;
-            n == 1
-        });
-        Ok(found)
+        if c.execute(Sql::new(sql).bind(id.to_text())).await? != 1 {
+            return Ok(false);
+        }
+        // Answers kept for idempotent retries that mention the organisation (its contacts'
+        // creation answers among them) go with it.
+        forget_answers(&mut c, &id.to_text()).await?;
+        insert_audit(&mut c, audit).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 }

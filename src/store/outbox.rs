@@ -1,6 +1,8 @@
 //! The fan-out outbox: a leased job per revision, expanded into deliveries in batches.
 
-use super::{Store, StoreResult, on_db};
+use super::sql::Sql;
+use super::turns::Writer;
+use super::{Store, StoreResult};
 use crate::notices::{Action, NoticeId, Revision, Sends};
 use crate::registry::{Channel, Language};
 use chrono::{DateTime, Utc};
@@ -119,21 +121,18 @@ impl Store {
         until: DateTime<Utc>,
     ) -> StoreResult<Option<FanoutJob>> {
         type Row = (String, i32, i32, String, String, bool, bool, DateTime<Utc>);
-        let row: Option<Row> = on_db!(background self, |p, d| {
-            let lock = d.pick("", " FOR UPDATE SKIP LOCKED");
-            let sql = format!(
-                "UPDATE fanout_jobs SET lease_owner = $1, lease_until = $2 WHERE (notice_id, revision, step) = \
-                 (SELECT notice_id, revision, step FROM fanout_jobs WHERE done_at IS NULL AND (lease_until IS NULL OR lease_until < $3) \
-                  ORDER BY lane, created_at LIMIT 1{lock}) \
-                 RETURNING notice_id, revision, lane, cursor, step, email, sms, created_at"
-            );
-            sqlx::query_as(&sql)
-                .bind(owner)
-                .bind(until)
-                .bind(now)
-                .fetch_optional(p)
-                .await?
-        });
+        let mut w = self.write(Writer::Background).await?;
+        let c = w.conn();
+        let lock = c.dialect().pick("", " FOR UPDATE SKIP LOCKED");
+        let sql = format!(
+            "UPDATE fanout_jobs SET lease_owner = $1, lease_until = $2 WHERE (notice_id, revision, step) = \
+             (SELECT notice_id, revision, step FROM fanout_jobs WHERE done_at IS NULL AND (lease_until IS NULL OR lease_until < $3) \
+              ORDER BY lane, created_at LIMIT 1{lock}) \
+             RETURNING notice_id, revision, lane, cursor, step, email, sms, created_at"
+        );
+        let row: Option<Row> = c
+            .fetch_optional(Sql::new(sql).bind(owner).bind(until).bind(now))
+            .await?;
         Ok(match row {
             Some((id, revision, lane, cursor, step, email, sms, created_at)) => {
                 NoticeId::parse(&id).map(|notice_id| FanoutJob {
@@ -183,16 +182,12 @@ impl Store {
             aud = numbered(3, audiences.len()),
             svc = numbered(3 + audiences.len(), services.len()),
         );
-        let rows: Vec<TargetRow> = on_db!(self, |p, dialect| {
-            let mut q = sqlx::query_as(&sql).bind(cursor).bind(i64::from(limit));
-            for a in &audiences {
-                q = q.bind(*a);
-            }
-            for s in &services {
-                q = q.bind(*s);
-            }
-            q.fetch_all(p).await?
-        });
+        let q = Sql::new(sql)
+            .bind(cursor)
+            .bind(i64::from(limit))
+            .bind_all(audiences)
+            .bind_all(services);
+        let rows: Vec<TargetRow> = self.read().fetch_all(q).await?;
         let next = if rows.len() == limit as usize {
             rows.last().map(|r| r.id.clone())
         } else {
@@ -240,15 +235,12 @@ impl Store {
         let sql = "SELECT channel, MAX(address) AS address, address_key, MAX(language) AS language, MAX(audience) AS audience FROM deliveries \
                    WHERE notice_id = $1 AND revision < $2 AND state IN ('sending', 'sent', 'delivered') AND address IS NOT NULL \
                    AND address_key > $3 GROUP BY address_key, channel ORDER BY address_key, channel LIMIT $4";
-        let rows: Vec<PriorRow> = on_db!(self, |p, d| {
-            sqlx::query_as(sql)
-                .bind(rev.notice_id.to_text())
-                .bind(rev.number)
-                .bind(cursor)
-                .bind(i64::from(limit))
-                .fetch_all(p)
-                .await?
-        });
+        let q = Sql::new(sql)
+            .bind(rev.notice_id.to_text())
+            .bind(rev.number)
+            .bind(cursor)
+            .bind(i64::from(limit));
+        let rows: Vec<PriorRow> = self.read().fetch_all(q).await?;
         // An address key belongs to one channel (emails hold '@', phones start with '+').
         let next = if rows.len() == limit as usize {
             rows.last().map(|r| r.address_key.clone())
@@ -293,72 +285,69 @@ impl Store {
     ) -> StoreResult<bool> {
         let fence = "UPDATE fanout_jobs SET cursor = $3, done_at = $4 WHERE notice_id = $1 AND revision = $2 AND lease_owner = $5 \
                      AND step = $6 AND done_at IS NULL";
-        let held = on_db!(background self, |p, d| {
-            let mut tx = p.begin().await?;
-            let n = sqlx::query(fence)
-                .bind(job.notice_id.to_text())
-                .bind(job.revision)
-                .bind(next.unwrap_or(&job.cursor))
-                .bind(if next.is_none() { Some(now) } else { None })
-                .bind(&job.owner)
-                .bind(&job.step)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if n == 1 {
-                for chunk in batch.chunks(INSERT_ROWS) {
-                    let sql = insert_deliveries(chunk.len());
-                    let mut q = sqlx::query(&sql);
-                    for r in chunk {
-                        q = q
-                            .bind(job.notice_id.to_text())
-                            .bind(job.revision)
-                            .bind(r.channel.code())
-                            .bind(&r.address)
-                            .bind(&r.address_key)
-                            .bind(r.language.code())
-                            .bind(&r.audience)
-                            .bind(r.contact_id.as_deref())
-                            .bind(job.lane)
-                            .bind(now)
-                            .bind(expires_at)
-                            .bind(crate::notices::delivery_reference(
-                                job.notice_id,
-                                job.revision,
-                                r.channel,
-                                &r.address_key,
-                            ));
-                    }
-                    q.execute(&mut *tx).await?;
-                    // The first revision has nothing older to replace.
-                    if job.revision > 1 {
-                        let sql = supersede_older(chunk.len());
-                        let mut q = sqlx::query(&sql)
-                            .bind(job.notice_id.to_text())
-                            .bind(job.revision)
-                            .bind(now);
-                        for r in chunk {
-                            q = q.bind(r.channel.code()).bind(&r.address_key);
-                        }
-                        q.execute(&mut *tx).await?;
-                    }
-                }
-                tx.commit().await?;
+        let mut tx = self.begin(Writer::Background).await?;
+        let mut c = tx.conn();
+        let held = c
+            .execute(
+                Sql::new(fence)
+                    .bind(job.notice_id.to_text())
+                    .bind(job.revision)
+                    .bind(next.unwrap_or(&job.cursor))
+                    .bind(if next.is_none() { Some(now) } else { None })
+                    .bind(&job.owner)
+                    .bind(&job.step),
+            )
+            .await?;
+        if held != 1 {
+            return Ok(false);
+        }
+        for chunk in batch.chunks(INSERT_ROWS) {
+            let mut q = Sql::new(insert_deliveries(chunk.len()));
+            for r in chunk {
+                q = q
+                    .bind(job.notice_id.to_text())
+                    .bind(job.revision)
+                    .bind(r.channel.code())
+                    .bind(&r.address)
+                    .bind(&r.address_key)
+                    .bind(r.language.code())
+                    .bind(&r.audience)
+                    .bind(r.contact_id.as_deref())
+                    .bind(job.lane)
+                    .bind(now)
+                    .bind(expires_at)
+                    .bind(crate::notices::delivery_reference(
+                        job.notice_id,
+                        job.revision,
+                        r.channel,
+                        &r.address_key,
+                    ));
             }
-            n == 1
-        });
-        Ok(held)
+            c.execute(q).await?;
+            // The first revision has nothing older to replace.
+            if job.revision > 1 {
+                let mut q = Sql::new(supersede_older(chunk.len()))
+                    .bind(job.notice_id.to_text())
+                    .bind(job.revision)
+                    .bind(now);
+                for r in chunk {
+                    q = q.bind(r.channel.code()).bind(&r.address_key);
+                }
+                c.execute(q).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// True once every job written for the revision so far has given each of its
     /// recipients a delivery row (false while none is written: nothing sent yet).
     pub async fn fanout_complete(&self, id: NoticeId, revision: i32) -> StoreResult<bool> {
         let sql = "SELECT COUNT(*), COUNT(done_at) FROM fanout_jobs WHERE notice_id = $1 AND revision = $2";
-        let (all, done): (i64, i64) = on_db!(self, |p, d| sqlx::query_as(sql)
-            .bind(id.to_text())
-            .bind(revision)
-            .fetch_one(p)
-            .await?);
+        let (all, done): (i64, i64) = self
+            .read()
+            .fetch_one(Sql::new(sql).bind(id.to_text()).bind(revision))
+            .await?;
         Ok(all > 0 && all == done)
     }
 }

@@ -1,6 +1,7 @@
 //! Connecting, configuring and migrating the database.
 
 use super::error::StoreResult;
+use super::sql::{Conn, Tx, Write};
 use super::turns::{WriteTurns, Writer};
 use anyhow::Context;
 use secrecy::{ExposeSecret, SecretString};
@@ -114,15 +115,6 @@ impl Store {
         Ok(Self { db, writer, turns })
     }
 
-    pub(crate) fn db(&self) -> &Db {
-        &self.db
-    }
-
-    /// The pool for statements that write.
-    pub(crate) fn writer(&self) -> &Db {
-        &self.writer
-    }
-
     /// Waits for a turn at SQLite's writer connection (at once on PostgreSQL); hold the
     /// guard for the whole write. A turn not given within the busy timeout is reported as
     /// the database being unavailable.
@@ -137,6 +129,34 @@ impl Store {
             .await
             .map(Some)
             .map_err(|_| sqlx::Error::PoolTimedOut)
+    }
+
+    /// The reading pool, to run statements on.
+    pub(super) fn read(&self) -> Conn<'_> {
+        match &self.db {
+            Db::Sqlite(p) => Conn::SqlitePool(p),
+            Db::Postgres(p) => Conn::PgPool(p),
+        }
+    }
+
+    /// The writer, for statements that commit one by one, after waiting for `who`'s turn.
+    pub(super) async fn write(&self, who: Writer) -> StoreResult<Write<'_>> {
+        let turn = self.write_turn(who).await?;
+        let conn = match &self.writer {
+            Db::Sqlite(p) => Conn::SqlitePool(p),
+            Db::Postgres(p) => Conn::PgPool(p),
+        };
+        Ok(Write::new(conn, turn))
+    }
+
+    /// A transaction on the writer, begun in `who`'s turn; commit it, or drop it to roll
+    /// back.
+    pub(super) async fn begin(&self, who: Writer) -> StoreResult<Tx<'_>> {
+        let turn = self.write_turn(who).await?;
+        Ok(match &self.writer {
+            Db::Sqlite(p) => Tx::new_sqlite(p.begin().await?, turn),
+            Db::Postgres(p) => Tx::new_postgres(p.begin().await?, turn),
+        })
     }
 
     /// The dialect of the configured database.
@@ -160,9 +180,9 @@ impl Store {
 
     /// Answers when the database can run a query.
     pub async fn ping(&self) -> StoreResult<()> {
-        super::on_db!(self, |p, d| {
-            sqlx::query("SELECT 1").execute(p).await?;
-        });
+        self.read()
+            .execute(super::sql::Sql::new("SELECT 1"))
+            .await?;
         Ok(())
     }
 

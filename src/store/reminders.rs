@@ -3,54 +3,18 @@
 
 use super::audit::insert_audit;
 use super::error::decode;
-use super::notices::{INSERT_JOB, advance_notice, write_revision};
-use super::{AuditEvent, Store, StoreResult, on_db};
+use super::revisions::{advance_notice, insert_job, write_revision};
+use super::sql::Sql;
+use super::turns::Writer;
+use super::{AuditEvent, Dialect, Store, StoreResult};
 use crate::notices::{NoticeId, PlanStatus, Revision, Sends, Step, StepState};
 use chrono::{DateTime, Utc};
 
-pub(super) const COUNT_PLANNED: &str =
-    "SELECT COUNT(*) FROM reminders WHERE notice_id = $1 AND state = 'planned'";
-pub(super) const INSERT_STEP: &str = "INSERT INTO reminders (notice_id, step, revision, email, sms, due_at, state, reason) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-pub(super) const SKIP_PLANNED: &str = "UPDATE reminders SET state = 'skipped', reason = $2 WHERE notice_id = $1 AND state = 'planned'";
 const COLUMNS: &str =
     "notice_id, step, revision, email, sms, due_at, state, reason, fired_at, fired_revision";
 /// A daemon stopped inside a firing transaction holds its row; the others give up on it
 /// after this long and try again on their next round instead of queueing behind it.
 const LOCK_TIMEOUT: &str = "SET LOCAL lock_timeout = '2s'";
-
-/// Writes the steps `$steps` planned by revision `$revision` inside `$tx`.
-macro_rules! insert_plan {
-    ($tx:expr, $id:expr, $revision:expr, $steps:expr) => {{
-        let steps: &[crate::notices::PlannedStep] = $steps;
-        for st in steps {
-            sqlx::query(super::reminders::INSERT_STEP)
-                .bind($id.to_text())
-                .bind(st.step.code())
-                .bind($revision)
-                .bind(st.sends.email)
-                .bind(st.sends.sms)
-                .bind(st.due_at)
-                .bind(st.state.code())
-                .bind(st.reason.as_deref())
-                .execute(&mut *$tx)
-                .await?;
-        }
-    }};
-}
-pub(super) use insert_plan;
-
-/// Marks every planned step of a notice skipped with `$reason` inside `$tx`.
-macro_rules! skip_planned {
-    ($tx:expr, $id:expr, $reason:expr) => {{
-        sqlx::query(super::reminders::SKIP_PLANNED)
-            .bind($id.to_text())
-            .bind($reason)
-            .execute(&mut *$tx)
-            .await?;
-    }};
-}
-pub(super) use skip_planned;
 
 /// One step of a plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -126,10 +90,10 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM reminders WHERE notice_id = $1 ORDER BY due_at, revision, step"
         );
-        let rows: Vec<ReminderRow> = on_db!(self, |p, d| sqlx::query_as(&sql)
-            .bind(id.to_text())
-            .fetch_all(p)
-            .await?);
+        let rows: Vec<ReminderRow> = self
+            .read()
+            .fetch_all(Sql::new(sql).bind(id.to_text()))
+            .await?;
         rows.into_iter().map(ReminderRow::into_reminder).collect()
     }
 
@@ -159,20 +123,17 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM reminders WHERE state = 'planned' AND due_at <= $1 ORDER BY due_at LIMIT $2"
         );
-        let rows: Vec<ReminderRow> = on_db!(self, |p, d| sqlx::query_as(&sql)
-            .bind(now)
-            .bind(i64::from(limit))
-            .fetch_all(p)
-            .await?);
+        let rows: Vec<ReminderRow> = self
+            .read()
+            .fetch_all(Sql::new(sql).bind(now).bind(i64::from(limit)))
+            .await?;
         rows.into_iter().map(ReminderRow::into_reminder).collect()
     }
 
     /// When the next planned step is due, if any.
     pub async fn next_reminder_due(&self) -> StoreResult<Option<DateTime<Utc>>> {
         let sql = "SELECT MIN(due_at) FROM reminders WHERE state = 'planned'";
-        let next: Option<DateTime<Utc>> =
-            on_db!(self, |p, d| sqlx::query_scalar(sql).fetch_one(p).await?);
-        Ok(next)
+        Ok(self.read().scalar(Sql::new(sql)).await?)
     }
 
     /// Fires `r` as `firing` says, in one transaction: the step leaves `planned` and what
@@ -196,61 +157,48 @@ impl Store {
         // Every firing first takes the notice's row, as revising does, so that a revision
         // and a firing of the same notice are serialised.
         let lock = "UPDATE notices SET updated_at = $2 WHERE id = $1 AND current_revision = $3";
-        let fired = on_db!(background self, |p, dialect| {
-            let mut tx = p.begin().await?;
-            if dialect == super::Dialect::Postgres {
-                sqlx::query(LOCK_TIMEOUT).execute(&mut *tx).await?;
-            }
-            let current = match firing {
-                Firing::Transition { rev, .. } => advance_notice!(tx, rev),
-                Firing::Send { revision, .. } => sqlx::query(lock)
-                    .bind(&id)
-                    .bind(now)
-                    .bind(revision)
-                    .execute(&mut *tx)
+        let mut tx = self.begin(Writer::Background).await?;
+        let mut c = tx.conn();
+        if c.dialect() == Dialect::Postgres {
+            c.execute(Sql::new(LOCK_TIMEOUT)).await?;
+        }
+        let current = match firing {
+            Firing::Transition { rev, .. } => advance_notice(&mut c, rev).await?,
+            Firing::Send { revision, .. } => {
+                c.execute(Sql::new(lock).bind(&id).bind(now).bind(*revision))
                     .await?
-                    .rows_affected(),
-                Firing::Skip(_) => 1,
-            };
-            let marked = if current == 1 {
-                sqlx::query(mark)
+            }
+            Firing::Skip(_) => 1,
+        };
+        if current != 1 {
+            return Ok(false);
+        }
+        let marked = c
+            .execute(
+                Sql::new(mark)
                     .bind(&id)
                     .bind(r.step.code())
                     .bind(r.revision)
                     .bind(state.code())
                     .bind(reason)
                     .bind(now)
-                    .bind(fired_revision)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected()
-            } else {
-                0
-            };
-            if marked == 1 {
-                match firing {
-                    Firing::Skip(_) => {}
-                    Firing::Send { revision, lane } => {
-                        sqlx::query(INSERT_JOB)
-                            .bind(&id)
-                            .bind(revision)
-                            .bind(r.step.code())
-                            .bind(r.sends.email)
-                            .bind(r.sends.sms)
-                            .bind(lane)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    Firing::Transition { rev, sends, audit } => {
-                        write_revision!(tx, rev, *sends, "scheduler");
-                        insert_audit!(tx, audit)?;
-                    }
-                }
-                tx.commit().await?;
+                    .bind(fired_revision),
+            )
+            .await?;
+        if marked != 1 {
+            return Ok(false);
+        }
+        match firing {
+            Firing::Skip(_) => {}
+            Firing::Send { revision, lane } => {
+                insert_job(&mut c, &id, *revision, r.step.code(), r.sends, *lane, now).await?;
             }
-            marked == 1
-        });
-        Ok(fired)
+            Firing::Transition { rev, sends, audit } => {
+                write_revision(&mut c, rev, *sends, "scheduler").await?;
+                insert_audit(&mut c, audit).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 }

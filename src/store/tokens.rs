@@ -2,7 +2,9 @@
 
 use super::audit::insert_audit;
 use super::error::decode;
-use super::{AuditEvent, Store, StoreResult, on_db};
+use super::sql::Sql;
+use super::turns::Writer;
+use super::{AuditEvent, Store, StoreResult};
 use crate::access::{Role, SecretHash, TokenId};
 use crate::registry::OrgId;
 use chrono::{DateTime, Utc};
@@ -62,21 +64,21 @@ impl Store {
     pub async fn insert_token(&self, t: &TokenRecord, audit: &AuditEvent) -> StoreResult<()> {
         let sql = "INSERT INTO tokens (id, secret_hash, role, org_id, label, created_at, expires_at, revoked_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)";
-        on_db!(writer self, |p, d| {
-            let mut tx = p.begin().await?;
-            sqlx::query(sql)
+        let mut tx = self.begin(Writer::Request).await?;
+        let mut c = tx.conn();
+        c.execute(
+            Sql::new(sql)
                 .bind(t.id.to_text())
                 .bind(t.hash.as_str())
                 .bind(t.role.code())
                 .bind(t.org.map(OrgId::to_text))
                 .bind(&t.label)
                 .bind(t.created_at)
-                .bind(t.expires_at)
-                .execute(&mut *tx)
-                .await?;
-            insert_audit!(tx, audit)?;
-            tx.commit().await?;
-        });
+                .bind(t.expires_at),
+        )
+        .await?;
+        insert_audit(&mut c, audit).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -84,10 +86,10 @@ impl Store {
     #[tracing::instrument(skip_all, fields(token = %id))]
     pub async fn find_token(&self, id: TokenId) -> StoreResult<Option<TokenRecord>> {
         let sql = "SELECT id, secret_hash, role, org_id, label, created_at, expires_at, revoked_at FROM tokens WHERE id = $1";
-        let row: Option<TokenRow> = on_db!(self, |p, d| sqlx::query_as(sql)
-            .bind(id.to_text())
-            .fetch_optional(p)
-            .await?);
+        let row: Option<TokenRow> = self
+            .read()
+            .fetch_optional(Sql::new(sql).bind(id.to_text()))
+            .await?;
         row.map(TokenRow::into_record).transpose()
     }
 
@@ -100,20 +102,14 @@ impl Store {
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
         let sql = "UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
-        let done = on_db!(writer self, |p, d| {
-            let mut tx = p.begin().await?;
-            let n = sqlx::query(sql)
-                .bind(id.to_text())
-                .bind(at)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if n == 1 {
-                insert_audit!(tx, audit)?;
-            }
-            tx.commit().await?;
-            n == 1
-        });
-        Ok(done)
+        let mut tx = self.begin(Writer::Request).await?;
+        let mut c = tx.conn();
+        let n = c.execute(Sql::new(sql).bind(id.to_text()).bind(at)).await?;
+        if n != 1 {
+            return Ok(false);
+        }
+        insert_audit(&mut c, audit).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 }

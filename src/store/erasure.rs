@@ -1,0 +1,43 @@
+//! Erasing a contact's personal data wherever it was copied: the steps that deleting a
+//! contact, importing a list and deleting an organisation share.
+
+use super::StoreResult;
+use super::sql::{Conn, Sql};
+use crate::registry::{ContactId, OrgId};
+
+/// Deliveries to erased contacts lose the address; those not yet sent are given up.
+const ERASE_DELIVERIES: &str = "UPDATE deliveries SET address = NULL, address_key = 'erased:' || CAST(id AS TEXT), \
+     last_error = CASE WHEN state IN ('pending', 'retry', 'sending') THEN 'recipient deleted' ELSE last_error END, \
+     state = CASE WHEN state IN ('pending', 'retry', 'sending') THEN 'failed' ELSE state END WHERE ";
+
+/// Forgets the answers kept for idempotent retries that mention `id` (a contact's or an
+/// organisation's): a stored answer would keep the personal data it shows.
+pub(super) async fn forget_answers(conn: &mut Conn<'_>, id: &str) -> StoreResult<()> {
+    let sql = "DELETE FROM idempotency_keys WHERE body LIKE $1";
+    conn.execute(Sql::new(sql).bind(format!("%{id}%"))).await?;
+    Ok(())
+}
+
+/// Removes what a deleted contact leaves elsewhere: stored answers that mention it, its
+/// addresses in deliveries, faultcast's own messages to it (review reminders).
+pub(super) async fn erase_contact_traces(conn: &mut Conn<'_>, id: ContactId) -> StoreResult<()> {
+    let id = id.to_text();
+    forget_answers(conn, &id).await?;
+    let deliveries = format!("{ERASE_DELIVERIES}contact_id = $1");
+    conn.execute(Sql::new(deliveries).bind(&id)).await?;
+    let messages = "DELETE FROM system_messages WHERE contact_id = $1";
+    conn.execute(Sql::new(messages).bind(&id)).await?;
+    Ok(())
+}
+
+/// Removes what the contacts of an organisation about to be deleted leave elsewhere
+/// (their rows go with the organisation's).
+pub(super) async fn erase_organisation_traces(conn: &mut Conn<'_>, org: OrgId) -> StoreResult<()> {
+    let org = org.to_text();
+    let of_org = "contact_id IN (SELECT id FROM contacts WHERE org_id = $1)";
+    let deliveries = format!("{ERASE_DELIVERIES}{of_org}");
+    conn.execute(Sql::new(deliveries).bind(&org)).await?;
+    let messages = format!("DELETE FROM system_messages WHERE {of_org}");
+    conn.execute(Sql::new(messages).bind(&org)).await?;
+    Ok(())
+}
