@@ -1,6 +1,7 @@
 //! `faultcast notice …`: publish and follow notices through the HTTP API, as support staff
 //! do from any machine (`FAULTCAST_URL`, `FAULTCAST_TOKEN`).
 
+use crate::notices::DeliveryState;
 use crate::registry::Language;
 use anyhow::{Context, bail};
 use clap::Subcommand;
@@ -342,16 +343,8 @@ pub fn render_status(s: &Value) -> String {
             "#".repeat(filled),
             ".".repeat(BAR_WIDTH - filled)
         ));
-        for state in [
-            "sent",
-            "delivered",
-            "undeliverable",
-            "failed",
-            "superseded",
-            "expired",
-            "dead",
-        ] {
-            let n = c[state].as_i64().unwrap_or(0);
+        for state in DeliveryState::ALL.iter().filter(|s| !s.is_pending()) {
+            let n = c[state.code()].as_i64().unwrap_or(0);
             if n > 0 {
                 out.push_str(&format!("  {state} {n}"));
             }

@@ -6,8 +6,8 @@ use super::error::SendError;
 use super::retry::Backoff;
 use super::sms::{OutgoingSms, SmsChannel};
 use crate::clock::Clock;
-use crate::notices::{NoticeId, Revision, render_email, render_sms};
-use crate::registry::{Audience, Catalogue, Channel};
+use crate::notices::{DeliveryState, NoticeId, Revision, render_email, render_sms};
+use crate::registry::{Catalogue, Channel};
 use crate::store::{ClaimedDelivery, Outcome, Store};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
@@ -209,13 +209,13 @@ impl Deliverer {
     pub(super) fn count(&self, outcomes: &[(ClaimedDelivery, Outcome)]) {
         for (d, o) in outcomes {
             let outcome = match o {
-                Outcome::Sent { .. } => "sent",
-                Outcome::Failed { .. } => "failed",
-                Outcome::Retry { .. } => "retry",
-                Outcome::Dead { .. } => "dead",
+                Outcome::Sent { .. } => DeliveryState::Sent.code(),
+                Outcome::Failed { .. } => DeliveryState::Failed.code(),
+                Outcome::Retry { .. } => DeliveryState::Retry.code(),
+                Outcome::Dead { .. } => DeliveryState::Dead.code(),
                 Outcome::Paused { .. } => "paused",
             };
-            self.counters.attempt(d.channel.code(), outcome);
+            self.counters.attempt(d.channel().code(), outcome);
         }
     }
 
@@ -230,11 +230,11 @@ impl Deliverer {
             .paused
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .get(&d.channel)
+            .get(&d.channel())
             .copied()
             .filter(|u| *u > now);
         if let Some(until) = paused {
-            let reason = format!("{} channel paused after a configuration fault", d.channel);
+            let reason = format!("{} channel paused after a configuration fault", d.channel());
             return group
                 .iter()
                 .map(|_| Outcome::Paused {
@@ -257,17 +257,16 @@ impl Deliverer {
             }
         };
         let link = self.link(d.notice_id);
-        let result = match d.channel {
+        let result = match d.channel() {
             Channel::Email => {
-                let audience = Audience::parse(&d.audience).ok();
                 let mail = OutgoingEmail {
-                    to: d.address.clone(),
+                    to: d.address.as_str().to_owned(),
                     message_id: format!("<{}@{}>", self.reference(d), self.message_domain),
                     language: d.language.code(),
                     rendered: render_email(
                         &rev,
                         d.language,
-                        audience,
+                        Some(d.audience),
                         &self.catalogue,
                         &link,
                         self.plan_rules.is_short_notice(&rev),
@@ -280,7 +279,7 @@ impl Deliverer {
                 let batch: Vec<OutgoingSms> = group
                     .iter()
                     .map(|m| OutgoingSms {
-                        to: m.address.clone(),
+                        to: m.address.as_str().to_owned(),
                         text: text.clone(),
                         reference: self.reference(m),
                     })
@@ -290,11 +289,11 @@ impl Deliverer {
         };
         let now = self.clock.now_micros();
         if let Err(SendError::Config(reason)) = &result {
-            tracing::error!(channel = %d.channel, %reason, "channel paused: configuration fault");
+            tracing::error!(channel = %d.channel(), %reason, "channel paused: configuration fault");
             self.paused
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
-                .insert(d.channel, now + PAUSE);
+                .insert(d.channel(), now + PAUSE);
         }
         group
             .iter()
@@ -324,7 +323,7 @@ impl Deliverer {
         let mut groups: Vec<Vec<ClaimedDelivery>> = Vec::new();
         let mut open: HashMap<(NoticeId, i32, &'static str), usize> = HashMap::new();
         for d in claimed {
-            if d.channel == Channel::Sms && max > 1 {
+            if d.channel() == Channel::Sms && max > 1 {
                 let key = (d.notice_id, d.revision, d.language.code());
                 if let Some(&i) = open.get(&key) {
                     if groups[i].len() < max {
@@ -356,7 +355,7 @@ impl Deliverer {
 
     /// Our stable id of a (revision, channel, address): a duplicate carries the same one.
     fn reference(&self, d: &ClaimedDelivery) -> String {
-        crate::notices::delivery_reference(d.notice_id, d.revision, d.channel, &d.address_key)
+        crate::notices::delivery_reference(d.notice_id, d.revision, d.channel(), &d.address_key)
     }
 
     /// One round: all fan-out, then one batch of sends.

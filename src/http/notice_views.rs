@@ -1,7 +1,8 @@
 //! The JSON shapes of notices and deliveries.
 
-use crate::notices::{Localized, NoticeDraft, Revision};
-use crate::store::{ChannelSummary, DeliveryRow, Reminder};
+use crate::notices::{ChannelSummary, DeliveryRecord, Localized, NoticeDraft, Revision};
+use crate::registry::Address;
+use crate::store::Reminder;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -220,23 +221,17 @@ pub struct DeliveryItem {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<&DeliveryRow> for DeliveryItem {
-    fn from(r: &DeliveryRow) -> Self {
-        let address = match r.address.as_deref() {
-            None => "(erased)".to_owned(),
-            Some(a) if r.channel == "email" => crate::registry::EmailAddress::parse(a)
-                .map(|e| e.masked())
-                .unwrap_or_else(|_| "***".into()),
-            Some(a) => crate::registry::PhoneNumber::parse(a)
-                .map(|p| p.masked())
-                .unwrap_or_else(|_| "***".into()),
-        };
+impl From<&DeliveryRecord> for DeliveryItem {
+    fn from(r: &DeliveryRecord) -> Self {
         Self {
             id: r.id,
-            channel: r.channel.clone(),
-            address,
-            language: r.language.clone(),
-            state: r.state.clone(),
+            channel: r.channel.code().to_owned(),
+            address: r
+                .address
+                .as_ref()
+                .map_or_else(|| "(erased)".to_owned(), Address::masked),
+            language: r.language.code().to_owned(),
+            state: r.state.code().to_owned(),
             attempts: r.attempts,
             last_error: r.last_error.clone(),
             next_attempt_at: r.next_attempt_at,

@@ -8,7 +8,7 @@ mod notices;
 mod organisations;
 mod tokens;
 
-pub use crate::store::{DEFAULT_PAGE, DELIVERY_STATES, MAX_PAGE};
+pub use crate::store::{DEFAULT_PAGE, MAX_PAGE};
 pub use contacts::ImportSummary;
 pub use notices::{NoticePreview, PreviewCount};
 pub use tokens::{MAX_TOKEN_LABEL_LEN, NewToken};

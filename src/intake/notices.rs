@@ -3,11 +3,11 @@
 use super::{Intake, IntakeError, IntakeResult};
 use crate::access::Actor;
 use crate::notices::{
-    Action, NoticeDraft, NoticeId, NoticeInput, RenderedEmail, Revision, render_email, revise,
-    revision_action,
+    Action, ChannelSummary, DeliveryRecord, DeliveryState, NoticeDraft, NoticeId, NoticeInput,
+    RenderedEmail, Revision, render_email, revise, revision_action,
 };
 use crate::registry::{Channel, Language};
-use crate::store::{ChannelSummary, DeliveryRow, NoticeFilter, Page};
+use crate::store::{NoticeFilter, Page};
 use crate::validation::FieldErrors;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -308,20 +308,12 @@ impl Intake {
         state: Option<&str>,
         cursor: i64,
         limit: u32,
-    ) -> IntakeResult<Vec<DeliveryRow>> {
+    ) -> IntakeResult<Vec<DeliveryRecord>> {
         Self::require_operator(actor)?;
-        if let Some(s) = state {
-            if !crate::store::DELIVERY_STATES.contains(&s) {
-                return Err(FieldErrors::single(
-                    "status",
-                    format!(
-                        "must be one of {}",
-                        crate::store::DELIVERY_STATES.join(", ")
-                    ),
-                )
-                .into());
-            }
-        }
+        let state = state
+            .map(DeliveryState::parse)
+            .transpose()
+            .map_err(|e| FieldErrors::single("status", e))?;
         let revision = self.revision_number(id, revision).await?;
         Ok(self
             .store

@@ -2,6 +2,7 @@
 
 mod content;
 mod labels;
+mod ledger;
 mod notice;
 mod plan;
 mod reference;
@@ -18,13 +19,14 @@ pub use labels::{
     action as action_label, kind as kind_label, severity as severity_label, state as state_label,
     time as local_time,
 };
+pub use ledger::{ChannelSummary, DeliveryRecord};
 pub use notice::{NoticeDraft, NoticeId, NoticeInput, Revision};
 pub use plan::{Effect, PlanRules, PlanStatus, PlannedStep, Sends, Step, StepState};
 pub use reference::delivery_reference;
 pub use render::{RenderedEmail, escape_html, phases, render_email, render_sms, subject};
 pub use revise::{revise, revision_action};
 pub use sms::{MAX_SMS_PARTS, SmsEncoding, SmsText, normalise as normalise_sms, split_parts};
-pub use vocabulary::{Action, NoticeState, Severity, lane};
+pub use vocabulary::{Action, DeliveryState, NoticeState, Severity, lane};
 pub use windows::{MAX_SUB_WINDOWS, SubWindow, SubWindowInput};
 
 #[cfg(test)]

@@ -36,6 +36,43 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// Where one delivery — a revision to one address by one channel — is (delivery.md,
+    /// the promise §2). Adding a state is this list, its `is_pending`, and the migrations.
+    pub enum DeliveryState {
+        /// Waiting for its first attempt.
+        Pending = "pending",
+        /// Leased to a worker, being sent.
+        Sending = "sending",
+        /// Waiting to be tried again.
+        Retry = "retry",
+        /// Accepted by the relay or gateway.
+        Sent = "sent",
+        /// Reported delivered by an SMS receipt.
+        Delivered = "delivered",
+        /// Reported undeliverable by an SMS receipt.
+        Undeliverable = "undeliverable",
+        /// Refused for good (SMTP 5xx, gateway 4xx), or its recipient was deleted.
+        Failed = "failed",
+        /// A newer revision of the notice got to the address first.
+        Superseded = "superseded",
+        /// Past its age limit before its first attempt.
+        Expired = "expired",
+        /// Retries exhausted; listed for re-drive.
+        Dead = "dead",
+    }
+}
+
+impl DeliveryState {
+    /// Not yet in a terminal state: waiting, in flight, or waiting to retry.
+    pub fn is_pending(self) -> bool {
+        matches!(
+            self,
+            DeliveryState::Pending | DeliveryState::Sending | DeliveryState::Retry
+        )
+    }
+}
+
 impl NoticeState {
     /// The states an `update` may set for a notice of `kind` (ending goes through `end`).
     pub fn open_states(kind: NoticeKind) -> &'static [NoticeState] {

@@ -1,5 +1,6 @@
 //! The registry: organisations, their contacts and the services they use.
 
+mod address;
 mod business_id;
 mod catalogue;
 mod contact;
@@ -10,6 +11,7 @@ mod organisation;
 mod phone;
 mod vocabulary;
 
+pub use address::Address;
 pub use business_id::BusinessId;
 pub use catalogue::{Catalogue, Service, ServiceCode, ServiceNames};
 pub use contact::{Contact, ContactDraft, ContactId, ContactInput, MAX_CONTACT_NAME_LEN};

@@ -1,11 +1,12 @@
 //! Claiming due deliveries with a lease, and sweeping those past their age limit.
 
 use super::deliveries::ClaimedDelivery;
+use super::error::decode;
 use super::sql::Sql;
 use super::turns::Writer;
 use super::{Dialect, Store, StoreResult};
 use crate::notices::NoticeId;
-use crate::registry::{Channel, Language};
+use crate::registry::{Address, Audience, Channel, Language};
 use chrono::{DateTime, Utc};
 
 #[derive(sqlx::FromRow)]
@@ -20,6 +21,32 @@ struct ClaimRow {
     audience: String,
     attempts: i32,
     expires_at: DateTime<Utc>,
+}
+
+impl ClaimRow {
+    fn into_claimed(self) -> StoreResult<ClaimedDelivery> {
+        let channel = decode("deliveries.channel", Channel::parse(&self.channel))?;
+        let address = decode(
+            "deliveries.address",
+            self.address
+                .ok_or_else(|| "is erased".to_owned())
+                .and_then(|a| Address::parse(channel, &a)),
+        )?;
+        Ok(ClaimedDelivery {
+            id: self.id,
+            notice_id: decode(
+                "deliveries.notice_id",
+                NoticeId::parse(&self.notice_id).ok_or_else(|| "is not an id".to_owned()),
+            )?,
+            revision: self.revision,
+            address,
+            address_key: self.address_key,
+            language: decode("deliveries.language", Language::parse(&self.language))?,
+            audience: decode("organisations.audience", Audience::parse(&self.audience))?,
+            attempt: self.attempts,
+            expires_at: self.expires_at,
+        })
+    }
 }
 
 impl Store {
@@ -108,21 +135,15 @@ impl Store {
             rows.extend(claimed);
         }
         drop(w);
+        // A row that does not decode cannot be sent; it is left leased (and so out of the
+        // way) rather than stopping every other delivery.
         Ok(rows
             .into_iter()
             .filter_map(|r| {
-                Some(ClaimedDelivery {
-                    id: r.id,
-                    notice_id: NoticeId::parse(&r.notice_id)?,
-                    revision: r.revision,
-                    channel: Channel::parse(&r.channel).ok()?,
-                    address: r.address?,
-                    address_key: r.address_key,
-                    language: Language::parse(&r.language).unwrap_or(Language::Fi),
-                    audience: r.audience,
-                    attempt: r.attempts,
-                    expires_at: r.expires_at,
-                })
+                let id = r.id;
+                r.into_claimed()
+                    .inspect_err(|e| tracing::error!(delivery = id, error = %e, "cannot send a stored delivery"))
+                    .ok()
             })
             .collect())
     }

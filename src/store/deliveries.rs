@@ -1,27 +1,13 @@
 //! Deliveries: claimed with a lease, sent outside any transaction, completed with a fenced
 //! update (`WHERE id = ? AND attempts = ?`), outcomes written in batches.
 
+use super::error::decode;
 use super::sql::Sql;
 use super::turns::Writer;
 use super::{Store, StoreResult};
-use crate::notices::NoticeId;
-use crate::registry::{Channel, Language};
+use crate::notices::{ChannelSummary, DeliveryRecord, DeliveryState, NoticeId};
+use crate::registry::{Address, Audience, Channel, Language};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-
-/// Every delivery state (delivery.md, the promise §2).
-pub const STATES: [&str; 10] = [
-    "pending",
-    "sending",
-    "retry",
-    "sent",
-    "delivered",
-    "undeliverable",
-    "failed",
-    "superseded",
-    "expired",
-    "dead",
-];
 
 /// A delivery leased to this worker.
 #[derive(Clone, Debug)]
@@ -29,14 +15,22 @@ pub struct ClaimedDelivery {
     pub id: i64,
     pub notice_id: NoticeId,
     pub revision: i32,
-    pub channel: Channel,
-    pub address: String,
+    /// Where it goes, and so by which channel.
+    pub address: Address,
     pub address_key: String,
     pub language: Language,
-    pub audience: String,
+    /// The audience of the recipient's organisation.
+    pub audience: Audience,
     /// This attempt's number (1 for the first); the fence of the outcome write.
     pub attempt: i32,
     pub expires_at: DateTime<Utc>,
+}
+
+impl ClaimedDelivery {
+    /// The channel that sends it.
+    pub fn channel(&self) -> Channel {
+        self.address.channel()
+    }
 }
 
 /// Successful sends recorded per statement (two parameters each).
@@ -57,34 +51,40 @@ pub enum Outcome {
     Paused { at: DateTime<Utc>, reason: String },
 }
 
-/// Counts per state for one channel.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct ChannelSummary {
-    pub total: i64,
-    /// Not yet terminal: waiting, in flight, or waiting to retry.
-    pub pending: i64,
-    pub sent: i64,
-    pub delivered: i64,
-    pub undeliverable: i64,
-    pub failed: i64,
-    pub superseded: i64,
-    pub expired: i64,
-    pub dead: i64,
+/// One delivery as stored.
+#[derive(sqlx::FromRow)]
+struct DeliveryRow {
+    id: i64,
+    revision: i32,
+    channel: String,
+    address: Option<String>,
+    language: String,
+    state: String,
+    attempts: i32,
+    last_error: Option<String>,
+    next_attempt_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
 }
 
-/// One delivery as operators see it (address masked by the caller).
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct DeliveryRow {
-    pub id: i64,
-    pub revision: i32,
-    pub channel: String,
-    pub address: Option<String>,
-    pub language: String,
-    pub state: String,
-    pub attempts: i32,
-    pub last_error: Option<String>,
-    pub next_attempt_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+impl DeliveryRow {
+    fn into_record(self) -> StoreResult<DeliveryRecord> {
+        let channel = decode("deliveries.channel", Channel::parse(&self.channel))?;
+        Ok(DeliveryRecord {
+            id: self.id,
+            revision: self.revision,
+            channel,
+            address: self
+                .address
+                .map(|a| decode("deliveries.address", Address::parse(channel, &a)))
+                .transpose()?,
+            language: decode("deliveries.language", Language::parse(&self.language))?,
+            state: decode("deliveries.state", DeliveryState::parse(&self.state))?,
+            attempts: self.attempts,
+            last_error: self.last_error,
+            next_attempt_at: self.next_attempt_at,
+            updated_at: self.updated_at,
+        })
+    }
 }
 
 impl Store {
@@ -130,22 +130,36 @@ impl Store {
         }
         for (d, o) in others {
             let (state, at, error, external, uncount) = match o {
-                Outcome::Sent { external_id } => ("sent", None, None, external_id.as_deref(), 0),
-                Outcome::Failed { reason } => ("failed", None, Some(reason.as_str()), None, 0),
-                Outcome::Retry { at, reason } => {
-                    ("retry", Some(*at), Some(reason.as_str()), None, 0)
+                Outcome::Sent { external_id } => {
+                    (DeliveryState::Sent, None, None, external_id.as_deref(), 0)
                 }
-                Outcome::Dead { reason } => ("dead", None, Some(reason.as_str()), None, 0),
-                Outcome::Paused { at, reason } => {
-                    ("retry", Some(*at), Some(reason.as_str()), None, 1)
+                Outcome::Failed { reason } => {
+                    (DeliveryState::Failed, None, Some(reason.as_str()), None, 0)
                 }
+                Outcome::Retry { at, reason } => (
+                    DeliveryState::Retry,
+                    Some(*at),
+                    Some(reason.as_str()),
+                    None,
+                    0,
+                ),
+                Outcome::Dead { reason } => {
+                    (DeliveryState::Dead, None, Some(reason.as_str()), None, 0)
+                }
+                Outcome::Paused { at, reason } => (
+                    DeliveryState::Retry,
+                    Some(*at),
+                    Some(reason.as_str()),
+                    None,
+                    1,
+                ),
             };
             n += c
                 .execute(
                     Sql::new(sql)
                         .bind(d.id)
                         .bind(d.attempt)
-                        .bind(state)
+                        .bind(state.code())
                         .bind(at)
                         .bind(error)
                         .bind(external)
@@ -174,14 +188,14 @@ impl Store {
                    AND ((CAST($1 AS TEXT) IS NOT NULL AND reference = $1) OR (CAST($2 AS TEXT) IS NOT NULL AND external_id = $2)) \
                    AND (CAST($5 AS TEXT) IS NULL OR address = $5)";
         let state = if delivered {
-            "delivered"
+            DeliveryState::Delivered
         } else {
-            "undeliverable"
+            DeliveryState::Undeliverable
         };
         let sql = Sql::new(sql)
             .bind(reference)
             .bind(external_id)
-            .bind(state)
+            .bind(state.code())
             .bind(now)
             .bind(address);
         let n = self
@@ -209,20 +223,10 @@ impl Store {
             .map(|c| (*c, ChannelSummary::default()))
             .collect();
         for (channel, state, count) in rows {
-            let Some((_, s)) = out.iter_mut().find(|(c, _)| c.code() == channel) else {
-                continue;
-            };
-            s.total += count;
-            match state.as_str() {
-                "pending" | "sending" | "retry" => s.pending += count,
-                "sent" => s.sent += count,
-                "delivered" => s.delivered += count,
-                "undeliverable" => s.undeliverable += count,
-                "failed" => s.failed += count,
-                "superseded" => s.superseded += count,
-                "expired" => s.expired += count,
-                "dead" => s.dead += count,
-                _ => {}
+            let channel = decode("deliveries.channel", Channel::parse(&channel))?;
+            let state = decode("deliveries.state", DeliveryState::parse(&state))?;
+            if let Some((_, s)) = out.iter_mut().find(|(c, _)| *c == channel) {
+                s.add(state, count);
             }
         }
         Ok(out)
@@ -233,19 +237,20 @@ impl Store {
         &self,
         id: NoticeId,
         revision: i32,
-        state: Option<&str>,
+        state: Option<DeliveryState>,
         cursor: i64,
         limit: u32,
-    ) -> StoreResult<Vec<DeliveryRow>> {
+    ) -> StoreResult<Vec<DeliveryRecord>> {
         let sql = "SELECT id, revision, channel, address, language, state, attempts, last_error, next_attempt_at, updated_at FROM deliveries \
                    WHERE notice_id = $1 AND revision = $2 AND ($3 IS NULL OR state = $3) AND id > $4 ORDER BY id LIMIT $5";
         let sql = Sql::new(sql)
             .bind(id.to_text())
             .bind(revision)
-            .bind(state)
+            .bind(state.map(DeliveryState::code))
             .bind(cursor)
             .bind(i64::from(limit));
-        Ok(self.read().fetch_all(sql).await?)
+        let rows: Vec<DeliveryRow> = self.read().fetch_all(sql).await?;
+        rows.into_iter().map(DeliveryRow::into_record).collect()
     }
 
     /// Puts dead and failed deliveries of a revision back in the queue (operator re-drive);

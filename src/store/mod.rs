@@ -28,9 +28,7 @@ pub(crate) mod turns;
 
 pub use audit::{AuditEntry, AuditEvent};
 pub use contacts::ContactImport;
-pub use deliveries::{
-    ChannelSummary, ClaimedDelivery, DeliveryRow, Outcome, STATES as DELIVERY_STATES,
-};
+pub use deliveries::{ClaimedDelivery, Outcome};
 pub use error::{StoreError, StoreResult};
 pub use housekeeping::{
     MessageOutcome, NewSystemMessage, StaleContact, SystemMessage, Unreachable,

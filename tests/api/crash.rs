@@ -183,7 +183,10 @@ async fn a_notice_acknowledged_just_before_kill_9_is_never_lost_nor_half_fanned_
             .1
             .clone();
         assert_eq!(
-            (sms.total, sms.sent),
+            (
+                sms.total(),
+                sms.count(faultcast::notices::DeliveryState::Sent)
+            ),
             (5, 5),
             "{id}: every recipient has its delivery"
         );

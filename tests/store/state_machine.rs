@@ -215,7 +215,7 @@ async fn run_case(store: &Store, draft: &NoticeDraft, ops: &[Op]) -> Result<(), 
                 "step {step}: revision {} has no delivery",
                 m.revision
             ))?;
-            if row.state != m.state || row.attempts != m.attempts {
+            if row.state.code() != m.state || row.attempts != m.attempts {
                 return Err(format!(
                     "step {step} ({op:?}): revision {} is {}/{} in the store, {}/{} in the model",
                     m.revision, row.state, row.attempts, m.state, m.attempts

@@ -5,7 +5,8 @@
 //! document lists every status the server can send.
 
 use super::schema::{codes, operations};
-use crate::intake::{DEFAULT_PAGE, DELIVERY_STATES, MAX_PAGE, MAX_QUERY_LEN};
+use crate::intake::{DEFAULT_PAGE, MAX_PAGE, MAX_QUERY_LEN};
+use crate::notices::DeliveryState;
 use crate::patterns;
 use crate::registry::{Language, NoticeKind};
 use serde_json::{Value, json};
@@ -102,7 +103,7 @@ fn parameter_schema(name: &str, services: &[&str]) -> Option<Value> {
         "service" => codes(services),
         "lang" => codes(Language::CODES),
         "revision" => json!({"type": "integer", "format": "int32"}),
-        "status" => codes(&DELIVERY_STATES),
+        "status" => codes(DeliveryState::CODES),
         "Idempotency-Key" => json!({"type": "string", "pattern": patterns::IDEMPOTENCY_KEY}),
         _ => return None,
     })

@@ -3,8 +3,7 @@
 
 use super::schema::{codes, nullable};
 use crate::access::Role;
-use crate::intake::DELIVERY_STATES;
-use crate::notices::{Action, NoticeState, Severity, Step, StepState};
+use crate::notices::{Action, DeliveryState, NoticeState, Severity, Step, StepState};
 use crate::registry::{
     Audience, Channel, ContactRole, ContactSource, Language, NoticeKind, OrgState,
 };
@@ -127,7 +126,7 @@ pub fn install(doc: &mut Value, services: &[&str]) {
         vec![
             ("channel", codes(Channel::CODES)),
             ("language", codes(Language::CODES)),
-            ("state", codes(&DELIVERY_STATES)),
+            ("state", codes(DeliveryState::CODES)),
         ],
     );
     set(
