@@ -135,26 +135,9 @@ impl App {
                 plan_rules: rules.clone(),
             },
         ));
-        let twilio = settings.sms.http.token.as_ref().and_then(|t| {
-            secrecy::ExposeSecret::expose_secret(t)
-                .split_once(':')
-                .map(|(_, secret)| secrecy::SecretString::from(secret.to_owned()))
-        });
-        let receipts = Arc::new(crate::http::ReceiptKeys {
-            gatewayapi: settings
-                .sms
-                .http
-                .receipt_secret
-                .clone()
-                .filter(|_| settings.sms.http.profile == crate::config::SmsProfile::Gatewayapi),
-            generic: settings
-                .sms
-                .http
-                .receipt_secret
-                .clone()
-                .filter(|_| settings.sms.http.profile == crate::config::SmsProfile::Generic),
-            twilio: twilio
-                .filter(|_| settings.sms.http.profile == crate::config::SmsProfile::Twilio),
+        let receipts = Arc::new(crate::http::SmsReceipts {
+            profile: settings.sms.http.profile,
+            provider: crate::gateways::provider(&settings.sms.http),
             public_url: settings.server.public_url.trim_end_matches('/').to_owned(),
         });
         let housekeeping = Arc::new(Housekeeping::new(

@@ -11,6 +11,7 @@ pub mod clock;
 mod codes;
 pub mod config;
 pub mod delivery;
+pub mod gateways;
 pub mod http;
 pub mod intake;
 pub mod notices;

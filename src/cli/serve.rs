@@ -38,7 +38,7 @@ pub fn summary(s: &Settings) -> String {
     };
     let sms = match s.sms.gateway {
         SmsGateway::File => format!("sms to files in {}", s.sms.file.dir.display()),
-        SmsGateway::Http => format!("sms via the {:?} gateway", s.sms.http.profile).to_lowercase(),
+        SmsGateway::Http => format!("sms via the {} gateway", s.sms.http.profile),
     };
     format!(
         "database {db}; {email}; {sms}; public url {}",

@@ -161,12 +161,13 @@ pub struct SmsHttpSettings {
     pub timeout_secs: u64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SmsProfile {
-    Gatewayapi,
-    Twilio,
-    Generic,
+crate::codes::code_enum! {
+    /// The SMS provider whose protocol the HTTP gateway speaks (`crate::gateways`).
+    pub enum SmsProfile {
+        Gatewayapi = "gatewayapi",
+        Twilio = "twilio",
+        Generic = "generic",
+    }
 }
 
 #[derive(Debug, Deserialize)]

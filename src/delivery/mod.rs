@@ -12,5 +12,5 @@ mod worker;
 pub use email::{EmailChannel, OutgoingEmail};
 pub use error::SendError;
 pub use retry::Backoff;
-pub use sms::{OutgoingSms, RateLimit, SmsChannel};
+pub use sms::{RateLimit, SmsChannel};
 pub use worker::{Deliverer, DelivererConfig, FANOUT_BATCH, Round};

@@ -1,27 +1,15 @@
-//! SMS through an HTTP gateway (reqwest), or to a file for development.
+//! SMS through an HTTP gateway (reqwest, in the configured provider's format), or to a file
+//! for development.
 
 use super::error::SendError;
-use crate::config::{SmsGateway, SmsProfile, SmsSettings};
-use secrecy::{ExposeSecret, SecretString};
+use crate::config::{SmsGateway, SmsSettings};
+use crate::gateways::{OutgoingSms, SmsProvider};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
-
-/// One SMS to one number.
-#[derive(Clone, Debug)]
-pub struct OutgoingSms {
-    pub to: String,
-    pub text: String,
-    /// Our stable reference for this (revision, number).
-    pub reference: String,
-}
-
-/// GatewayAPI takes many recipients per message; this keeps one request (and one failure)
-/// to a size a retry can afford.
-pub const GATEWAYAPI_MAX_RECIPIENTS: usize = 500;
 
 /// Spaces sends so that the gateway sees at most `per_second` messages per second.
 #[derive(Debug)]
@@ -65,8 +53,7 @@ pub enum SmsChannel {
     Http {
         client: reqwest::Client,
         url: String,
-        token: Option<SecretString>,
-        profile: SmsProfile,
+        provider: Arc<dyn SmsProvider>,
         sender: String,
         limit: Arc<RateLimit>,
         /// Bounds the requests in flight to the gateway.
@@ -88,8 +75,7 @@ impl SmsChannel {
                     .timeout(Duration::from_secs(s.http.timeout_secs))
                     .build()?,
                 url: s.http.url.clone().unwrap_or_default(),
-                token: s.http.token.clone(),
-                profile: s.http.profile,
+                provider: crate::gateways::provider(&s.http),
                 sender: s.sender_id.clone(),
                 limit: Arc::new(RateLimit::new(s.http.messages_per_second)),
                 in_flight: Arc::new(tokio::sync::Semaphore::new(s.http.max_in_flight as usize)),
@@ -106,11 +92,8 @@ impl SmsChannel {
     /// How many recipients of the same text one request may carry.
     pub fn batch_max(&self) -> usize {
         match self {
-            SmsChannel::Http {
-                profile: SmsProfile::Gatewayapi,
-                ..
-            } => GATEWAYAPI_MAX_RECIPIENTS,
-            _ => 1,
+            SmsChannel::Http { provider, .. } => provider.batch_max(),
+            SmsChannel::File { .. } => 1,
         }
     }
 
@@ -145,61 +128,20 @@ impl SmsChannel {
             SmsChannel::Http {
                 client,
                 url,
-                token,
-                profile,
+                provider,
                 sender,
                 limit,
                 in_flight,
             } => {
+                let req = provider
+                    .request(client, url, sender, batch)
+                    .map_err(SendError::Permanent)?;
                 limit.acquire(batch.len() as u32).await;
                 // Closed only if the semaphore is dropped, which it never is while `self` lives.
                 let _slot = in_flight
                     .acquire()
                     .await
                     .map_err(|_| SendError::Transient("shutting down".into()))?;
-                let req = match profile {
-                    SmsProfile::Generic => {
-                        let r = client.post(url).json(&serde_json::json!({"to": sms.to, "from": sender, "text": sms.text, "reference": sms.reference}));
-                        match token {
-                            Some(t) => r.bearer_auth(t.expose_secret()),
-                            None => r,
-                        }
-                    }
-                    SmsProfile::Gatewayapi => {
-                        let mut recipients = Vec::with_capacity(batch.len());
-                        for m in batch {
-                            let msisdn: u64 =
-                                m.to.trim_start_matches('+')
-                                    .parse()
-                                    .map_err(|_| SendError::Permanent("not an MSISDN".into()))?;
-                            recipients.push(serde_json::json!({"msisdn": msisdn}));
-                        }
-                        // One message to many recipients: receipts name the message id and
-                        // the recipient's MSISDN, which is how they are matched.
-                        let r = client.post(url).json(&serde_json::json!({
-                            "sender": sender, "message": sms.text, "userref": sms.reference, "recipients": recipients
-                        }));
-                        match token {
-                            Some(t) => r.basic_auth(t.expose_secret(), Option::<&str>::None),
-                            None => r,
-                        }
-                    }
-                    SmsProfile::Twilio => {
-                        let (sid, secret) = token
-                            .as_ref()
-                            .and_then(|t| {
-                                t.expose_secret()
-                                    .split_once(':')
-                                    .map(|(a, b)| (a.to_owned(), b.to_owned()))
-                            })
-                            .unwrap_or_default();
-                        client.post(url).basic_auth(sid, Some(secret)).form(&[
-                            ("To", sms.to.as_str()),
-                            ("From", sender.as_str()),
-                            ("Body", sms.text.as_str()),
-                        ])
-                    }
-                };
                 let res = req.send().await.map_err(|e| {
                     if e.is_timeout() {
                         SendError::Transient("gateway timeout".into())
@@ -207,7 +149,7 @@ impl SmsChannel {
                         SendError::Transient(format!("gateway unreachable: {}", e.without_url()))
                     }
                 })?;
-                classify(res).await
+                classify(res, provider.as_ref()).await
             }
         }
     }
@@ -215,19 +157,14 @@ impl SmsChannel {
 
 /// 2xx sent (the gateway's id kept); 429 throttled; 401/403 our configuration; other 4xx
 /// permanent; 5xx transient.
-async fn classify(res: reqwest::Response) -> Result<Option<String>, SendError> {
+async fn classify(
+    res: reqwest::Response,
+    provider: &dyn SmsProvider,
+) -> Result<Option<String>, SendError> {
     let status = res.status();
     if status.is_success() {
         let body: serde_json::Value = res.json().await.unwrap_or(serde_json::Value::Null);
-        let id = body
-            .get("id")
-            .or_else(|| body.get("sid"))
-            .or_else(|| body.pointer("/ids/0"))
-            .map(|v| match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            });
-        return Ok(id);
+        return Ok(provider.message_id(&body));
     }
     let code = status.as_u16();
     match code {

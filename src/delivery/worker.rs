@@ -4,8 +4,9 @@
 use super::email::{EmailChannel, OutgoingEmail};
 use super::error::SendError;
 use super::retry::Backoff;
-use super::sms::{OutgoingSms, SmsChannel};
+use super::sms::SmsChannel;
 use crate::clock::Clock;
+use crate::gateways::OutgoingSms;
 use crate::notices::{DeliveryState, NoticeId, Revision, render_email, render_sms};
 use crate::registry::{Catalogue, Channel};
 use crate::store::{ClaimedDelivery, Outcome, Store};

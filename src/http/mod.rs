@@ -33,7 +33,7 @@ pub use limiter::Rate;
 pub use metrics::Metrics;
 pub use problem::{ApiError, PROBLEM_JSON, Problem};
 pub use rate_limits::{LimitRates, RateLimits};
-pub use receipts::ReceiptKeys;
+pub use receipts::SmsReceipts;
 pub use server::{ServerLimits, serve};
 
 use crate::clock::Clock;
@@ -73,8 +73,8 @@ pub struct AppParts {
     pub intake: Intake,
     pub metrics: Arc<Metrics>,
     pub clock: Arc<dyn Clock>,
-    /// Keys that sign SMS delivery receipts.
-    pub receipts: Arc<ReceiptKeys>,
+    /// The SMS provider that verifies delivery receipts.
+    pub receipts: Arc<SmsReceipts>,
     /// The public outputs, rendered once per change.
     pub outputs: Arc<crate::publish::OutputCache>,
     /// How often each caller may ask.
