@@ -67,6 +67,16 @@ impl FieldErrors {
         &self.0
     }
 
+    /// The errors that explain why a required part is absent. A part is absent only when
+    /// its error was recorded; were one ever not, the answer would still name a field
+    /// rather than be empty.
+    pub fn explain_missing(mut self, field: &str) -> Self {
+        if self.is_empty() {
+            self.add(field, "could not be read");
+        }
+        self
+    }
+
     /// `Ok(value())` when nothing was recorded, else the errors.
     pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, FieldErrors> {
         if self.is_empty() {

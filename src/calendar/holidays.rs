@@ -10,8 +10,12 @@ pub struct Holiday {
     pub names: [&'static str; 3],
 }
 
-/// Easter Sunday of `year` by the Gregorian computus (the anonymous algorithm of 1876).
-pub fn easter_sunday(year: i32) -> NaiveDate {
+/// Easter Sunday of `year` by the Gregorian computus (the anonymous algorithm of 1876);
+/// none for years before the Gregorian calendar or past chrono's range.
+pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
+    if year < 1583 {
+        return None;
+    }
     let a = year % 19;
     let b = year / 100;
     let c = year % 100;
@@ -26,37 +30,38 @@ pub fn easter_sunday(year: i32) -> NaiveDate {
     let m = (a + 11 * h + 22 * l) / 451;
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
-    NaiveDate::from_ymd_opt(year, month as u32, day as u32).expect("the computus gives a date")
+    NaiveDate::from_ymd_opt(year, month as u32, day as u32)
 }
 
 /// The first `weekday` on or after `from`.
-fn weekday_from(from: NaiveDate, weekday: Weekday) -> NaiveDate {
+fn weekday_from(from: NaiveDate, weekday: Weekday) -> Option<NaiveDate> {
     let ahead = (7 + weekday.num_days_from_monday() - from.weekday().num_days_from_monday()) % 7;
-    from + Days::new(u64::from(ahead))
+    from.checked_add_days(Days::new(u64::from(ahead)))
 }
 
 /// The public holidays of `year` in date order, with Midsummer Eve and Christmas Eve, which
-/// are not official holidays but on which offices are closed.
+/// are not official holidays but on which offices are closed (none outside the Gregorian
+/// years chrono can hold).
 pub fn finnish_holidays(year: i32) -> Vec<Holiday> {
-    let ymd = |m, d| NaiveDate::from_ymd_opt(year, m, d).expect("a valid date");
-    let easter = easter_sunday(year);
-    let shift = |days: i64| {
-        easter
-            .checked_add_signed(chrono::Duration::days(days))
-            .expect("in range")
-    };
-    let midsummer_day = weekday_from(ymd(6, 20), Weekday::Sat);
+    holidays_of(year).unwrap_or_default()
+}
+
+fn holidays_of(year: i32) -> Option<Vec<Holiday>> {
+    let ymd = |m, d| NaiveDate::from_ymd_opt(year, m, d);
+    let easter = easter_sunday(year)?;
+    let shift = |days: i64| easter.checked_add_signed(chrono::Duration::days(days));
+    let midsummer_day = weekday_from(ymd(6, 20)?, Weekday::Sat)?;
     let mut list = vec![
         Holiday {
-            date: ymd(1, 1),
+            date: ymd(1, 1)?,
             names: ["Uudenvuodenpäivä", "Nyårsdagen", "New Year's Day"],
         },
         Holiday {
-            date: ymd(1, 6),
+            date: ymd(1, 6)?,
             names: ["Loppiainen", "Trettondedag jul", "Epiphany"],
         },
         Holiday {
-            date: shift(-2),
+            date: shift(-2)?,
             names: ["Pitkäperjantai", "Långfredagen", "Good Friday"],
         },
         Holiday {
@@ -64,23 +69,23 @@ pub fn finnish_holidays(year: i32) -> Vec<Holiday> {
             names: ["Pääsiäispäivä", "Påskdagen", "Easter Sunday"],
         },
         Holiday {
-            date: shift(1),
+            date: shift(1)?,
             names: ["2. pääsiäispäivä", "Annandag påsk", "Easter Monday"],
         },
         Holiday {
-            date: ymd(5, 1),
+            date: ymd(5, 1)?,
             names: ["Vappu", "Första maj", "May Day"],
         },
         Holiday {
-            date: shift(39),
+            date: shift(39)?,
             names: ["Helatorstai", "Kristi himmelsfärdsdag", "Ascension Day"],
         },
         Holiday {
-            date: shift(49),
+            date: shift(49)?,
             names: ["Helluntaipäivä", "Pingstdagen", "Whit Sunday"],
         },
         Holiday {
-            date: midsummer_day.pred_opt().expect("in range"),
+            date: midsummer_day.pred_opt()?,
             names: ["Juhannusaatto", "Midsommarafton", "Midsummer Eve"],
         },
         Holiday {
@@ -88,11 +93,11 @@ pub fn finnish_holidays(year: i32) -> Vec<Holiday> {
             names: ["Juhannuspäivä", "Midsommardagen", "Midsummer Day"],
         },
         Holiday {
-            date: weekday_from(ymd(10, 31), Weekday::Sat),
+            date: weekday_from(ymd(10, 31)?, Weekday::Sat)?,
             names: ["Pyhäinpäivä", "Alla helgons dag", "All Saints' Day"],
         },
         Holiday {
-            date: ymd(12, 6),
+            date: ymd(12, 6)?,
             names: [
                 "Itsenäisyyspäivä",
                 "Självständighetsdagen",
@@ -100,20 +105,20 @@ pub fn finnish_holidays(year: i32) -> Vec<Holiday> {
             ],
         },
         Holiday {
-            date: ymd(12, 24),
+            date: ymd(12, 24)?,
             names: ["Jouluaatto", "Julafton", "Christmas Eve"],
         },
         Holiday {
-            date: ymd(12, 25),
+            date: ymd(12, 25)?,
             names: ["Joulupäivä", "Juldagen", "Christmas Day"],
         },
         Holiday {
-            date: ymd(12, 26),
+            date: ymd(12, 26)?,
             names: ["Tapaninpäivä", "Annandag jul", "Boxing Day"],
         },
     ];
     list.sort_by_key(|h| h.date);
-    list
+    Some(list)
 }
 
 /// The holiday on `date`, if any.
@@ -148,17 +153,31 @@ mod tests {
             (2285, d(2285, 3, 22)),
         ];
         for (year, date) in known {
-            assert_eq!(easter_sunday(year), date, "{year}");
+            assert_eq!(easter_sunday(year), Some(date), "{year}");
         }
     }
 
     #[test]
     fn easter_is_always_a_sunday_between_march_22_and_april_25() {
         for year in 1583..=4099 {
-            let e = easter_sunday(year);
+            let e = easter_sunday(year).unwrap();
             assert_eq!(e.weekday(), Weekday::Sun, "{year}");
             assert!(e >= d(year, 3, 22) && e <= d(year, 4, 25), "{year}: {e}");
         }
+    }
+
+    #[test]
+    fn any_date_chrono_can_hold_is_answered_without_a_panic() {
+        for year in [i32::MIN, -262_143, -1, 0, 1582, 262_142, i32::MAX] {
+            let _ = finnish_holidays(year);
+        }
+        assert!(
+            finnish_holidays(1582).is_empty(),
+            "before the Gregorian calendar"
+        );
+        assert_eq!(holiday_on(NaiveDate::MAX), None);
+        assert_eq!(holiday_on(NaiveDate::MIN), None);
+        assert_eq!(finnish_holidays(262_142).len(), 15);
     }
 
     #[test]

@@ -60,12 +60,15 @@ pub(super) fn filters(s: &AppState, p: FeedParams) -> Result<Filters, ApiError> 
         None => Some(None),
         Some(k) => e.check("kind", NoticeKind::parse(k)).map(Some),
     };
-    e.clone().finish(|| ()).map_err(ApiError::invalid)?;
-    Ok(Filters {
-        lang: lang.expect("checked"),
-        service: service.expect("checked"),
-        kind: kind.expect("checked"),
+    let (Some(lang), Some(service), Some(kind)) = (lang, service, kind) else {
+        return Err(ApiError::invalid(e.explain_missing("lang")));
+    };
+    e.finish(|| Filters {
+        lang,
+        service,
+        kind,
     })
+    .map_err(ApiError::invalid)
 }
 
 /// Whether the client's `If-None-Match` names `tag` (weak or strong) or is `*`.

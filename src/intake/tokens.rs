@@ -64,17 +64,21 @@ impl Intake {
             },
             (_, None) => Some(None),
         };
-        e.clone().finish(|| ())?;
+        let (Some(role), Some(org), Some(label), Some(expires_at)) = (role, org, label, expires_at)
+        else {
+            return Err(e.explain_missing("role").into());
+        };
+        e.finish(|| ())?;
         let issued = IssuedToken::generate()
             .map_err(|err| IntakeError::Internal(anyhow::anyhow!("no randomness: {err}")))?;
         let record = TokenRecord {
             id: issued.id,
             hash: issued.hash.clone(),
-            role: role.expect("checked"),
-            org: org.expect("checked"),
-            label: label.expect("checked"),
+            role,
+            org,
+            label,
             created_at: now,
-            expires_at: expires_at.expect("checked"),
+            expires_at,
             revoked_at: None,
         };
         let audit = self.event(

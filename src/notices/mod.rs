@@ -20,7 +20,7 @@ pub use labels::{
     time as local_time,
 };
 pub use ledger::{ChannelSummary, DeliveryRecord};
-pub use notice::{NoticeDraft, NoticeId, NoticeInput, Revision};
+pub use notice::{NoticeDraft, NoticeFields, NoticeId, NoticeInput, Revision};
 pub use plan::{Effect, PlanRules, PlanStatus, PlannedStep, Sends, Step, StepState};
 pub use reference::delivery_reference;
 pub use render::{RenderedEmail, escape_html, phases, render_email, render_sms, subject};

@@ -65,9 +65,9 @@ pub struct NoticeInput {
     pub sub_windows: Option<Vec<SubWindowInput>>,
 }
 
-/// The validated content of one revision: immutable once published.
+/// The content of one revision as plain data; a `NoticeDraft` is these, checked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NoticeDraft {
+pub struct NoticeFields {
     pub kind: NoticeKind,
     pub severity: Severity,
     pub state: NoticeState,
@@ -83,6 +83,21 @@ pub struct NoticeDraft {
     /// Phases within a maintenance window (none for older revisions).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sub_windows: Vec<SubWindow>,
+}
+
+/// The validated content of one revision, immutable once published: built only by `parse`
+/// (client input, and every revision through `revise`) or read back as it was stored. Its
+/// fields are read through `Deref`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct NoticeDraft(pub(super) NoticeFields);
+
+impl std::ops::Deref for NoticeDraft {
+    type Target = NoticeFields;
+
+    fn deref(&self) -> &NoticeFields {
+        &self.0
+    }
 }
 
 /// A time field: RFC 3339, or a Helsinki local time (the gap rejected, an ambiguous
@@ -256,20 +271,25 @@ impl NoticeDraft {
         } else {
             super::windows::sub_windows(phases, window_start.zip(window_end), &mut e)
         };
-        e.finish(|| NoticeDraft {
-            kind: kind.expect("checked"),
-            severity: severity.expect("checked"),
-            state: state.expect("checked"),
-            services,
-            audiences,
-            texts,
-            started_at,
-            estimated_end_at,
-            next_update_at,
-            ended_at,
-            window_start,
-            window_end,
-            sub_windows,
+        let (Some(kind), Some(severity), Some(state)) = (kind, severity, state) else {
+            return Err(e.explain_missing("kind"));
+        };
+        e.finish(|| {
+            NoticeDraft(NoticeFields {
+                kind,
+                severity,
+                state,
+                services,
+                audiences,
+                texts,
+                started_at,
+                estimated_end_at,
+                next_update_at,
+                ended_at,
+                window_start,
+                window_end,
+                sub_windows,
+            })
         })
     }
 

@@ -19,9 +19,9 @@ fn rules() -> PlanRules {
 
 fn window(start: &str, end: &str) -> NoticeDraft {
     let mut d = crate::notices::tests::maintenance_draft();
-    d.window_start = Some(utc(start));
-    d.window_end = Some(utc(end));
-    d.state = NoticeState::Scheduled;
+    d.0.window_start = Some(utc(start));
+    d.0.window_end = Some(utc(end));
+    d.0.state = NoticeState::Scheduled;
     d
 }
 

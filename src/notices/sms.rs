@@ -101,16 +101,18 @@ pub fn split_parts(text: &str) -> (SmsEncoding, Vec<String>) {
     if total <= single {
         return (encoding, vec![text.to_owned()]);
     }
-    let mut parts = vec![String::new()];
+    let mut parts = Vec::new();
+    let mut current = String::new();
     let mut used = 0;
     for c in text.chars() {
         if used + cost(c) > part {
-            parts.push(String::new());
+            parts.push(std::mem::take(&mut current));
             used = 0;
         }
         used += cost(c);
-        parts.last_mut().expect("at least one part").push(c);
+        current.push(c);
     }
+    parts.push(current);
     (encoding, parts)
 }
 

@@ -165,10 +165,10 @@ fn instructions_must_address_the_notices_audiences() {
 #[test]
 fn sms_goes_out_for_serious_fault_starts_ends_and_severity_changes() {
     let critical = NoticeDraft::parse(fault(), &catalogue(), now(), LINK).unwrap();
-    let minor = NoticeDraft {
+    let minor = NoticeDraft(NoticeFields {
         severity: Severity::Minor,
-        ..critical.clone()
-    };
+        ..critical.0.clone()
+    });
     assert!(critical.wants_sms(Action::Publish, None));
     assert!(!minor.wants_sms(Action::Publish, None));
     assert!(
@@ -180,15 +180,15 @@ fn sms_goes_out_for_serious_fault_starts_ends_and_severity_changes() {
         "a downgrade is a change of severity"
     );
     assert!(critical.wants_sms(Action::End, Some(&critical)));
-    let instruction = NoticeDraft {
+    let instruction = NoticeDraft(NoticeFields {
         kind: NoticeKind::Instruction,
-        ..minor.clone()
-    };
+        ..minor.0.clone()
+    });
     assert!(instruction.wants_sms(Action::Update, Some(&instruction)));
-    let maintenance = NoticeDraft {
+    let maintenance = NoticeDraft(NoticeFields {
         kind: NoticeKind::Maintenance,
-        ..critical.clone()
-    };
+        ..critical.0.clone()
+    });
     assert!(!maintenance.wants_sms(Action::Publish, None));
 }
 

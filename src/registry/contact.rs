@@ -46,9 +46,9 @@ pub struct ContactInput {
     pub kinds: Option<Option<Vec<String>>>,
 }
 
-/// A validated contact, ready to store.
+/// A contact's fields as plain data; a `ContactDraft` is these, checked.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ContactDraft {
+pub struct ContactFields {
     pub name: String,
     pub role: ContactRole,
     pub email: Option<EmailAddress>,
@@ -58,6 +58,20 @@ pub struct ContactDraft {
     /// `None`: every service the organisation uses.
     pub services: Option<BTreeSet<ServiceCode>>,
     pub kinds: BTreeSet<NoticeKind>,
+}
+
+/// A validated contact, ready to store: built only by `parse` (client input) or `restore`
+/// (a stored row), so that it always has a channel, an address for each of its channels
+/// and at least one service and kind. Its fields are read through `Deref`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContactDraft(ContactFields);
+
+impl std::ops::Deref for ContactDraft {
+    type Target = ContactFields;
+
+    fn deref(&self) -> &ContactFields {
+        &self.0
+    }
 }
 
 impl ContactDraft {
@@ -136,16 +150,47 @@ impl ContactDraft {
                 Some(set)
             }
         };
-        e.finish(|| Self {
-            name: name.unwrap(),
-            role: role.unwrap(),
-            email: email.unwrap(),
-            phone: phone.unwrap(),
-            language: language.unwrap(),
-            channels: channels.unwrap(),
-            services: services.unwrap(),
-            kinds: kinds.unwrap(),
+        let (Some(name), Some(role), Some(email), Some(phone), Some(language), Some(channels)) =
+            (name, role, email, phone, language, channels)
+        else {
+            return Err(e.explain_missing("name"));
+        };
+        let (Some(services), Some(kinds)) = (services, kinds) else {
+            return Err(e.explain_missing("services"));
+        };
+        e.finish(|| {
+            Self(ContactFields {
+                name,
+                role,
+                email,
+                phone,
+                language,
+                channels,
+                services,
+                kinds,
+            })
         })
+    }
+
+    /// A contact read back from the store, which was parsed before it was stored; checks
+    /// again what holds whatever the catalogue says now.
+    pub fn restore(fields: ContactFields) -> Result<Self, String> {
+        let f = &fields;
+        if f.channels.is_empty() || f.kinds.is_empty() {
+            return Err("has no channel or no kind".into());
+        }
+        if f.services.as_ref().is_some_and(BTreeSet::is_empty) {
+            return Err("has an empty list of services".into());
+        }
+        if f.channels.contains(&Channel::Email) && f.email.is_none()
+            || f.channels.contains(&Channel::Sms) && f.phone.is_none()
+        {
+            return Err("has a channel without its address".into());
+        }
+        if plain_text(&f.name, MAX_CONTACT_NAME_LEN).as_deref() != Ok(f.name.as_str()) {
+            return Err("has a name that is not plain text".into());
+        }
+        Ok(Self(fields))
     }
 
     /// The services this contact hears about, given what its organisation uses.

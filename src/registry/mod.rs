@@ -14,12 +14,15 @@ mod vocabulary;
 pub use address::Address;
 pub use business_id::BusinessId;
 pub use catalogue::{Catalogue, Service, ServiceCode, ServiceNames};
-pub use contact::{Contact, ContactDraft, ContactId, ContactInput, MAX_CONTACT_NAME_LEN};
+pub use contact::{
+    Contact, ContactDraft, ContactFields, ContactId, ContactInput, MAX_CONTACT_NAME_LEN,
+};
 pub use contacts_csv::{CSV_COLUMNS, CsvRow, MAX_CSV_ROWS, contacts_from_csv, contacts_to_csv};
 pub use email::EmailAddress;
 pub use language::Language;
 pub use organisation::{
-    MAX_ORG_NAME_LEN, Oid, OrgId, Organisation, OrganisationDraft, OrganisationInput,
+    MAX_ORG_NAME_LEN, Oid, OrgId, Organisation, OrganisationDraft, OrganisationFields,
+    OrganisationInput,
 };
 pub use phone::PhoneNumber;
 pub use vocabulary::{Audience, Channel, ContactRole, ContactSource, NoticeKind, OrgState};

@@ -63,15 +63,28 @@ pub struct OrganisationInput {
     pub state: Option<String>,
 }
 
-/// A validated organisation, ready to store.
+/// An organisation's fields as plain data; an `OrganisationDraft` is these, checked.
 #[derive(Clone, Debug, PartialEq)]
-pub struct OrganisationDraft {
+pub struct OrganisationFields {
     pub name: String,
     pub business_id: BusinessId,
     pub oid: Option<Oid>,
     pub audience: Audience,
     pub services: BTreeSet<ServiceCode>,
     pub state: OrgState,
+}
+
+/// A validated organisation, ready to store: built only by `parse` (client input) or
+/// `restore` (a stored row). Its fields are read through `Deref`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrganisationDraft(OrganisationFields);
+
+impl std::ops::Deref for OrganisationDraft {
+    type Target = OrganisationFields;
+
+    fn deref(&self) -> &OrganisationFields {
+        &self.0
+    }
 }
 
 impl OrganisationDraft {
@@ -98,14 +111,29 @@ impl OrganisationDraft {
             Some(s) => e.check("state", OrgState::parse(&s)),
             None => Some(OrgState::Active),
         };
-        e.finish(|| Self {
-            name: name.unwrap(),
-            business_id: business_id.unwrap(),
-            oid: oid.unwrap(),
-            audience: audience.unwrap(),
-            services: services.unwrap(),
-            state: state.unwrap(),
+        let (Some(name), Some(business_id), Some(oid), Some(audience), Some(services), Some(state)) =
+            (name, business_id, oid, audience, services, state)
+        else {
+            return Err(e.explain_missing("name"));
+        };
+        e.finish(|| {
+            Self(OrganisationFields {
+                name,
+                business_id,
+                oid,
+                audience,
+                services,
+                state,
+            })
         })
+    }
+
+    /// An organisation read back from the store, which was parsed before it was stored.
+    pub fn restore(fields: OrganisationFields) -> Result<Self, String> {
+        if plain_text(&fields.name, MAX_ORG_NAME_LEN).as_deref() != Ok(fields.name.as_str()) {
+            return Err("has a name that is not plain text".into());
+        }
+        Ok(Self(fields))
     }
 }
 
@@ -223,7 +251,7 @@ mod tests {
         };
         let d2 = OrganisationDraft::parse(change.over(org.as_input()), &catalogue()).unwrap();
         assert_eq!(d2.name, "Uusi nimi");
-        assert_eq!(d2.oid.unwrap().as_str(), "1.2.246.10");
+        assert_eq!(d2.oid.as_ref().unwrap().as_str(), "1.2.246.10");
         assert_eq!(d2.business_id, org.draft.business_id);
         let clear = OrganisationInput {
             oid: Some(None),

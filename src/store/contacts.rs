@@ -8,8 +8,8 @@ use super::sql::{Conn, Sql};
 use super::turns::Writer;
 use super::{AuditEvent, DEFAULT_PAGE, MAX_PAGE, Page, Store, StoreResult};
 use crate::registry::{
-    Channel, Contact, ContactDraft, ContactId, ContactRole, ContactSource, EmailAddress, Language,
-    NoticeKind, OrgId, PhoneNumber,
+    Channel, Contact, ContactDraft, ContactFields, ContactId, ContactRole, ContactSource,
+    EmailAddress, Language, NoticeKind, OrgId, PhoneNumber,
 };
 use chrono::{DateTime, Utc};
 
@@ -77,34 +77,37 @@ impl ContactRow {
                 "contacts.org_id",
                 OrgId::parse(&self.org_id).ok_or_else(|| "not a uuid".to_owned()),
             )?,
-            draft: ContactDraft {
-                name: self.name,
-                role: decode("contacts.role", ContactRole::parse(&self.role))?,
-                email: self
-                    .email
-                    .map(|e| decode("contacts.email", EmailAddress::parse(&e)))
-                    .transpose()?,
-                phone: self
-                    .phone
-                    .map(|e| decode("contacts.phone", PhoneNumber::parse(&e)))
-                    .transpose()?,
-                language: decode("contacts.language", Language::parse(&self.language))?,
-                channels: channels
-                    .into_iter()
-                    .filter(|(on, _)| *on)
-                    .map(|(_, c)| c)
-                    .collect(),
-                services: if self.all_services {
-                    None
-                } else {
-                    Some(split_services("contact_services.service", self.services)?)
-                },
-                kinds: kinds
-                    .into_iter()
-                    .filter(|(on, _)| *on)
-                    .map(|(_, k)| k)
-                    .collect(),
-            },
+            draft: decode(
+                "contacts",
+                ContactDraft::restore(ContactFields {
+                    name: self.name,
+                    role: decode("contacts.role", ContactRole::parse(&self.role))?,
+                    email: self
+                        .email
+                        .map(|e| decode("contacts.email", EmailAddress::parse(&e)))
+                        .transpose()?,
+                    phone: self
+                        .phone
+                        .map(|e| decode("contacts.phone", PhoneNumber::parse(&e)))
+                        .transpose()?,
+                    language: decode("contacts.language", Language::parse(&self.language))?,
+                    channels: channels
+                        .into_iter()
+                        .filter(|(on, _)| *on)
+                        .map(|(_, c)| c)
+                        .collect(),
+                    services: if self.all_services {
+                        None
+                    } else {
+                        Some(split_services("contact_services.service", self.services)?)
+                    },
+                    kinds: kinds
+                        .into_iter()
+                        .filter(|(on, _)| *on)
+                        .map(|(_, k)| k)
+                        .collect(),
+                }),
+            )?,
             source: decode("contacts.source", ContactSource::parse(&self.source))?,
             reviewed_at: self.reviewed_at,
             created_at: self.created_at,

@@ -8,7 +8,7 @@ use super::sql::{Conn, Sql};
 use super::turns::Writer;
 use super::{AuditEvent, DEFAULT_PAGE, MAX_PAGE, Page, Store, StoreResult, like_pattern};
 use crate::registry::{
-    Audience, BusinessId, Oid, OrgId, OrgState, Organisation, OrganisationDraft,
+    Audience, BusinessId, Oid, OrgId, OrgState, Organisation, OrganisationDraft, OrganisationFields,
 };
 use chrono::{DateTime, Utc};
 
@@ -53,20 +53,23 @@ impl OrgRow {
                 "organisations.id",
                 OrgId::parse(&self.id).ok_or_else(|| "not a uuid".to_owned()),
             )?,
-            draft: OrganisationDraft {
-                name: self.name,
-                business_id: decode(
-                    "organisations.business_id",
-                    BusinessId::parse(&self.business_id),
-                )?,
-                oid: self
-                    .oid
-                    .map(|o| decode("organisations.oid", Oid::parse(&o)))
-                    .transpose()?,
-                audience: decode("organisations.audience", Audience::parse(&self.audience))?,
-                services: split_services("organisation_services.service", self.services)?,
-                state: decode("organisations.state", OrgState::parse(&self.state))?,
-            },
+            draft: decode(
+                "organisations",
+                OrganisationDraft::restore(OrganisationFields {
+                    name: self.name,
+                    business_id: decode(
+                        "organisations.business_id",
+                        BusinessId::parse(&self.business_id),
+                    )?,
+                    oid: self
+                        .oid
+                        .map(|o| decode("organisations.oid", Oid::parse(&o)))
+                        .transpose()?,
+                    audience: decode("organisations.audience", Audience::parse(&self.audience))?,
+                    services: split_services("organisation_services.service", self.services)?,
+                    state: decode("organisations.state", OrgState::parse(&self.state))?,
+                }),
+            )?,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })

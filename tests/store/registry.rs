@@ -1,6 +1,6 @@
 use crate::fixtures::{audit, contact, now, org};
 use crate::on_both_stores;
-use faultcast::registry::{ContactId, ContactSource, OrgId, OrgState};
+use faultcast::registry::{ContactId, ContactSource, OrgId, OrgState, OrganisationDraft};
 use faultcast::store::{ContactImport, StoreError};
 
 on_both_stores! {
@@ -85,9 +85,10 @@ on_both_stores! {
         store.insert_organisation(o, &d, now(), &audit("a")).await.unwrap();
         let c = ContactId::generate();
         store.insert_contact(o, c, &contact("C", "c@a.fi", Some(&["prescription", "prescription-centre"]), &d.services), ContactSource::Operator, now(), &audit("c")).await.unwrap();
-        let mut smaller = d.clone();
-        smaller.services.retain(|s| s.as_str() == "prescription");
-        smaller.state = OrgState::Closed;
+        let mut fields = (*d).clone();
+        fields.services.retain(|s| s.as_str() == "prescription");
+        fields.state = OrgState::Closed;
+        let smaller = OrganisationDraft::restore(fields).unwrap();
         assert!(store.update_organisation(o, &smaller, now(), &audit("u")).await.unwrap());
         let read = store.get_contact(o, c).await.unwrap().unwrap();
         let own: Vec<&str> = read.draft.services.as_ref().unwrap().iter().map(|s| s.as_str()).collect();
@@ -118,7 +119,7 @@ on_both_stores! {
             delete: vec![existing],
         };
         assert!(store.import_contacts(o, &failing, now(), &audit("i")).await.is_err());
-        let after: Vec<String> = store.all_contacts(o).await.unwrap().into_iter().map(|c| c.draft.name).collect();
+        let after: Vec<String> = store.all_contacts(o).await.unwrap().into_iter().map(|c| c.draft.name.clone()).collect();
         assert_eq!(after, ["Old"], "the failed import changed nothing");
         let ok = ContactImport { update: vec![(existing, contact("Old 2", "old@a.fi", None, &d.services))], insert: vec![(ContactId::generate(), contact("New", "n@a.fi", None, &d.services))], delete: vec![] };
         store.import_contacts(o, &ok, now(), &audit("i")).await.unwrap();

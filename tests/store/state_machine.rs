@@ -370,8 +370,10 @@ mod faults_are_claimed_before_maintenance_reminders {
         let Some((store, _dir, fault)) = fixture(backend).await else {
             return;
         };
-        let mut maintenance = fault.clone();
-        maintenance.kind = faultcast::registry::NoticeKind::Maintenance;
+        // The same content as maintenance, as a stored revision would read back.
+        let mut stored = serde_json::to_value(&fault).unwrap();
+        stored["kind"] = "maintenance".into();
+        let maintenance: NoticeDraft = serde_json::from_value(stored).unwrap();
         let t = now();
         // Maintenance first, so that only the lane can put the fault ahead.
         for (draft, offset) in [(&maintenance, 0), (&fault, 1)] {
