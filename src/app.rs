@@ -8,6 +8,8 @@ use crate::http::{
 };
 use crate::intake::Intake;
 use crate::notices::PlanRules;
+use crate::publish::OutputCache;
+use crate::query::Query;
 use crate::registry::Catalogue;
 use crate::schedule::{Housekeeping, Scheduler};
 use crate::store::Store;
@@ -112,9 +114,12 @@ impl App {
         let store = open_store(settings).await?;
         let max_age = chrono::Duration::hours(settings.delivery.max_age_hours as i64);
         let rules = plan_rules(settings)?;
+        let outputs = Arc::new(OutputCache::default());
         let intake = Intake::new(store.clone(), catalogue.clone(), clock.clone())
             .with_delivery(&settings.server.public_url, max_age)
-            .with_plan_rules(rules.clone());
+            .with_plan_rules(rules.clone())
+            .with_outputs(outputs.clone());
+        let query = Query::new(store.clone(), catalogue.clone(), clock.clone());
         let counters = crate::observe::DeliveryCounters::default();
         let deliverer = Arc::new(Deliverer::new(
             store.clone(),
@@ -147,10 +152,11 @@ impl App {
         )?);
         let state = AppState::new(AppParts {
             intake,
+            query,
             metrics: Arc::new(Metrics::new(&counters)),
             clock,
             receipts,
-            outputs: Arc::default(),
+            outputs,
             limits: Arc::new(rate_limits(settings)),
         });
         Ok(Self {
@@ -204,7 +210,8 @@ impl App {
             let wake = self.state.intake.outbox_signal();
             tracker.spawn(self.deliverer.clone().run(wake, shutdown.clone()));
             tracker.spawn(watch_other_daemons(
-                self.state.intake.clone(),
+                self.store.clone(),
+                self.state.outputs.clone(),
                 shutdown.clone(),
             ));
             let plans = self.state.intake.plan_signal();
@@ -231,12 +238,12 @@ impl App {
 const OTHER_DAEMONS_POLL: Duration = Duration::from_secs(1);
 
 /// Marks the public outputs stale when the notices changed on another daemon.
-async fn watch_other_daemons(intake: Intake, shutdown: CancellationToken) {
+async fn watch_other_daemons(store: Store, outputs: Arc<OutputCache>, shutdown: CancellationToken) {
     let mut seen = None;
     loop {
-        if let Ok(marker) = intake.store().notices_marker().await {
+        if let Ok(marker) = store.notices_marker().await {
             if seen.is_some_and(|s| s != marker) {
-                intake.public_changed();
+                outputs.changed();
             }
             seen = Some(marker);
         }

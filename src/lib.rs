@@ -18,6 +18,7 @@ pub mod notices;
 pub mod observe;
 pub mod patterns;
 pub mod publish;
+pub mod query;
 pub mod registry;
 pub mod schedule;
 pub mod store;

@@ -1,6 +1,8 @@
 //! API tokens: random, shown once, stored only as a hash, compared in constant time.
 
 use crate::codes::code_enum;
+use crate::registry::OrgId;
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use subtle::ConstantTimeEq;
@@ -194,4 +196,17 @@ mod tests {
             let _ = PresentedToken::parse(&s);
         }
     }
+}
+
+/// A token as stored: never the token itself.
+#[derive(Clone, Debug)]
+pub struct TokenRecord {
+    pub id: TokenId,
+    pub hash: SecretHash,
+    pub role: Role,
+    pub org: Option<OrgId>,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
 }

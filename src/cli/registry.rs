@@ -5,7 +5,9 @@ use crate::app::{load_catalogue, open_store};
 use crate::clock::SystemClock;
 use crate::config::Settings;
 use crate::intake::{Intake, IntakeError, NewToken};
-use crate::registry::{OrgId, OrganisationInput};
+use crate::query::{MAX_PAGE, Query};
+use crate::registry::{Catalogue, OrgId, OrganisationInput};
+use crate::store::Store;
 use anyhow::Context;
 use clap::Subcommand;
 use std::path::PathBuf;
@@ -70,13 +72,21 @@ pub enum ContactsAction {
     },
 }
 
+/// The use cases on the configured database.
 async fn intake(settings: &Settings) -> anyhow::Result<Intake> {
+    let (store, catalogue) = open(settings).await?;
+    Ok(Intake::new(store, catalogue, Arc::new(SystemClock)))
+}
+
+/// The reads on the configured database.
+async fn query(settings: &Settings) -> anyhow::Result<Query> {
+    let (store, catalogue) = open(settings).await?;
+    Ok(Query::new(store, catalogue, Arc::new(SystemClock)))
+}
+
+async fn open(settings: &Settings) -> anyhow::Result<(Store, Arc<Catalogue>)> {
     let catalogue = Arc::new(load_catalogue(settings)?);
-    Ok(Intake::new(
-        open_store(settings).await?,
-        catalogue,
-        Arc::new(SystemClock),
-    ))
+    Ok((open_store(settings).await?, catalogue))
 }
 
 fn explain(e: IntakeError) -> anyhow::Error {
@@ -107,7 +117,7 @@ pub async fn token(action: TokenAction, settings: &Settings) -> anyhow::Result<(
         expires_at,
     };
     let (record, issued) = intake
-        .create_token(&Actor::cli(), req)
+        .create_token(&Actor::cli(), req, None)
         .await
         .map_err(explain)?;
     println!("{}", issued.reveal());
@@ -120,7 +130,6 @@ pub async fn token(action: TokenAction, settings: &Settings) -> anyhow::Result<(
 
 /// `faultcast org …`
 pub async fn org(action: OrgAction, settings: &Settings) -> anyhow::Result<()> {
-    let intake = intake(settings).await?;
     let actor = Actor::cli();
     match action {
         OrgAction::Add {
@@ -138,29 +147,23 @@ pub async fn org(action: OrgAction, settings: &Settings) -> anyhow::Result<()> {
                 services: Some(services),
                 state: None,
             };
-            let org = intake
-                .create_organisation(&actor, input)
+            let org = intake(settings)
+                .await?
+                .create_organisation(&actor, input, None)
                 .await
                 .map_err(explain)?;
             println!("{}", org.id);
         }
         OrgAction::List { q } => {
+            let query = query(settings).await?;
             let mut cursor = None;
             loop {
-                let page = intake
-                    .organisations(
-                        &actor,
-                        q.as_deref(),
-                        cursor.as_deref(),
-                        Some(crate::store::MAX_PAGE),
-                    )
+                let page = query
+                    .organisations(&actor, q.as_deref(), cursor.as_deref(), Some(MAX_PAGE))
                     .await
                     .map_err(explain)?;
                 for o in &page.items {
-                    println!(
-                        "{}\t{}\t{}\t{}",
-                        o.id, o.draft.business_id, o.draft.state, o.draft.name
-                    );
+                    println!("{}\t{}\t{}\t{}", o.id, o.business_id, o.state, o.name);
                 }
                 match page.next_cursor {
                     Some(c) => cursor = Some(c),
@@ -174,13 +177,13 @@ pub async fn org(action: OrgAction, settings: &Settings) -> anyhow::Result<()> {
 
 /// `faultcast contacts …`
 pub async fn contacts(action: ContactsAction, settings: &Settings) -> anyhow::Result<()> {
-    let intake = intake(settings).await?;
     let actor = Actor::cli();
     match action {
         ContactsAction::Import { org, file } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let s = intake
+            let s = intake(settings)
+                .await?
                 .import_contacts(&actor, org_id(&org)?, &bytes)
                 .await
                 .map_err(explain)?;
@@ -192,7 +195,8 @@ pub async fn contacts(action: ContactsAction, settings: &Settings) -> anyhow::Re
         ContactsAction::Export { org } => {
             print!(
                 "{}",
-                intake
+                query(settings)
+                    .await?
                     .export_contacts(&actor, org_id(&org)?)
                     .await
                     .map_err(explain)?

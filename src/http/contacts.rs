@@ -2,11 +2,13 @@
 
 use super::AppState;
 use super::extract::{ApiBytes, ApiJson, ApiPath, ApiQuery, Caller, ListParams};
+use super::idempotency::Guarded;
 use super::organisations::org_id;
 use super::problem::{ApiError, Problem};
-use super::views::{ContactList, ContactView};
+use crate::access::Answer;
 use crate::intake::ImportSummary;
-use crate::registry::{ContactId, ContactInput};
+use crate::query::{ContactList, ContactView};
+use crate::registry::{Contact, ContactId, ContactInput, Organisation};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -28,10 +30,16 @@ pub async fn create(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(org): ApiPath<String>,
+    key: Guarded,
     ApiJson(input): ApiJson<ContactInput>,
 ) -> Result<(StatusCode, Json<ContactView>), ApiError> {
-    let org = s.intake.organisation(&actor, org_id(&org)?).await?;
-    let c = s.intake.create_contact(&actor, org.id, input).await?;
+    let answer = |(c, o): &(Contact, Organisation)| {
+        Answer::json(201, &ContactView::new(c, &o.draft.services))
+    };
+    let (c, org) = s
+        .intake
+        .create_contact(&actor, org_id(&org)?, input, key.keep(&answer))
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(ContactView::new(&c, &org.draft.services)),
@@ -48,20 +56,11 @@ pub async fn list(
     ApiPath(org): ApiPath<String>,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<ContactList>, ApiError> {
-    let org = s.intake.organisation(&actor, org_id(&org)?).await?;
-    let page = s
-        .intake
-        .contacts(&actor, org.id, p.cursor.as_deref(), p.limit)
-        .await?;
-    let items = page
-        .items
-        .iter()
-        .map(|c| ContactView::new(c, &org.draft.services))
-        .collect();
-    Ok(Json(ContactList {
-        items,
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(
+        s.query
+            .contacts(&actor, org_id(&org)?, p.cursor.as_deref(), p.limit)
+            .await?,
+    ))
 }
 
 /// One contact.
@@ -74,9 +73,11 @@ pub async fn get(
     Caller(actor): Caller,
     ApiPath((org, id)): ApiPath<(String, String)>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let org = s.intake.organisation(&actor, org_id(&org)?).await?;
-    let c = s.intake.contact(&actor, org.id, contact_id(&id)?).await?;
-    Ok(Json(ContactView::new(&c, &org.draft.services)))
+    Ok(Json(
+        s.query
+            .contact(&actor, org_id(&org)?, contact_id(&id)?)
+            .await?,
+    ))
 }
 
 /// Change a contact (fields left out stay); any change confirms the contact as current.
@@ -92,10 +93,9 @@ pub async fn update(
     ApiPath((org, id)): ApiPath<(String, String)>,
     ApiJson(change): ApiJson<ContactInput>,
 ) -> Result<Json<ContactView>, ApiError> {
-    let org = s.intake.organisation(&actor, org_id(&org)?).await?;
-    let c = s
+    let (c, org) = s
         .intake
-        .update_contact(&actor, org.id, contact_id(&id)?, change)
+        .update_contact(&actor, org_id(&org)?, contact_id(&id)?, change)
         .await?;
     Ok(Json(ContactView::new(&c, &org.draft.services)))
 }
@@ -125,7 +125,7 @@ pub async fn export_csv(
     Caller(actor): Caller,
     ApiPath(org): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    let csv = s.intake.export_contacts(&actor, org_id(&org)?).await?;
+    let csv = s.query.export_contacts(&actor, org_id(&org)?).await?;
     let mut res = csv.into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,

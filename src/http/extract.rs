@@ -268,12 +268,12 @@ impl FromRequestParts<AppState> for Caller {
 /// the document says is what the server does.
 pub fn page_limit<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     let n: u32 = serde::Deserialize::deserialize(d)?;
-    if (1..=crate::intake::MAX_PAGE).contains(&n) {
+    if (1..=crate::query::MAX_PAGE).contains(&n) {
         Ok(Some(n))
     } else {
         Err(serde::de::Error::custom(format!(
             "must be 1-{}",
-            crate::intake::MAX_PAGE
+            crate::query::MAX_PAGE
         )))
     }
 }

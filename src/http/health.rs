@@ -15,8 +15,8 @@ pub async fn healthz() -> &'static str {
 
 /// `GET /readyz`: the database answers a query.
 pub async fn readyz(State(state): State<AppState>) -> Result<&'static str, ApiError> {
-    match tokio::time::timeout(READY_TIMEOUT, state.intake.store().ping()).await {
-        Ok(Ok(())) => Ok("ready\n"),
+    match tokio::time::timeout(READY_TIMEOUT, state.query.ready()).await {
+        Ok(true) => Ok("ready\n"),
         _ => Err(ApiError::unavailable()),
     }
 }

@@ -149,7 +149,7 @@ impl Metrics {
             .inc();
     }
 
-    fn render(&self, pool: crate::store::PoolStats) -> String {
+    fn render(&self, pool: crate::query::PoolStats) -> String {
         self.pool
             .get_or_create(&PoolLabels { state: "idle" })
             .set(i64::from(pool.idle));
@@ -208,7 +208,7 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
 
 /// `GET /metrics`: Prometheus text format.
 pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
-    let body = state.metrics.render(state.intake.store().pool_stats());
+    let body = state.metrics.render(state.query.pool_stats());
     (
         [(
             header::CONTENT_TYPE,

@@ -11,7 +11,6 @@ mod idempotency;
 mod json_scan;
 mod limiter;
 mod metrics;
-mod notice_views;
 mod notices;
 mod openapi;
 mod organisations;
@@ -25,10 +24,8 @@ mod request_id;
 mod server;
 mod services;
 mod tokens;
-mod views;
 
 pub use connection::Timeouts;
-pub use extract::parse_json;
 pub use limiter::Rate;
 pub use metrics::Metrics;
 pub use problem::{ApiError, PROBLEM_JSON, Problem};
@@ -38,6 +35,7 @@ pub use server::{ServerLimits, serve};
 
 use crate::clock::Clock;
 use crate::intake::Intake;
+use crate::query::Query;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
@@ -70,7 +68,10 @@ impl std::ops::Deref for AppState {
 
 /// The parts of the state.
 pub struct AppParts {
+    /// The writes.
     pub intake: Intake,
+    /// The reads.
+    pub query: Query,
     pub metrics: Arc<Metrics>,
     pub clock: Arc<dyn Clock>,
     /// The SMS provider that verifies delivery receipts.

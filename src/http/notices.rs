@@ -2,15 +2,12 @@
 
 use super::AppState;
 use super::extract::{ApiJson, ApiPath, ApiQuery, Caller};
-use super::notice_views::{
-    Accepted, DeliveriesView, DeliverySummary, NoticeList, NoticeView, Redriven,
-};
+use super::idempotency::Guarded;
 use super::problem::{ApiError, Problem};
+use crate::access::Answer;
 use crate::intake::NoticePreview;
-use crate::notices::{NoticeId, NoticeInput};
-use crate::registry::{Channel, Language, NoticeKind};
-use crate::store::NoticeFilter;
-use crate::validation::FieldErrors;
+use crate::notices::{NoticeId, NoticeInput, Revision};
+use crate::query::{Accepted, DeliveriesView, NoticeList, NoticeQuery, NoticeView, Redriven};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -28,9 +25,14 @@ fn notice_id(text: &str) -> Result<NoticeId, ApiError> {
 pub async fn publish(
     State(s): State<AppState>,
     Caller(actor): Caller,
+    key: Guarded,
     ApiJson(input): ApiJson<NoticeInput>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
-    let rev = s.intake.publish_notice(&actor, input).await?;
+    let answer = |r: &Revision| Answer::json(202, &Accepted::from(r));
+    let rev = s
+        .intake
+        .publish_notice(&actor, input, key.keep(&answer))
+        .await?;
     Ok((StatusCode::ACCEPTED, Json((&rev).into())))
 }
 
@@ -44,11 +46,13 @@ pub async fn revise(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<String>,
+    key: Guarded,
     ApiJson(input): ApiJson<NoticeInput>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    let answer = |r: &Revision| Answer::json(202, &Accepted::from(r));
     let rev = s
         .intake
-        .revise_notice(&actor, notice_id(&id)?, input)
+        .revise_notice(&actor, notice_id(&id)?, input, key.keep(&answer))
         .await?;
     Ok((StatusCode::ACCEPTED, Json((&rev).into())))
 }
@@ -91,61 +95,15 @@ pub async fn list(
     State(s): State<AppState>,
     ApiQuery(p): ApiQuery<NoticeListParams>,
 ) -> Result<Json<NoticeList>, ApiError> {
-    let mut e = FieldErrors::new();
-    let filter = match p.state.as_deref() {
-        None => Some(NoticeFilter::All),
-        Some("active") => Some(NoticeFilter::Active),
-        Some("upcoming") => Some(NoticeFilter::Upcoming),
-        Some("ended") => Some(NoticeFilter::Ended),
-        Some(_) => e.check(
-            "state",
-            Err("must be one of active, upcoming, ended".into()),
-        ),
+    let q = NoticeQuery {
+        state: p.state.as_deref(),
+        kind: p.kind.as_deref(),
+        service: p.service.as_deref(),
+        lang: p.lang.as_deref(),
+        cursor: p.cursor.as_deref(),
+        limit: p.limit,
     };
-    let kind = match p.kind.as_deref() {
-        Some(k) => e.check("kind", NoticeKind::parse(k)).map(Some),
-        None => Some(None),
-    };
-    let lang = match p.lang.as_deref() {
-        Some(l) => e.check("lang", Language::parse(l)).map(Some),
-        None => Some(None),
-    };
-    e.clone().finish(|| ()).map_err(ApiError::invalid)?;
-    let page = s
-        .intake
-        .notices(
-            filter.unwrap_or(NoticeFilter::All),
-            kind.flatten(),
-            p.service.as_deref(),
-            p.cursor.as_deref(),
-            p.limit,
-        )
-        .await?;
-    let items = page
-        .items
-        .iter()
-        .filter_map(|r| NoticeView::new(std::slice::from_ref(r), false))
-        .map(|mut v| {
-            if let Some(l) = lang.flatten() {
-                for m in [
-                    &mut v.current.title,
-                    &mut v.current.body,
-                    &mut v.current.sms,
-                ] {
-                    let keep = m.get(l.code()).or_else(|| m.get("fi")).cloned();
-                    m.clear();
-                    if let Some(t) = keep {
-                        m.insert(l.code().to_owned(), t);
-                    }
-                }
-            }
-            v
-        })
-        .collect();
-    Ok(Json(NoticeList {
-        items,
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(s.query.notices(&q).await?))
 }
 
 /// One notice with all its revisions (public).
@@ -155,14 +113,7 @@ pub async fn get(
     State(s): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<NoticeView>, ApiError> {
-    let id = notice_id(&id)?;
-    let revs = s.intake.notice(id).await?;
-    let mut view = NoticeView::new(&revs, true).ok_or_else(ApiError::not_found)?;
-    if view.kind == NoticeKind::Maintenance.code() {
-        let plan = s.intake.store().reminders(id).await?;
-        view.reminders = Some(plan.iter().map(Into::into).collect());
-    }
-    Ok(Json(view))
+    Ok(Json(s.query.notice(notice_id(&id)?).await?))
 }
 
 /// Delivery filters.
@@ -191,53 +142,18 @@ pub async fn deliveries(
     ApiPath(id): ApiPath<String>,
     ApiQuery(p): ApiQuery<DeliveryParams>,
 ) -> Result<Json<DeliveriesView>, ApiError> {
-    let id = notice_id(&id)?;
-    let cursor = match p.cursor.as_deref() {
-        None => 0,
-        Some(c) => c.parse::<i64>().map_err(|_| {
-            ApiError::invalid(FieldErrors::single(
-                "cursor",
-                "is not a cursor from this list",
-            ))
-        })?,
-    };
-    let limit = p
-        .limit
-        .unwrap_or(crate::store::DEFAULT_PAGE)
-        .clamp(1, crate::store::MAX_PAGE);
-    let (revision, fanout_complete, summary) =
-        s.intake.delivery_status(&actor, id, p.revision).await?;
-    let rows = s
-        .intake
-        .delivery_items(
+    let view = s
+        .query
+        .deliveries(
             &actor,
-            id,
-            Some(revision),
+            notice_id(&id)?,
+            p.revision,
             p.status.as_deref(),
-            cursor,
-            limit + 1,
+            p.cursor.as_deref(),
+            p.limit,
         )
         .await?;
-    let next_cursor =
-        (rows.len() > limit as usize).then(|| rows[limit as usize - 1].id.to_string());
-    let items = rows.iter().take(limit as usize).map(Into::into).collect();
-    let pick = |c: Channel| {
-        summary
-            .iter()
-            .find(|(ch, _)| *ch == c)
-            .map(|(_, s)| s.clone())
-            .unwrap_or_default()
-    };
-    Ok(Json(DeliveriesView {
-        revision,
-        fanout_complete,
-        summary: DeliverySummary {
-            email: pick(Channel::Email),
-            sms: pick(Channel::Sms),
-        },
-        items,
-        next_cursor,
-    }))
+    Ok(Json(view))
 }
 
 /// Re-drive the latest revision's dead and failed deliveries.
@@ -248,7 +164,12 @@ pub async fn retry(
     State(s): State<AppState>,
     Caller(actor): Caller,
     ApiPath(id): ApiPath<String>,
+    key: Guarded,
 ) -> Result<(StatusCode, Json<Redriven>), ApiError> {
-    let requeued = s.intake.retry_deliveries(&actor, notice_id(&id)?).await?;
+    let answer = |&requeued: &u64| Answer::json(202, &Redriven { requeued });
+    let requeued = s
+        .intake
+        .retry_deliveries(&actor, notice_id(&id)?, key.keep(&answer))
+        .await?;
     Ok((StatusCode::ACCEPTED, Json(Redriven { requeued })))
 }

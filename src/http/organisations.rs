@@ -2,9 +2,11 @@
 
 use super::AppState;
 use super::extract::{ApiJson, ApiPath, ApiQuery, Caller};
+use super::idempotency::Guarded;
 use super::problem::{ApiError, Problem};
-use super::views::{OrganisationList, OrganisationView};
-use crate::registry::{OrgId, OrganisationInput};
+use crate::access::Answer;
+use crate::query::{OrganisationList, OrganisationView};
+use crate::registry::{OrgId, Organisation, OrganisationInput};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -37,9 +39,14 @@ pub struct OrgListParams {
 pub async fn create(
     State(s): State<AppState>,
     Caller(actor): Caller,
+    key: Guarded,
     ApiJson(input): ApiJson<OrganisationInput>,
 ) -> Result<(StatusCode, Json<OrganisationView>), ApiError> {
-    let org = s.intake.create_organisation(&actor, input).await?;
+    let answer = |o: &Organisation| Answer::json(201, &OrganisationView::from(o));
+    let org = s
+        .intake
+        .create_organisation(&actor, input, key.keep(&answer))
+        .await?;
     Ok((StatusCode::CREATED, Json((&org).into())))
 }
 
@@ -52,14 +59,11 @@ pub async fn list(
     Caller(actor): Caller,
     ApiQuery(p): ApiQuery<OrgListParams>,
 ) -> Result<Json<OrganisationList>, ApiError> {
-    let page = s
-        .intake
-        .organisations(&actor, p.q.as_deref(), p.cursor.as_deref(), p.limit)
-        .await?;
-    Ok(Json(OrganisationList {
-        items: page.items.iter().map(Into::into).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(
+        s.query
+            .organisations(&actor, p.q.as_deref(), p.cursor.as_deref(), p.limit)
+            .await?,
+    ))
 }
 
 /// One organisation.
@@ -71,8 +75,7 @@ pub async fn get(
     Caller(actor): Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<OrganisationView>, ApiError> {
-    let org = s.intake.organisation(&actor, org_id(&id)?).await?;
-    Ok(Json((&org).into()))
+    Ok(Json(s.query.organisation(&actor, org_id(&id)?).await?))
 }
 
 /// Change an organisation; fields left out stay as they are.

@@ -5,10 +5,9 @@ use super::AppState;
 use super::extract::{ApiPath, ApiQuery};
 use super::problem::ApiError;
 use super::public::{FeedParams, answer, filters};
-use crate::notices::{NoticeId, Revision};
+use crate::notices::NoticeId;
 use crate::publish::{Rendered, StatusPage};
 use crate::registry::{Language, NoticeKind};
-use crate::store::NoticeFilter;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -101,30 +100,19 @@ pub async fn status(
     let lang = language(&s, p, headers)?;
     let now = s.clock.now_micros();
     let key = format!("/?lang={}", lang.code());
-    let stamp = (s.intake.public_version(), now.timestamp() / 3_600);
+    let hour = now.timestamp() / 3_600;
     let render = async {
-        let store = s.intake.store();
-        let list = |f: NoticeFilter, k: Option<NoticeKind>| {
-            store.list_notices(f, k, None, now, None, Some(PAGE_NOTICES))
-        };
-        let active = list(NoticeFilter::Active, None).await?.items;
-        let mut upcoming = list(NoticeFilter::Upcoming, Some(NoticeKind::Maintenance))
-            .await?
-            .items;
-        upcoming.sort_by_key(|r| r.draft.window_start);
-        let horizon = now - chrono::Duration::days(RECENT_DAYS);
-        let ended: Vec<Revision> = list(NoticeFilter::Ended, None)
-            .await?
-            .items
-            .into_iter()
-            .filter(|r| r.published_at >= horizon)
-            .collect();
+        let board = s
+            .query
+            .status_board(now, chrono::Duration::days(RECENT_DAYS), PAGE_NOTICES)
+            .await?;
+        let (active, upcoming, ended) = (&board.active, &board.upcoming, &board.ended);
         let page = StatusPage {
             lang,
             updated: active
                 .iter()
-                .chain(&upcoming)
-                .chain(&ended)
+                .chain(upcoming)
+                .chain(ended)
                 .map(|r| r.published_at)
                 .max(),
             current: active
@@ -145,7 +133,7 @@ pub async fn status(
             page.updated,
         ))
     };
-    let r = s.outputs.render_once(key, stamp, render).await?;
+    let r = s.outputs.render_once(key, hour, render).await?;
     Ok(html_headers(answer(&r, headers)))
 }
 
@@ -162,12 +150,11 @@ pub async fn notice(
         return Ok(not_found(lang));
     };
     let key = format!("/notices/{nid}?lang={}", lang.code());
-    let stamp = (s.intake.public_version(), 0);
+    let horizon = 0;
     // `Err(None)`: no such notice (never cached, so never answered from a stale copy).
     let render = async {
         let revisions = s
-            .intake
-            .store()
+            .query
             .notice_revisions(nid)
             .await
             .map_err(|e| Some(ApiError::from(e)))?;
@@ -178,7 +165,7 @@ pub async fn notice(
         let last = revisions.last().map(|r| r.published_at);
         Ok(Rendered::new(body, "text/html; charset=utf-8", last))
     };
-    match s.outputs.render_once(key, stamp, render).await {
+    match s.outputs.render_once(key, horizon, render).await {
         Ok(r) => Ok(html_headers(answer(&r, headers))),
         Err(None) => Ok(not_found(lang)),
         Err(Some(e)) => Err(e),

@@ -1,7 +1,7 @@
 //! The one HTTP error type, answered as `application/problem+json` with a stable `code`.
 
+use crate::access::{Answer, Earlier};
 use crate::intake::IntakeError;
-use crate::store::StoreError;
 use crate::validation::{FieldError, FieldErrors};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -9,6 +9,8 @@ use serde::Serialize;
 
 /// The media type of every error answer.
 pub const PROBLEM_JSON: &str = "application/problem+json";
+/// The header on an answer given again for a repeated `Idempotency-Key`.
+pub const REPLAYED: &str = "idempotent-replayed";
 /// How soon a client may retry while the database is out: it is usually back in seconds.
 const UNAVAILABLE_RETRY_SECS: u64 = 5;
 
@@ -21,6 +23,9 @@ pub struct ApiError {
     pub errors: Vec<FieldError>,
     /// Seconds a client should wait before trying again (`Retry-After`).
     pub retry_after: Option<u64>,
+    /// The answer an earlier request with the same idempotency key got, given again
+    /// instead of this error.
+    pub replay: Option<Answer>,
 }
 
 /// The body of an error answer (RFC 9457).
@@ -47,6 +52,7 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             retry_after: None,
+            replay: None,
         }
     }
 
@@ -136,6 +142,9 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let Some(answer) = self.replay {
+            return replay(answer);
+        }
         let body = Problem {
             kind: format!("urn:faultcast:problem:{}", self.code),
             title: self.title().to_owned(),
@@ -171,15 +180,38 @@ impl From<IntakeError> for ApiError {
             IntakeError::NotFound => ApiError::not_found(),
             IntakeError::Forbidden(why) => ApiError::forbidden(why),
             IntakeError::Unavailable => ApiError::unavailable(),
+            IntakeError::Earlier(Earlier::Answered(answer)) => ApiError {
+                replay: Some(answer),
+                ..ApiError::new(StatusCode::OK, "replayed", "")
+            },
+            IntakeError::Earlier(Earlier::OtherRequest) => ApiError::invalid(FieldErrors::single(
+                "Idempotency-Key",
+                "was already used for a different request",
+            )),
+            IntakeError::Earlier(Earlier::Unfinished) => ApiError::new(
+                StatusCode::CONFLICT,
+                "idempotency_in_progress",
+                "A request with this Idempotency-Key is still being processed.",
+            ),
             IntakeError::Internal(e) => ApiError::internal(&e),
         }
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        IntakeError::from(e).into()
-    }
+/// An earlier answer, given again.
+fn replay(answer: Answer) -> Response {
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
+    let kind = if status.is_success() {
+        "application/json"
+    } else {
+        PROBLEM_JSON
+    };
+    let mut res = (status, answer.body).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    res.headers_mut()
+        .insert(REPLAYED, HeaderValue::from_static("true"));
+    res
 }
 
 /// The answer for any path no route matches.

@@ -1,5 +1,5 @@
 //! Public, cacheable outputs: the RSS and Atom feeds and the maintenance calendar. Each is
-//! rendered once per change of the data (`Intake::public_version`), kept with a gzip copy,
+//! rendered once per change of the data (`publish::OutputCache`), kept with a gzip copy,
 //! and answered 304 to a matching `If-None-Match`.
 
 use super::AppState;
@@ -154,12 +154,11 @@ async fn feed(
         query.push_str(&format!("&kind={}", k.code()));
     }
     let key = format!("{path}{query}");
-    let version = (s.intake.public_version(), 0);
+    let horizon = 0;
     let render = async {
         let revisions = s
-            .intake
-            .store()
-            .feed_revisions(f.kind, f.service.as_deref(), FEED_ITEMS)
+            .query
+            .feed(f.kind, f.service.as_deref(), FEED_ITEMS)
             .await?;
         let spec = FeedSpec {
             lang: f.lang,
@@ -173,7 +172,7 @@ async fn feed(
         let last = revisions.first().map(|r| r.published_at);
         Ok::<_, ApiError>(Rendered::new(body, content_type, last))
     };
-    let r = s.outputs.render_once(key.clone(), version, render).await?;
+    let r = s.outputs.render_once(key.clone(), horizon, render).await?;
     Ok(answer(&r, headers))
 }
 
@@ -214,12 +213,11 @@ pub async fn maintenance_ics(
     let key = format!("/maintenance.ics?lang={}", f.lang.code());
     // The calendar's 90-day horizon moves with the clock: render it afresh each day.
     let day = s.clock.now_micros().timestamp() / 86_400;
-    let version = (s.intake.public_version(), day);
+
     let render = async {
         let since = s.clock.now_micros() - chrono::Duration::days(CALENDAR_HISTORY_DAYS);
         let notices = s
-            .intake
-            .store()
+            .query
             .maintenance_calendar(since, CALENDAR_MAX_EVENTS)
             .await?;
         let body = crate::publish::maintenance_calendar(
@@ -231,7 +229,7 @@ pub async fn maintenance_ics(
         let last = notices.iter().map(|r| r.published_at).max();
         Ok::<_, ApiError>(Rendered::new(body, "text/calendar; charset=utf-8", last))
     };
-    let r = s.outputs.render_once(key, version, render).await?;
+    let r = s.outputs.render_once(key, day, render).await?;
     Ok(answer(&r, headers))
 }
 
@@ -245,12 +243,11 @@ pub async fn cap(State(s): State<AppState>, req: Request) -> Result<Response, Ap
     let headers = req.headers();
     // The 24-hour horizon moves with the clock: render it afresh each hour.
     let now = s.clock.now_micros();
-    let version = (s.intake.public_version(), now.timestamp() / 3_600);
+    let horizon = now.timestamp() / 3_600;
     let render = async {
         let revisions = s
-            .intake
-            .store()
-            .cap_revisions(
+            .query
+            .cap(
                 now - chrono::Duration::hours(CAP_ENDED_HOURS),
                 CAP_MAX_MESSAGES,
             )
@@ -279,7 +276,7 @@ pub async fn cap(State(s): State<AppState>, req: Request) -> Result<Response, Ap
     };
     let r = s
         .outputs
-        .render_once("/cap.xml".to_owned(), version, render)
+        .render_once("/cap.xml".to_owned(), horizon, render)
         .await?;
     Ok(answer(&r, headers))
 }

@@ -3,18 +3,9 @@
 use super::AppState;
 use super::extract::Caller;
 use super::problem::{ApiError, Problem};
-use crate::store::Unreachable;
+use crate::query::UnreachableList;
 use axum::Json;
 use axum::extract::State;
-use serde::Serialize;
-
-/// Organisation and service pairs that no contact can be reached for, by name.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct UnreachableList {
-    pub items: Vec<Unreachable>,
-    /// Always null: the report is one page.
-    pub next_cursor: Option<String>,
-}
 
 /// Active organisations using a service for which none of their contacts would receive a
 /// fault notice by any channel (operators).
@@ -25,11 +16,5 @@ pub async fn unreachable(
     State(s): State<AppState>,
     Caller(actor): Caller,
 ) -> Result<Json<UnreachableList>, ApiError> {
-    if !actor.is_operator() {
-        return Err(ApiError::forbidden("only operators read registry reports"));
-    }
-    Ok(Json(UnreachableList {
-        items: s.intake.unreachable().await?,
-        next_cursor: None,
-    }))
+    Ok(Json(s.query.unreachable(&actor).await?))
 }

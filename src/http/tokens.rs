@@ -2,8 +2,9 @@
 
 use super::AppState;
 use super::extract::{ApiJson, ApiPath, Caller};
+use super::idempotency::Guarded;
 use super::problem::{ApiError, Problem};
-use crate::access::TokenId;
+use crate::access::{Answer, IssuedToken, TokenId, TokenRecord};
 use crate::intake::NewToken;
 use axum::Json;
 use axum::extract::State;
@@ -32,20 +33,29 @@ pub struct CreatedToken {
 pub async fn create(
     State(s): State<AppState>,
     Caller(actor): Caller,
+    key: Guarded,
     ApiJson(req): ApiJson<NewToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
-    let (record, issued) = s.intake.create_token(&actor, req).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(CreatedToken {
+    let answer =
+        |created: &(TokenRecord, IssuedToken)| Answer::json(201, &CreatedToken::from(created));
+    let created = s
+        .intake
+        .create_token(&actor, req, key.keep(&answer))
+        .await?;
+    Ok((StatusCode::CREATED, Json(CreatedToken::from(&created))))
+}
+
+impl From<&(TokenRecord, IssuedToken)> for CreatedToken {
+    fn from((record, issued): &(TokenRecord, IssuedToken)) -> Self {
+        Self {
             id: record.id.to_text(),
             token: issued.reveal().to_owned(),
             role: record.role.code().to_owned(),
             org_id: record.org.map(|o| o.to_text()),
-            label: record.label,
+            label: record.label.clone(),
             expires_at: record.expires_at,
-        }),
-    ))
+        }
+    }
 }
 
 /// Revoke a token; it fails on the very next request.

@@ -1,12 +1,12 @@
 //! Contacts: kept current by operators and by each organisation's own admins.
 
-use super::{Intake, IntakeError, IntakeResult};
-use crate::access::Actor;
+use super::{Intake, IntakeError, IntakeResult, made};
+use crate::access::{Actor, Keep};
 use crate::registry::{
-    Contact, ContactDraft, ContactId, ContactInput, ContactSource, OrgId, contacts_from_csv,
-    contacts_to_csv,
+    Contact, ContactDraft, ContactId, ContactInput, ContactSource, OrgId, Organisation,
+    contacts_from_csv,
 };
-use crate::store::{ContactImport, Page};
+use crate::store::ContactImport;
 use crate::validation::FieldErrors;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -24,13 +24,15 @@ pub struct ImportSummary {
 }
 
 impl Intake {
-    /// Adds a contact to an organisation the actor may change.
+    /// Adds a contact to an organisation the actor may change; answers the contact and the
+    /// organisation (whose services the contact's "all services" means).
     pub async fn create_contact(
         &self,
         actor: &Actor,
         org: OrgId,
         input: ContactInput,
-    ) -> IntakeResult<Contact> {
+        keep: Option<Keep<'_, (Contact, Organisation)>>,
+    ) -> IntakeResult<(Contact, Organisation)> {
         let organisation = self.organisation(actor, org).await?;
         let draft = ContactDraft::parse(input, &self.catalogue, &organisation.draft.services)?;
         let id = ContactId::generate();
@@ -46,46 +48,28 @@ impl Intake {
             id.to_text(),
             Some(org.to_text()),
         );
-        Ok(self
-            .store
-            .insert_contact(org, id, &draft, source, self.now(), &audit)
-            .await?)
+        let answer = |c: &Contact| {
+            keep.map(|k| (k.answer)(&(c.clone(), organisation.clone())))
+                .unwrap_or_default()
+        };
+        let keep = keep.map(|k| k.answering(&answer));
+        let contact = made(
+            self.store
+                .insert_contact_keyed(org, id, &draft, source, self.now(), &audit, keep)
+                .await?,
+        )?;
+        Ok((contact, organisation))
     }
 
-    /// One contact of an organisation the actor may see.
-    pub async fn contact(&self, actor: &Actor, org: OrgId, id: ContactId) -> IntakeResult<Contact> {
-        if !actor.may_access(org) {
-            return Err(IntakeError::NotFound);
-        }
-        self.store
-            .get_contact(org, id)
-            .await?
-            .ok_or(IntakeError::NotFound)
-    }
-
-    /// A page of an organisation's contacts.
-    pub async fn contacts(
-        &self,
-        actor: &Actor,
-        org: OrgId,
-        cursor: Option<&str>,
-        limit: Option<u32>,
-    ) -> IntakeResult<Page<Contact>> {
-        self.organisation(actor, org).await?;
-        Ok(self
-            .store
-            .list_contacts(org, super::id_cursor(cursor)?, limit)
-            .await?)
-    }
-
-    /// Changes a contact; any change also confirms the contact as current.
+    /// Changes a contact; any change also confirms the contact as current. Answers the
+    /// contact and its organisation.
     pub async fn update_contact(
         &self,
         actor: &Actor,
         org: OrgId,
         id: ContactId,
         change: ContactInput,
-    ) -> IntakeResult<Contact> {
+    ) -> IntakeResult<(Contact, Organisation)> {
         let organisation = self.organisation(actor, org).await?;
         let current = self
             .store
@@ -112,12 +96,13 @@ impl Intake {
         {
             return Err(IntakeError::NotFound);
         }
-        Ok(Contact {
+        let contact = Contact {
             draft,
             reviewed_at: now,
             updated_at: now,
             ..current
-        })
+        };
+        Ok((contact, organisation))
     }
 
     /// Deletes a contact and erases its personal data.
@@ -142,12 +127,6 @@ impl Intake {
         } else {
             Err(IntakeError::NotFound)
         }
-    }
-
-    /// The organisation's contacts as CSV.
-    pub async fn export_contacts(&self, actor: &Actor, org: OrgId) -> IntakeResult<String> {
-        self.organisation(actor, org).await?;
-        Ok(contacts_to_csv(&self.store.all_contacts(org).await?))
     }
 
     /// Replaces the organisation's contact list with the CSV's: rows with an `id` update

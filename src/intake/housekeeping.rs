@@ -2,9 +2,11 @@
 //! contact registry honest, nudging operators, and minimising stored personal data.
 
 use super::{Intake, IntakeResult};
+use crate::notices::NoticeFilter;
 use crate::notices::{Texts, local_time};
+use crate::registry::UnreachableService;
 use crate::registry::{Language, NoticeKind};
-use crate::store::{NewSystemMessage, NoticeFilter, Unreachable};
+use crate::store::NewSystemMessage;
 use chrono::{DateTime, Duration, Months, Utc};
 use std::collections::BTreeMap;
 
@@ -135,14 +137,9 @@ impl Intake {
         self.enqueue(&messages).await
     }
 
-    /// Organisations using a service that none of their contacts can be reached for.
-    pub async fn unreachable(&self) -> IntakeResult<Vec<Unreachable>> {
-        Ok(self.store.unreachable().await?)
-    }
-
     /// Reports, once a day at most, the unreachable organisations to every operator.
     pub async fn report_unreachable(&self, operators: &[String]) -> IntakeResult<u64> {
-        let list = self.unreachable().await?;
+        let list: Vec<UnreachableService> = self.store.unreachable().await?;
         tracing::info!(
             organisations_and_services = list.len(),
             "organisations without a reachable contact"
@@ -154,11 +151,11 @@ impl Intake {
         for u in &list {
             let name = self
                 .catalogue
-                .get(&u.service)
+                .get(u.service.as_str())
                 .map(|s| s.names.fi.clone())
-                .unwrap_or_else(|| u.service.clone());
+                .unwrap_or_else(|| u.service.as_str().to_owned());
             by_org
-                .entry((u.name.clone(), u.business_id.clone()))
+                .entry((u.name.clone(), u.business_id.to_string()))
                 .or_default()
                 .push(name);
         }

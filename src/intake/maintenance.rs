@@ -2,11 +2,12 @@
 //! the plan's due steps (called by the scheduler).
 
 use super::{Intake, IntakeResult};
+use crate::notices::Reminder;
 use crate::notices::{
     Action, NoticeInput, NoticeState, PlannedStep, Revision, Sends, Step, lane, revise,
 };
 use crate::registry::NoticeKind;
-use crate::store::{AuditEvent, Firing, PlanChange, Reminder};
+use crate::store::{AuditEvent, Firing, PlanChange};
 
 /// Who the scheduler's revisions and audit records name.
 pub const SCHEDULER: &str = "scheduler";

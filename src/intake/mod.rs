@@ -8,14 +8,14 @@ mod notices;
 mod organisations;
 mod tokens;
 
-pub use crate::store::{DEFAULT_PAGE, MAX_PAGE};
 pub use contacts::ImportSummary;
 pub use notices::{NoticePreview, PreviewCount};
 pub use tokens::{MAX_TOKEN_LABEL_LEN, NewToken};
 
-use crate::access::Actor;
+use crate::access::{Actor, Answer, Earlier, IdempotencyKey, Kept};
 use crate::clock::Clock;
 use crate::notices::PlanRules;
+use crate::publish::OutputCache;
 use crate::registry::Catalogue;
 use crate::store::{AuditEvent, Store, StoreError};
 use crate::validation::FieldErrors;
@@ -36,6 +36,9 @@ pub enum IntakeError {
     /// The database is unreachable; nothing was changed.
     #[error("database unavailable")]
     Unavailable,
+    /// The idempotency key was used before; nothing was done now.
+    #[error("idempotency key used before")]
+    Earlier(Earlier),
     /// A bug or corrupt data.
     #[error(transparent)]
     Internal(anyhow::Error),
@@ -62,29 +65,11 @@ impl From<FieldErrors> for IntakeError {
 /// Results of use cases.
 pub type IntakeResult<T> = Result<T, IntakeError>;
 
-/// Longest search text accepted; names are at most 200 characters.
-pub const MAX_QUERY_LEN: usize = 200;
-
-/// Checks a list cursor that must be an id handed out as `next_cursor`.
-fn id_cursor(cursor: Option<&str>) -> IntakeResult<Option<&str>> {
-    match cursor {
-        Some(c) if uuid::Uuid::try_parse(c).is_err() => Err(IntakeError::Invalid(
-            FieldErrors::single("cursor", "is not a cursor from this list"),
-        )),
-        other => Ok(other),
-    }
-}
-
-/// Checks a search text: no control characters, bounded length.
-fn search_text(q: Option<&str>) -> IntakeResult<Option<&str>> {
-    match q {
-        Some(t) if t.chars().count() > MAX_QUERY_LEN || t.chars().any(char::is_control) => {
-            Err(IntakeError::Invalid(FieldErrors::single(
-                "q",
-                format!("must be at most {MAX_QUERY_LEN} characters without control characters"),
-            )))
-        }
-        other => Ok(other),
+/// What a guarded write made, or the earlier request's settlement as an error.
+fn made<T>(kept: Kept<T>) -> IntakeResult<T> {
+    match kept {
+        Kept::Done(value) => Ok(value),
+        Kept::Earlier(earlier) => Err(IntakeError::Earlier(earlier)),
     }
 }
 
@@ -104,9 +89,9 @@ pub struct Intake {
     plan_rules: PlanRules,
     /// Wakes the scheduler when a plan changes.
     plans: Arc<tokio::sync::Notify>,
-    /// Counts changes to what the public outputs show (page, feeds, calendar), so that
+    /// The public outputs (page, feeds, calendar), told when a notice changes so that
     /// their cached renderings are replaced at once.
-    public_version: Arc<std::sync::atomic::AtomicU64>,
+    outputs: Arc<OutputCache>,
 }
 
 /// The default base URL of links (the daemon's own default listen address).
@@ -133,7 +118,7 @@ impl Intake {
                 transition_email: false,
             },
             plans: Arc::new(tokio::sync::Notify::new()),
-            public_version: Arc::new(std::sync::atomic::AtomicU64::new(1)),
+            outputs: Arc::default(),
         }
     }
 
@@ -148,16 +133,15 @@ impl Intake {
         self.plans.clone()
     }
 
-    /// The version of the public data: changes whenever a notice does.
-    pub fn public_version(&self) -> u64 {
-        self.public_version
-            .load(std::sync::atomic::Ordering::Acquire)
+    /// Notices change the public outputs kept in `outputs`.
+    pub fn with_outputs(mut self, outputs: Arc<OutputCache>) -> Self {
+        self.outputs = outputs;
+        self
     }
 
-    /// Marks the public outputs stale (a notice changed here, or on another daemon).
-    pub fn public_changed(&self) {
-        self.public_version
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    /// Marks the public outputs stale (a notice changed).
+    fn public_changed(&self) {
+        self.outputs.changed();
     }
 
     /// The maintenance timing rules.
@@ -197,9 +181,21 @@ impl Intake {
         &self.catalogue
     }
 
-    /// The store, for read-only views.
+    /// The store, for the scheduler, the workers and tests.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// What an earlier request with `key` settled, if any: checked before a guarded request
+    /// runs (the write then claims the key in its own transaction).
+    pub async fn earlier_request(&self, key: &IdempotencyKey) -> IntakeResult<Option<Earlier>> {
+        Ok(self.store.earlier_request(key, self.now()).await?)
+    }
+
+    /// Keeps `answer` for `key` unless an answer is kept already: for requests that
+    /// changed nothing (refused, or a preview).
+    pub async fn remember_answer(&self, key: &IdempotencyKey, answer: &Answer) -> IntakeResult<()> {
+        Ok(self.store.remember_answer(key, answer, self.now()).await?)
     }
 
     /// Now, to the microsecond: the precision both databases keep, so that what a use case

@@ -1,13 +1,12 @@
 //! Publishing and revising notices; previews; delivery status and re-drive.
 
-use super::{Intake, IntakeError, IntakeResult};
-use crate::access::Actor;
+use super::{Intake, IntakeError, IntakeResult, made};
+use crate::access::{Actor, Keep};
 use crate::notices::{
-    Action, ChannelSummary, DeliveryRecord, DeliveryState, NoticeDraft, NoticeId, NoticeInput,
-    RenderedEmail, Revision, render_email, revise, revision_action,
+    Action, NoticeDraft, NoticeId, NoticeInput, RenderedEmail, Revision, render_email, revise,
+    revision_action,
 };
 use crate::registry::{Channel, Language};
-use crate::store::{NoticeFilter, Page};
 use crate::validation::FieldErrors;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -84,6 +83,7 @@ impl Intake {
         &self,
         actor: &Actor,
         input: NoticeInput,
+        keep: Option<Keep<'_, Revision>>,
     ) -> IntakeResult<Revision> {
         Self::require_operator(actor)?;
         if input.action.as_deref().is_some_and(|a| a != "publish") {
@@ -98,9 +98,19 @@ impl Intake {
         let (sends, plan) = self.publication_effect(&rev);
         rev.sms = sends.sms;
         let audit = self.event(actor, "notice.publish", "notice", id.to_text(), None);
-        self.store
-            .publish_notice(&rev, sends, &plan, &actor.audit_name(), &audit)
-            .await?;
+        let answer = |_: &()| keep.map(|k| (k.answer)(&rev)).unwrap_or_default();
+        made(
+            self.store
+                .publish_notice_keyed(
+                    &rev,
+                    sends,
+                    &plan,
+                    &actor.audit_name(),
+                    &audit,
+                    keep.map(|k| k.answering(&answer)),
+                )
+                .await?,
+        )?;
         self.public_changed();
         self.outbox.notify_waiters();
         if !plan.is_empty() {
@@ -116,6 +126,7 @@ impl Intake {
         actor: &Actor,
         id: NoticeId,
         input: NoticeInput,
+        keep: Option<Keep<'_, Revision>>,
     ) -> IntakeResult<Revision> {
         Self::require_operator(actor)?;
         let action = revision_action(&input)?;
@@ -147,11 +158,19 @@ impl Intake {
             rev.sms = sends.sms;
             let sms = rev.sms;
             let audit = self.event(actor, "notice.revise", "notice", id.to_text(), None);
-            if self
+            let answer = |_: &bool| keep.map(|k| (k.answer)(&rev)).unwrap_or_default();
+            let added = self
                 .store
-                .add_revision(&rev, sends, &plan, &actor.audit_name(), &audit)
-                .await?
-            {
+                .add_revision_keyed(
+                    &rev,
+                    sends,
+                    &plan,
+                    &actor.audit_name(),
+                    &audit,
+                    keep.map(|k| k.answering(&answer)),
+                )
+                .await?;
+            if made(added)? {
                 self.public_changed();
                 self.outbox.notify_waiters();
                 if plan.replace.is_some() {
@@ -164,47 +183,6 @@ impl Intake {
         Err(IntakeError::Internal(anyhow::anyhow!(
             "notice {id} kept changing under concurrent revisions"
         )))
-    }
-
-    /// Every revision of a notice, oldest first (public).
-    pub async fn notice(&self, id: NoticeId) -> IntakeResult<Vec<Revision>> {
-        let revs = self.store.notice_revisions(id).await?;
-        if revs.is_empty() {
-            Err(IntakeError::NotFound)
-        } else {
-            Ok(revs)
-        }
-    }
-
-    /// Notices by state, kind and service, newest first (public).
-    pub async fn notices(
-        &self,
-        filter: NoticeFilter,
-        kind: Option<crate::registry::NoticeKind>,
-        service: Option<&str>,
-        cursor: Option<&str>,
-        limit: Option<u32>,
-    ) -> IntakeResult<Page<Revision>> {
-        let service = match service {
-            Some(s) => Some(
-                self.catalogue
-                    .parse_code(s)
-                    .map_err(|m| FieldErrors::single("service", m))?,
-            ),
-            None => None,
-        };
-        let cursor = super::id_cursor(cursor)?;
-        Ok(self
-            .store
-            .list_notices(
-                filter,
-                kind,
-                service.as_ref().map(|s| s.as_str()),
-                self.now(),
-                cursor,
-                limit,
-            )
-            .await?)
     }
 
     /// What publishing `input` would do; nothing is stored.
@@ -282,69 +260,29 @@ impl Intake {
         })
     }
 
-    /// Delivery progress of one revision (default: the latest).
-    pub async fn delivery_status(
-        &self,
-        actor: &Actor,
-        id: NoticeId,
-        revision: Option<i32>,
-    ) -> IntakeResult<(i32, bool, Vec<(Channel, ChannelSummary)>)> {
-        Self::require_operator(actor)?;
-        let revision = self.revision_number(id, revision).await?;
-        let complete = self.store.fanout_complete(id, revision).await?;
-        Ok((
-            revision,
-            complete,
-            self.store.delivery_summary(id, revision).await?,
-        ))
-    }
-
-    /// A page of one revision's deliveries.
-    pub async fn delivery_items(
-        &self,
-        actor: &Actor,
-        id: NoticeId,
-        revision: Option<i32>,
-        state: Option<&str>,
-        cursor: i64,
-        limit: u32,
-    ) -> IntakeResult<Vec<DeliveryRecord>> {
-        Self::require_operator(actor)?;
-        let state = state
-            .map(DeliveryState::parse)
-            .transpose()
-            .map_err(|e| FieldErrors::single("status", e))?;
-        let revision = self.revision_number(id, revision).await?;
-        Ok(self
-            .store
-            .list_deliveries(id, revision, state, cursor, limit)
-            .await?)
-    }
-
     /// Re-drives the latest revision's dead and failed deliveries.
-    pub async fn retry_deliveries(&self, actor: &Actor, id: NoticeId) -> IntakeResult<u64> {
+    pub async fn retry_deliveries(
+        &self,
+        actor: &Actor,
+        id: NoticeId,
+        keep: Option<Keep<'_, u64>>,
+    ) -> IntakeResult<u64> {
         Self::require_operator(actor)?;
         let revision = self.revision_number(id, None).await?;
         let now = self.now();
-        let n = self
-            .store
-            .redrive_deliveries(id, revision, now, now + self.max_age)
-            .await?;
-        self.store
-            .append_audit(&self.event(actor, "notice.redrive", "notice", id.to_text(), None))
-            .await?;
+        let audit = self.event(actor, "notice.redrive", "notice", id.to_text(), None);
+        let n = made(
+            self.store
+                .redrive_deliveries(id, revision, (now, now + self.max_age), &audit, keep)
+                .await?,
+        )?;
         self.outbox.notify_waiters();
         Ok(n)
     }
 
     async fn revision_number(&self, id: NoticeId, revision: Option<i32>) -> IntakeResult<i32> {
         let revs = self.store.notice_revisions(id).await?;
-        let latest = revs.last().ok_or(IntakeError::NotFound)?.number;
-        match revision {
-            None => Ok(latest),
-            Some(r) if (1..=latest).contains(&r) => Ok(r),
-            Some(_) => Err(IntakeError::NotFound),
-        }
+        Revision::pick(&revs, revision).ok_or(IntakeError::NotFound)
     }
 
     /// Records a verified SMS delivery receipt (the signature is checked at the edge).

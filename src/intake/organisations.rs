@@ -1,9 +1,8 @@
 //! Registering and maintaining organisations.
 
-use super::{Intake, IntakeError, IntakeResult};
-use crate::access::Actor;
+use super::{Intake, IntakeError, IntakeResult, made};
+use crate::access::{Actor, Keep};
 use crate::registry::{OrgId, Organisation, OrganisationDraft, OrganisationInput};
-use crate::store::Page;
 
 impl Intake {
     /// Registers an organisation (operators only).
@@ -11,6 +10,7 @@ impl Intake {
         &self,
         actor: &Actor,
         input: OrganisationInput,
+        keep: Option<Keep<'_, Organisation>>,
     ) -> IntakeResult<Organisation> {
         if !actor.is_operator() {
             return Err(IntakeError::Forbidden(
@@ -26,14 +26,19 @@ impl Intake {
             id.to_text(),
             Some(id.to_text()),
         );
-        Ok(self
-            .store
-            .insert_organisation(id, &draft, self.now(), &audit)
-            .await?)
+        made(
+            self.store
+                .insert_organisation_keyed(id, &draft, self.now(), &audit, keep)
+                .await?,
+        )
     }
 
-    /// One organisation the actor may see.
-    pub async fn organisation(&self, actor: &Actor, id: OrgId) -> IntakeResult<Organisation> {
+    /// One organisation the actor may see (and so change).
+    pub(super) async fn organisation(
+        &self,
+        actor: &Actor,
+        id: OrgId,
+    ) -> IntakeResult<Organisation> {
         if !actor.may_access(id) {
             return Err(IntakeError::NotFound);
         }
@@ -41,32 +46,6 @@ impl Intake {
             .get_organisation(id)
             .await?
             .ok_or(IntakeError::NotFound)
-    }
-
-    /// The organisations the actor may see: all for operators, its own for an org_admin.
-    pub async fn organisations(
-        &self,
-        actor: &Actor,
-        q: Option<&str>,
-        cursor: Option<&str>,
-        limit: Option<u32>,
-    ) -> IntakeResult<Page<Organisation>> {
-        let only = if actor.is_operator() {
-            None
-        } else {
-            Some(actor.own_org().ok_or(IntakeError::Forbidden(
-                "this token belongs to no organisation",
-            ))?)
-        };
-        Ok(self
-            .store
-            .list_organisations(
-                only,
-                super::search_text(q)?,
-                super::id_cursor(cursor)?,
-                limit,
-            )
-            .await?)
     }
 
     /// Changes an organisation. An org_admin may change its own name, OID and services;

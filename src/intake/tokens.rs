@@ -1,9 +1,9 @@
 //! Issuing, revoking and checking API tokens.
 
-use super::{Intake, IntakeError, IntakeResult};
-use crate::access::{Actor, ActorKind, IssuedToken, PresentedToken, Role, TokenId};
+use super::{Intake, IntakeError, IntakeResult, made};
+use crate::access::TokenRecord;
+use crate::access::{Actor, ActorKind, IssuedToken, Keep, PresentedToken, Role, TokenId};
 use crate::registry::OrgId;
-use crate::store::TokenRecord;
 use crate::validation::{FieldErrors, plain_text};
 use serde::Deserialize;
 
@@ -30,6 +30,7 @@ impl Intake {
         &self,
         actor: &Actor,
         req: NewToken,
+        keep: Option<Keep<'_, (TokenRecord, IssuedToken)>>,
     ) -> IntakeResult<(TokenRecord, IssuedToken)> {
         if !actor.is_operator() {
             return Err(IntakeError::Forbidden("only operators create tokens"));
@@ -88,8 +89,15 @@ impl Intake {
             record.id.to_text(),
             record.org.map(OrgId::to_text),
         );
-        self.store.insert_token(&record, &audit).await?;
-        Ok((record, issued))
+        let created = (record, issued);
+        let answer = |_: &()| keep.map(|k| (k.answer)(&created)).unwrap_or_default();
+        let keep = keep.map(|k| k.answering(&answer));
+        made(
+            self.store
+                .insert_token_keyed(&created.0, &audit, keep)
+                .await?,
+        )?;
+        Ok(created)
     }
 
     /// Revokes a token; it fails on the very next request.

@@ -6,6 +6,7 @@ mod ledger;
 mod notice;
 mod plan;
 mod reference;
+mod reminder;
 mod render;
 mod revise;
 mod sms;
@@ -23,10 +24,11 @@ pub use ledger::{ChannelSummary, DeliveryRecord};
 pub use notice::{NoticeDraft, NoticeFields, NoticeId, NoticeInput, Revision};
 pub use plan::{Effect, PlanRules, PlanStatus, PlannedStep, Sends, Step, StepState};
 pub use reference::delivery_reference;
+pub use reminder::Reminder;
 pub use render::{RenderedEmail, escape_html, phases, render_email, render_sms, subject};
 pub use revise::{revise, revision_action};
 pub use sms::{MAX_SMS_PARTS, SmsEncoding, SmsText, normalise as normalise_sms, split_parts};
-pub use vocabulary::{Action, DeliveryState, NoticeState, Severity, lane};
+pub use vocabulary::{Action, DeliveryState, NoticeFilter, NoticeState, Severity, lane};
 pub use windows::{MAX_SUB_WINDOWS, SubWindow, SubWindowInput};
 
 #[cfg(test)]

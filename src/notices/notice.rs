@@ -388,3 +388,16 @@ pub struct Revision {
     /// Whether this revision goes out by SMS as well as email.
     pub sms: bool,
 }
+
+impl Revision {
+    /// Of a notice's revisions `revs` (oldest first), the number `wanted` if there is such
+    /// a revision, else the latest; none if there are no revisions or no such one.
+    pub fn pick(revs: &[Revision], wanted: Option<i32>) -> Option<i32> {
+        let latest = revs.last()?.number;
+        match wanted {
+            None => Some(latest),
+            Some(r) if (1..=latest).contains(&r) => Some(r),
+            Some(_) => None,
+        }
+    }
+}

@@ -122,3 +122,27 @@ pub fn lane(kind: NoticeKind) -> i32 {
         NoticeKind::Maintenance => 1,
     }
 }
+
+/// Which notices a list shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeFilter {
+    /// Not ended, and (for maintenance) the window has begun.
+    Active,
+    /// Maintenance whose window has not begun.
+    Upcoming,
+    /// Resolved, completed, withdrawn or cancelled.
+    Ended,
+    All,
+}
+
+impl NoticeFilter {
+    /// `active`, `upcoming` or `ended`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        match s {
+            "active" => Ok(NoticeFilter::Active),
+            "upcoming" => Ok(NoticeFilter::Upcoming),
+            "ended" => Ok(NoticeFilter::Ended),
+            _ => Err("must be one of active, upcoming, ended".into()),
+        }
+    }
+}

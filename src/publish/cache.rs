@@ -1,6 +1,7 @@
 //! Public outputs rendered once per change and kept in memory with a gzip copy, served
-//! with a strong ETag (a 304 on a match). Entries are tagged with the data version they
-//! were rendered from; a change bumps the version and the next request renders afresh.
+//! with a strong ETag (a 304 on a match). The cache counts changes to the data the outputs
+//! show; entries are tagged with the count they were rendered at, so a change (`changed`)
+//! makes the next request render afresh.
 
 use axum::http::HeaderValue;
 use bytes::Bytes;
@@ -8,6 +9,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// One rendered output, with the header values of its answers made once.
@@ -56,16 +58,35 @@ impl Rendered {
 /// What an output was rendered from: the data version, and a time bucket for outputs
 /// whose horizon moves with the clock (the calendar's 90 days, CAP's 24 hours); 0 for
 /// the others.
-pub type Stamp = (u64, i64);
+type Stamp = (u64, i64);
 
 /// Rendered outputs by key (format, language, filters), each with its stamp. One entry
 /// per key: a newer rendering replaces the older, so memory stays bounded by the keys.
-#[derive(Default)]
 pub struct OutputCache {
     entries: RwLock<HashMap<String, (Stamp, Arc<Rendered>)>>,
+    /// Counts changes to what the outputs show.
+    version: AtomicU64,
+}
+
+impl Default for OutputCache {
+    fn default() -> Self {
+        Self {
+            entries: RwLock::default(),
+            version: AtomicU64::new(1),
+        }
+    }
 }
 
 impl OutputCache {
+    /// Marks every output stale: what they show changed (here, or on another daemon).
+    pub fn changed(&self) {
+        self.version.fetch_add(1, Ordering::AcqRel);
+    }
+
+    fn version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
+    }
+
     /// The output for `key` if it was rendered with `stamp`.
     fn get(&self, key: &str, stamp: Stamp) -> Option<Arc<Rendered>> {
         let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
@@ -87,16 +108,19 @@ impl OutputCache {
         entries.get(key).map(|(_, r)| r.clone())
     }
 
-    /// The output for `key` rendered with `stamp`, rendering it with `render` (awaited
-    /// only when needed) and keeping it. When rendering fails — the database cannot be
-    /// reached — the last rendering of `key` is answered instead, however old: the page
-    /// and feeds stay up through a database outage, showing what was last known.
+    /// The output for `key` rendered since the last change and in time bucket `horizon`
+    /// (0 for outputs whose content does not move with the clock), rendering it with
+    /// `render` (awaited only when needed) and keeping it. When rendering fails — the
+    /// database cannot be reached — the last rendering of `key` is answered instead,
+    /// however old: the page and feeds stay up through a database outage, showing what
+    /// was last known.
     pub async fn render_once<E>(
         &self,
         key: String,
-        stamp: Stamp,
+        horizon: i64,
         render: impl Future<Output = Result<Rendered, E>>,
     ) -> Result<Arc<Rendered>, E> {
+        let stamp = (self.version(), horizon);
         if let Some(r) = self.get(&key, stamp) {
             return Ok(r);
         }
@@ -120,25 +144,31 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn an_output_is_rendered_once_per_stamp() {
+    async fn an_output_is_rendered_once_per_change_and_horizon() {
         let cache = OutputCache::default();
         let first = cache
-            .render_once("/".into(), (1, 0), async { Ok::<_, ()>(page("a")) })
+            .render_once("/".into(), 0, async { Ok::<_, ()>(page("a")) })
             .await
             .unwrap();
         let again = cache
-            .render_once("/".into(), (1, 0), async { Ok::<_, ()>(page("b")) })
+            .render_once("/".into(), 0, async { Ok::<_, ()>(page("b")) })
             .await
             .unwrap();
         assert_eq!(
             again.body, first.body,
-            "not rendered again for the same stamp"
+            "not rendered again while nothing changed"
         );
+        cache.changed();
         let newer = cache
-            .render_once("/".into(), (2, 0), async { Ok::<_, ()>(page("c")) })
+            .render_once("/".into(), 0, async { Ok::<_, ()>(page("c")) })
             .await
             .unwrap();
         assert_eq!(&newer.body[..], b"c");
+        let later = cache
+            .render_once("/".into(), 1, async { Ok::<_, ()>(page("d")) })
+            .await
+            .unwrap();
+        assert_eq!(&later.body[..], b"d", "a new time bucket renders afresh");
     }
 
     #[tokio::test]
@@ -146,19 +176,17 @@ mod tests {
         let cache = OutputCache::default();
         let failing = async { Err::<Rendered, _>("database unavailable") };
         assert_eq!(
-            cache.render_once("/".into(), (1, 0), failing).await.err(),
+            cache.render_once("/".into(), 0, failing).await.err(),
             Some("database unavailable"),
             "nothing to fall back on"
         );
         cache
-            .render_once("/".into(), (1, 0), async { Ok::<_, &str>(page("known")) })
+            .render_once("/".into(), 0, async { Ok::<_, &str>(page("known")) })
             .await
             .unwrap();
         let failing = async { Err::<Rendered, _>("database unavailable") };
-        let stale = cache
-            .render_once("/".into(), (2, 7), failing)
-            .await
-            .unwrap();
+        cache.changed();
+        let stale = cache.render_once("/".into(), 7, failing).await.unwrap();
         assert_eq!(&stale.body[..], b"known");
     }
 }

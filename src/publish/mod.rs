@@ -8,7 +8,7 @@ mod feeds;
 mod ical;
 mod page;
 
-pub use cache::{OutputCache, Rendered, Stamp};
+pub use cache::{OutputCache, Rendered};
 pub use cap::{CapSource, alert as cap_alert, cap_feed};
 pub use error_page::error_page;
 pub use feeds::{FeedSpec, atom, rss};

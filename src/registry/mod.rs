@@ -9,6 +9,7 @@ mod email;
 mod language;
 mod organisation;
 mod phone;
+mod reach;
 mod vocabulary;
 
 pub use address::Address;
@@ -25,4 +26,5 @@ pub use organisation::{
     OrganisationInput,
 };
 pub use phone::PhoneNumber;
+pub use reach::UnreachableService;
 pub use vocabulary::{Audience, Channel, ContactRole, ContactSource, NoticeKind, OrgState};

@@ -3,8 +3,8 @@
 use super::sql::{Conn, Sql};
 use super::turns::Writer;
 use super::{DEFAULT_PAGE, MAX_PAGE, Page, Store, StoreResult};
+use crate::access::AuditRecord;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
 /// What a mutation records about itself. Ids only: never names, addresses or numbers.
 #[derive(Clone, Debug)]
@@ -22,18 +22,31 @@ pub struct AuditEvent {
     pub at: DateTime<Utc>,
 }
 
-/// A stored audit record.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct AuditEntry {
-    /// Position in the log; larger is newer.
-    pub seq: i64,
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub action: String,
-    pub target_kind: String,
-    pub target_id: String,
-    pub org_id: Option<String>,
-    pub request_id: String,
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    seq: i64,
+    at: DateTime<Utc>,
+    actor: String,
+    action: String,
+    target_kind: String,
+    target_id: String,
+    org_id: Option<String>,
+    request_id: String,
+}
+
+impl From<AuditRow> for AuditRecord {
+    fn from(r: AuditRow) -> Self {
+        AuditRecord {
+            seq: r.seq,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            target_kind: r.target_kind,
+            target_id: r.target_id,
+            org_id: r.org_id,
+            request_id: r.request_id,
+        }
+    }
 }
 
 const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, action, target_kind, target_id, org_id, request_id) \
@@ -73,15 +86,16 @@ impl Store {
         &self,
         cursor: Option<&str>,
         limit: Option<u32>,
-    ) -> StoreResult<Page<AuditEntry>> {
+    ) -> StoreResult<Page<AuditRecord>> {
         let limit = limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
         let below: i64 = cursor.and_then(|c| c.parse().ok()).unwrap_or(i64::MAX);
         let sql = "SELECT seq, at, actor, action, target_kind, target_id, org_id, request_id FROM audit_log \
                    WHERE seq < $1 ORDER BY seq DESC LIMIT $2";
-        let items: Vec<AuditEntry> = self
+        let rows: Vec<AuditRow> = self
             .read()
             .fetch_all(Sql::new(sql).bind(below).bind(i64::from(limit) + 1))
             .await?;
+        let items = rows.into_iter().map(AuditRecord::from).collect();
         Ok(Page::cut(items, limit, |e| e.seq.to_string()))
     }
 }

@@ -3,10 +3,12 @@
 use super::audit::insert_audit;
 use super::erasure::erase_contact_traces;
 use super::error::decode;
+use super::idempotency::{claim_key, keep_answer, made};
 use super::services::{aggregated, split_services};
 use super::sql::{Conn, Sql};
 use super::turns::Writer;
 use super::{AuditEvent, DEFAULT_PAGE, MAX_PAGE, Page, Store, StoreResult};
+use crate::access::{Keep, Kept};
 use crate::registry::{
     Channel, Contact, ContactDraft, ContactFields, ContactId, ContactRole, ContactSource,
     EmailAddress, Language, NoticeKind, OrgId, PhoneNumber,
@@ -213,12 +215,33 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<Contact> {
+        made(
+            self.insert_contact_keyed(org, id, d, source, now, audit, None)
+                .await?,
+        )
+    }
+
+    /// Adds a contact with its audit record, once per key of `keep`.
+    #[allow(clippy::too_many_arguments)]
+    #[tracing::instrument(skip_all, fields(org = %org, contact = %id))]
+    pub async fn insert_contact_keyed(
+        &self,
+        org: OrgId,
+        id: ContactId,
+        d: &ContactDraft,
+        source: ContactSource,
+        now: DateTime<Utc>,
+        audit: &AuditEvent,
+        keep: Option<Keep<'_, Contact>>,
+    ) -> StoreResult<Kept<Contact>> {
         let mut tx = self.begin(Writer::Request).await?;
         let mut c = tx.conn();
+        if let Some(earlier) = claim_key(&mut c, keep, now).await? {
+            return Ok(Kept::Earlier(earlier));
+        }
         insert(&mut c, org, id, d, source, now).await?;
         insert_audit(&mut c, audit).await?;
-        tx.commit().await?;
-        Ok(Contact {
+        let contact = Contact {
             id,
             org_id: org,
             draft: d.clone(),
@@ -226,7 +249,10 @@ impl Store {
             reviewed_at: now,
             created_at: now,
             updated_at: now,
-        })
+        };
+        keep_answer(&mut c, keep, &contact).await?;
+        tx.commit().await?;
+        Ok(Kept::Done(contact))
     }
 
     /// The contact `id` if it belongs to `org`.

@@ -1,10 +1,14 @@
 //! Deliveries: claimed with a lease, sent outside any transaction, completed with a fenced
 //! update (`WHERE id = ? AND attempts = ?`), outcomes written in batches.
 
+use super::AuditEvent;
+use super::audit::insert_audit;
 use super::error::decode;
+use super::idempotency::{claim_key, keep_answer};
 use super::sql::Sql;
 use super::turns::Writer;
 use super::{Store, StoreResult};
+use crate::access::{Keep, Kept};
 use crate::notices::{ChannelSummary, DeliveryRecord, DeliveryState, NoticeId};
 use crate::registry::{Address, Audience, Channel, Language};
 use chrono::{DateTime, Utc};
@@ -31,6 +35,17 @@ impl ClaimedDelivery {
     pub fn channel(&self) -> Channel {
         self.address.channel()
     }
+}
+
+/// The delivery states that `pick` keeps as an SQL list, `('pending', 'retry', …)`: sets
+/// of states are derived from `DeliveryState`, so that a new state joins them by itself.
+pub(super) fn states_sql(pick: impl Fn(DeliveryState) -> bool) -> String {
+    let codes: Vec<String> = DeliveryState::ALL
+        .iter()
+        .filter(|s| pick(**s))
+        .map(|s| format!("'{}'", s.code()))
+        .collect();
+    format!("({})", codes.join(", "))
 }
 
 /// Successful sends recorded per statement (two parameters each).
@@ -253,15 +268,17 @@ impl Store {
         rows.into_iter().map(DeliveryRow::into_record).collect()
     }
 
-    /// Puts dead and failed deliveries of a revision back in the queue (operator re-drive);
-    /// returns how many. Their age limit starts again from now.
+    /// Puts dead and failed deliveries of a revision back in the queue (operator re-drive)
+    /// with its audit record, once per key of `keep`; returns how many. Their age limit
+    /// starts again from now.
     pub async fn redrive_deliveries(
         &self,
         id: NoticeId,
         revision: i32,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-    ) -> StoreResult<u64> {
+        (now, expires_at): (DateTime<Utc>, DateTime<Utc>),
+        audit: &AuditEvent,
+        keep: Option<Keep<'_, u64>>,
+    ) -> StoreResult<Kept<u64>> {
         let sql = "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = $3, expires_at = $4, updated_at = $3 \
                    WHERE notice_id = $1 AND revision = $2 AND state IN ('dead', 'failed') AND address IS NOT NULL";
         let sql = Sql::new(sql)
@@ -269,17 +286,38 @@ impl Store {
             .bind(revision)
             .bind(now)
             .bind(expires_at);
-        Ok(self
-            .write(Writer::Request)
-            .await?
-            .conn()
-            .execute(sql)
-            .await?)
+        let mut tx = self.begin(Writer::Request).await?;
+        let mut c = tx.conn();
+        if let Some(earlier) = claim_key(&mut c, keep, now).await? {
+            return Ok(Kept::Earlier(earlier));
+        }
+        let requeued = c.execute(sql).await?;
+        insert_audit(&mut c, audit).await?;
+        keep_answer(&mut c, keep, &requeued).await?;
+        tx.commit().await?;
+        Ok(Kept::Done(requeued))
     }
 
     /// The earliest time a waiting delivery becomes due, if any (for the worker to sleep until).
     pub async fn next_delivery_due(&self) -> StoreResult<Option<DateTime<Utc>>> {
         let sql = "SELECT MIN(next_attempt_at) FROM deliveries WHERE state IN ('pending', 'retry')";
         Ok(self.read().scalar(Sql::new(sql)).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_sets_are_spelled_from_the_vocabulary() {
+        assert_eq!(
+            states_sql(|s| !s.is_pending()),
+            "('sent', 'delivered', 'undeliverable', 'failed', 'superseded', 'expired', 'dead')"
+        );
+        assert_eq!(
+            states_sql(DeliveryState::is_pending),
+            "('pending', 'sending', 'retry')"
+        );
     }
 }

@@ -2,13 +2,21 @@
 //! contact, importing a list and deleting an organisation share.
 
 use super::StoreResult;
+use super::deliveries::states_sql;
 use super::sql::{Conn, Sql};
+use crate::notices::DeliveryState;
 use crate::registry::{ContactId, OrgId};
+use std::sync::LazyLock;
 
 /// Deliveries to erased contacts lose the address; those not yet sent are given up.
-const ERASE_DELIVERIES: &str = "UPDATE deliveries SET address = NULL, address_key = 'erased:' || CAST(id AS TEXT), \
-     last_error = CASE WHEN state IN ('pending', 'retry', 'sending') THEN 'recipient deleted' ELSE last_error END, \
-     state = CASE WHEN state IN ('pending', 'retry', 'sending') THEN 'failed' ELSE state END WHERE ";
+static ERASE_DELIVERIES: LazyLock<String> = LazyLock::new(|| {
+    let pending = states_sql(DeliveryState::is_pending);
+    format!(
+        "UPDATE deliveries SET address = NULL, address_key = 'erased:' || CAST(id AS TEXT), \
+         last_error = CASE WHEN state IN {pending} THEN 'recipient deleted' ELSE last_error END, \
+         state = CASE WHEN state IN {pending} THEN 'failed' ELSE state END WHERE "
+    )
+});
 
 /// Forgets the answers kept for idempotent retries that mention `id` (a contact's or an
 /// organisation's): a stored answer would keep the personal data it shows.
@@ -23,7 +31,7 @@ pub(super) async fn forget_answers(conn: &mut Conn<'_>, id: &str) -> StoreResult
 pub(super) async fn erase_contact_traces(conn: &mut Conn<'_>, id: ContactId) -> StoreResult<()> {
     let id = id.to_text();
     forget_answers(conn, &id).await?;
-    let deliveries = format!("{ERASE_DELIVERIES}contact_id = $1");
+    let deliveries = format!("{}contact_id = $1", *ERASE_DELIVERIES);
     conn.execute(Sql::new(deliveries).bind(&id)).await?;
     let messages = "DELETE FROM system_messages WHERE contact_id = $1";
     conn.execute(Sql::new(messages).bind(&id)).await?;
@@ -35,7 +43,7 @@ pub(super) async fn erase_contact_traces(conn: &mut Conn<'_>, id: ContactId) -> 
 pub(super) async fn erase_organisation_traces(conn: &mut Conn<'_>, org: OrgId) -> StoreResult<()> {
     let org = org.to_text();
     let of_org = "contact_id IN (SELECT id FROM contacts WHERE org_id = $1)";
-    let deliveries = format!("{ERASE_DELIVERIES}{of_org}");
+    let deliveries = format!("{}{of_org}", *ERASE_DELIVERIES);
     conn.execute(Sql::new(deliveries).bind(&org)).await?;
     let messages = format!("DELETE FROM system_messages WHERE {of_org}");
     conn.execute(Sql::new(messages).bind(&org)).await?;

@@ -1,14 +1,17 @@
 //! Cron housekeeping: claiming each job occurrence once, the queries its jobs need, and
 //! the small outbox of faultcast's own messages.
 
+use super::deliveries::states_sql;
+use super::error::decode;
 use super::sql::Sql;
 use super::turns::Writer;
 use super::{Store, StoreResult};
+use crate::registry::{BusinessId, OrgId, ServiceCode, UnreachableService};
 use chrono::{DateTime, Utc};
+use std::sync::LazyLock;
 
 /// Terminal delivery states: nothing will happen to these rows again.
-const FINISHED: &str =
-    "('sent', 'delivered', 'undeliverable', 'failed', 'superseded', 'expired', 'dead')";
+static FINISHED: LazyLock<String> = LazyLock::new(|| states_sql(|s| !s.is_pending()));
 
 /// A message to write to the system outbox.
 #[derive(Clone, Debug)]
@@ -23,8 +26,19 @@ pub struct NewSystemMessage {
     pub body: String,
 }
 
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    id: i64,
+    kind: String,
+    recipient: String,
+    subject: String,
+    body: String,
+    attempts: i32,
+    created_at: DateTime<Utc>,
+}
+
 /// A claimed system message.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct SystemMessage {
     pub id: i64,
     pub kind: String,
@@ -54,8 +68,18 @@ pub enum MessageOutcome {
     },
 }
 
+#[derive(sqlx::FromRow)]
+struct StaleRow {
+    org_id: String,
+    org_name: String,
+    contact_id: String,
+    email: String,
+    language: String,
+    reviewed_at: DateTime<Utc>,
+}
+
 /// An organisation's contacts not confirmed since the cut-off, with one address to write.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct StaleContact {
     pub org_id: String,
     pub org_name: String,
@@ -65,13 +89,32 @@ pub struct StaleContact {
     pub reviewed_at: DateTime<Utc>,
 }
 
-/// An organisation using a service that no contact of its can be reached for.
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
-pub struct Unreachable {
-    pub org_id: String,
-    pub name: String,
-    pub business_id: String,
-    pub service: String,
+#[derive(sqlx::FromRow)]
+struct UnreachableRow {
+    org_id: String,
+    name: String,
+    business_id: String,
+    service: String,
+}
+
+impl UnreachableRow {
+    fn decode(self) -> StoreResult<UnreachableService> {
+        Ok(UnreachableService {
+            org_id: decode(
+                "organisations.id",
+                OrgId::parse(&self.org_id).ok_or_else(|| "not a uuid".to_owned()),
+            )?,
+            name: self.name,
+            business_id: decode(
+                "organisations.business_id",
+                BusinessId::parse(&self.business_id),
+            )?,
+            service: decode(
+                "organisation_services.service",
+                ServiceCode::parse(&self.service),
+            )?,
+        })
+    }
 }
 
 impl Store {
@@ -140,7 +183,8 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn purge_deliveries(&self, before: DateTime<Utc>, batch: u32) -> StoreResult<u64> {
         let deliveries = format!(
-            "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE updated_at < $1 AND state IN {FINISHED} LIMIT $2)"
+            "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE updated_at < $1 AND state IN {} LIMIT $2)",
+            *FINISHED
         );
         let messages = "DELETE FROM system_messages WHERE id IN \
                         (SELECT id FROM system_messages WHERE updated_at < $1 AND state IN ('sent', 'failed', 'dead') LIMIT $2)";
@@ -170,19 +214,31 @@ impl Store {
         let sql = "SELECT o.id AS org_id, o.name AS org_name, c.id AS contact_id, c.email, c.language, c.reviewed_at \
                    FROM contacts c JOIN organisations o ON o.id = c.org_id \
                    WHERE o.state = 'active' AND c.email IS NOT NULL AND c.reviewed_at < $1 ORDER BY o.id, c.id";
-        Ok(self.read().fetch_all(Sql::new(sql).bind(before)).await?)
+        let rows: Vec<StaleRow> = self.read().fetch_all(Sql::new(sql).bind(before)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| StaleContact {
+                org_id: r.org_id,
+                org_name: r.org_name,
+                contact_id: r.contact_id,
+                email: r.email,
+                language: r.language,
+                reviewed_at: r.reviewed_at,
+            })
+            .collect())
     }
 
     /// Active organisations with a service they use for which none of their contacts
     /// would receive a fault notice by any channel (domain §2, contact hygiene).
-    pub async fn unreachable(&self) -> StoreResult<Vec<Unreachable>> {
+    pub async fn unreachable(&self) -> StoreResult<Vec<UnreachableService>> {
         let sql = "SELECT o.id AS org_id, o.name, o.business_id, os.service FROM organisations o \
                    JOIN organisation_services os ON os.org_id = o.id \
                    WHERE o.state = 'active' AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.org_id = o.id AND c.wants_fault \
                      AND ((c.via_email AND c.email IS NOT NULL) OR (c.via_sms AND c.phone IS NOT NULL)) \
                      AND (c.all_services OR EXISTS (SELECT 1 FROM contact_services cs WHERE cs.contact_id = c.id AND cs.service = os.service))) \
                    ORDER BY o.name, o.id, os.service";
-        Ok(self.read().fetch_all(Sql::new(sql)).await?)
+        let rows: Vec<UnreachableRow> = self.read().fetch_all(Sql::new(sql)).await?;
+        rows.into_iter().map(UnreachableRow::decode).collect()
     }
 
     /// Writes messages to the system outbox (those with a known key are skipped);
@@ -232,10 +288,21 @@ impl Store {
               ORDER BY next_attempt_at LIMIT $3{lock}) \
              RETURNING id, kind, recipient, subject, body, attempts, created_at"
         );
-        let rows: Vec<SystemMessage> = c
+        let rows: Vec<MessageRow> = c
             .fetch_all(Sql::new(sql).bind(now).bind(until).bind(i64::from(limit)))
             .await?;
-        Ok(rows)
+        Ok(rows
+            .into_iter()
+            .map(|r| SystemMessage {
+                id: r.id,
+                kind: r.kind,
+                recipient: r.recipient,
+                subject: r.subject,
+                body: r.body,
+                attempts: r.attempts,
+                created_at: r.created_at,
+            })
+            .collect())
     }
 
     /// Records one attempt's outcome.

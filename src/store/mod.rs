@@ -26,19 +26,16 @@ mod sql;
 mod tokens;
 pub(crate) mod turns;
 
-pub use audit::{AuditEntry, AuditEvent};
+pub use crate::access::TokenRecord;
+pub use audit::AuditEvent;
 pub use contacts::ContactImport;
 pub use deliveries::{ClaimedDelivery, Outcome};
 pub use error::{StoreError, StoreResult};
-pub use housekeeping::{
-    MessageOutcome, NewSystemMessage, StaleContact, SystemMessage, Unreachable,
-};
-pub use idempotency::IdempotencyClaim;
-pub use notices::{NoticeFilter, PlanChange};
+pub use housekeeping::{MessageOutcome, NewSystemMessage, StaleContact, SystemMessage};
+pub use notices::PlanChange;
 pub use outbox::{FanoutJob, Recipient};
 pub use pool::{PoolStats, Store};
-pub use reminders::{Firing, Reminder};
-pub use tokens::TokenRecord;
+pub use reminders::Firing;
 
 /// Which SQL dialect a pool speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

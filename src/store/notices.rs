@@ -1,26 +1,16 @@
 //! Notices and their revisions. A revision and its fan-out job commit together.
 
 use super::audit::insert_audit;
+use super::idempotency::{claim_key, keep_answer, made};
 use super::plans::{count_planned, insert_plan, skip_planned};
 use super::revisions::{REVISION_COLUMNS, RevisionRow, advance_notice, revisions, write_revision};
 use super::sql::Sql;
 use super::turns::Writer;
 use super::{AuditEvent, DEFAULT_PAGE, MAX_PAGE, Page, Store, StoreResult};
-use crate::notices::{NoticeId, PlannedStep, Revision, Sends};
+use crate::access::{Keep, Kept};
+use crate::notices::{NoticeFilter, NoticeId, PlannedStep, Revision, Sends};
 use crate::registry::NoticeKind;
 use chrono::{DateTime, Utc};
-
-/// Which notices a list shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NoticeFilter {
-    /// Not ended, and (for maintenance) the window has begun.
-    Active,
-    /// Maintenance whose window has not begun.
-    Upcoming,
-    /// Resolved, completed, withdrawn or cancelled.
-    Ended,
-    All,
-}
 
 /// What a new revision does to the notice's reminder plan.
 #[derive(Clone, Debug, Default)]
@@ -43,11 +33,31 @@ impl Store {
         actor: &str,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        made(
+            self.publish_notice_keyed(rev, sends, plan, actor, audit, None)
+                .await?,
+        )
+    }
+
+    /// Stores a new notice as `publish_notice` does, once per key of `keep`.
+    #[tracing::instrument(skip_all, fields(notice = %rev.notice_id))]
+    pub async fn publish_notice_keyed(
+        &self,
+        rev: &Revision,
+        sends: Sends,
+        plan: &[PlannedStep],
+        actor: &str,
+        audit: &AuditEvent,
+        keep: Option<Keep<'_, ()>>,
+    ) -> StoreResult<Kept<()>> {
         let d = &rev.draft;
         let sql = "INSERT INTO notices (id, kind, severity, state, current_revision, started_at, ended_at, window_start, window_end, \
                    created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)";
         let mut tx = self.begin(Writer::Request).await?;
         let mut c = tx.conn();
+        if let Some(earlier) = claim_key(&mut c, keep, rev.published_at).await? {
+            return Ok(Kept::Earlier(earlier));
+        }
         c.execute(
             Sql::new(sql)
                 .bind(rev.notice_id.to_text())
@@ -65,8 +75,9 @@ impl Store {
         write_revision(&mut c, rev, sends, actor).await?;
         insert_plan(&mut c, rev.notice_id, rev.number, plan).await?;
         insert_audit(&mut c, audit).await?;
+        keep_answer(&mut c, keep, &()).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(Kept::Done(()))
     }
 
     /// Appends revision `rev.number`, which must follow `rev.number - 1` as the notice's
@@ -80,11 +91,32 @@ impl Store {
         actor: &str,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
+        made(
+            self.add_revision_keyed(rev, sends, plan, actor, audit, None)
+                .await?,
+        )
+    }
+
+    /// Appends a revision as `add_revision` does, once per key of `keep`; a revision that
+    /// lost the race leaves the key unclaimed.
+    #[tracing::instrument(skip_all, fields(notice = %rev.notice_id, revision = rev.number))]
+    pub async fn add_revision_keyed(
+        &self,
+        rev: &Revision,
+        sends: Sends,
+        plan: &PlanChange,
+        actor: &str,
+        audit: &AuditEvent,
+        keep: Option<Keep<'_, bool>>,
+    ) -> StoreResult<Kept<bool>> {
         let mut tx = self.begin(Writer::Request).await?;
         let mut c = tx.conn();
+        if let Some(earlier) = claim_key(&mut c, keep, rev.published_at).await? {
+            return Ok(Kept::Earlier(earlier));
+        }
         let advanced = advance_notice(&mut c, rev).await? == 1;
         if !(advanced && count_planned(&mut c, rev.notice_id).await? == plan.expect_planned) {
-            return Ok(false);
+            return Ok(Kept::Done(false));
         }
         write_revision(&mut c, rev, sends, actor).await?;
         if let Some((steps, reason)) = &plan.replace {
@@ -92,8 +124,9 @@ impl Store {
             insert_plan(&mut c, rev.notice_id, rev.number, steps).await?;
         }
         insert_audit(&mut c, audit).await?;
+        keep_answer(&mut c, keep, &true).await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(Kept::Done(true))
     }
 
     /// Every revision of a notice, oldest first; empty if there is no such notice.

@@ -3,10 +3,12 @@
 use super::audit::insert_audit;
 use super::erasure::{erase_organisation_traces, forget_answers};
 use super::error::{StoreError, decode};
+use super::idempotency::{claim_key, keep_answer, made};
 use super::services::{aggregated, split_services};
 use super::sql::{Conn, Sql};
 use super::turns::Writer;
 use super::{AuditEvent, DEFAULT_PAGE, MAX_PAGE, Page, Store, StoreResult, like_pattern};
+use crate::access::{Keep, Kept};
 use crate::registry::{
     Audience, BusinessId, Oid, OrgId, OrgState, Organisation, OrganisationDraft, OrganisationFields,
 };
@@ -103,22 +105,43 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<Organisation> {
+        made(
+            self.insert_organisation_keyed(id, d, now, audit, None)
+                .await?,
+        )
+    }
+
+    /// Stores a new organisation with its audit record, once per key of `keep`.
+    #[tracing::instrument(skip_all, fields(org = %id))]
+    pub async fn insert_organisation_keyed(
+        &self,
+        id: OrgId,
+        d: &OrganisationDraft,
+        now: DateTime<Utc>,
+        audit: &AuditEvent,
+        keep: Option<Keep<'_, Organisation>>,
+    ) -> StoreResult<Kept<Organisation>> {
         let sql = "INSERT INTO organisations (id, name, search_key, business_id, oid, audience, state, created_at, updated_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
         let mut tx = self.begin(Writer::Request).await?;
         let mut c = tx.conn();
+        if let Some(earlier) = claim_key(&mut c, keep, now).await? {
+            return Ok(Kept::Earlier(earlier));
+        }
         c.execute(with_fields(sql, id, d, now))
             .await
             .map_err(|e| StoreError::unique(e, "business_id"))?;
         write_services(&mut c, id, d).await?;
         insert_audit(&mut c, audit).await?;
-        tx.commit().await?;
-        Ok(Organisation {
+        let org = Organisation {
             id,
             draft: d.clone(),
             created_at: now,
             updated_at: now,
-        })
+        };
+        keep_answer(&mut c, keep, &org).await?;
+        tx.commit().await?;
+        Ok(Kept::Done(org))
     }
 
     /// The organisation with this id.

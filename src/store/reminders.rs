@@ -7,7 +7,7 @@ use super::revisions::{advance_notice, insert_job, write_revision};
 use super::sql::Sql;
 use super::turns::Writer;
 use super::{AuditEvent, Dialect, Store, StoreResult};
-use crate::notices::{NoticeId, PlanStatus, Revision, Sends, Step, StepState};
+use crate::notices::{NoticeId, PlanStatus, Reminder, Revision, Sends, Step, StepState};
 use chrono::{DateTime, Utc};
 
 const COLUMNS: &str =
@@ -15,22 +15,6 @@ const COLUMNS: &str =
 /// A daemon stopped inside a firing transaction holds its row; the others give up on it
 /// after this long and try again on their next round instead of queueing behind it.
 const LOCK_TIMEOUT: &str = "SET LOCAL lock_timeout = '2s'";
-
-/// One step of a plan.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reminder {
-    pub notice_id: NoticeId,
-    pub step: Step,
-    /// The revision that planned it.
-    pub revision: i32,
-    pub sends: Sends,
-    pub due_at: DateTime<Utc>,
-    pub state: StepState,
-    pub reason: Option<String>,
-    pub fired_at: Option<DateTime<Utc>>,
-    /// The revision it sent (announcement, reminder) or created (start, end).
-    pub fired_revision: Option<i32>,
-}
 
 /// What firing a due step does.
 #[derive(Clone, Debug)]

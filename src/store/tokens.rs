@@ -2,25 +2,14 @@
 
 use super::audit::insert_audit;
 use super::error::decode;
+use super::idempotency::{claim_key, keep_answer, made};
 use super::sql::Sql;
 use super::turns::Writer;
 use super::{AuditEvent, Store, StoreResult};
-use crate::access::{Role, SecretHash, TokenId};
+use crate::access::{Keep, Kept};
+use crate::access::{Role, SecretHash, TokenId, TokenRecord};
 use crate::registry::OrgId;
 use chrono::{DateTime, Utc};
-
-/// A token as stored: never the token itself.
-#[derive(Clone, Debug)]
-pub struct TokenRecord {
-    pub id: TokenId,
-    pub hash: SecretHash,
-    pub role: Role,
-    pub org: Option<OrgId>,
-    pub label: String,
-    pub created_at: DateTime<Utc>,
-    pub expires_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
-}
 
 #[derive(sqlx::FromRow)]
 struct TokenRow {
@@ -62,10 +51,24 @@ impl Store {
     /// Stores a new token's hash together with its audit record.
     #[tracing::instrument(skip_all, fields(token = %t.id))]
     pub async fn insert_token(&self, t: &TokenRecord, audit: &AuditEvent) -> StoreResult<()> {
+        made(self.insert_token_keyed(t, audit, None).await?)
+    }
+
+    /// Stores a new token's hash with its audit record, once per key of `keep`.
+    #[tracing::instrument(skip_all, fields(token = %t.id))]
+    pub async fn insert_token_keyed(
+        &self,
+        t: &TokenRecord,
+        audit: &AuditEvent,
+        keep: Option<Keep<'_, ()>>,
+    ) -> StoreResult<Kept<()>> {
         let sql = "INSERT INTO tokens (id, secret_hash, role, org_id, label, created_at, expires_at, revoked_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)";
         let mut tx = self.begin(Writer::Request).await?;
         let mut c = tx.conn();
+        if let Some(earlier) = claim_key(&mut c, keep, t.created_at).await? {
+            return Ok(Kept::Earlier(earlier));
+        }
         c.execute(
             Sql::new(sql)
                 .bind(t.id.to_text())
@@ -78,8 +81,9 @@ impl Store {
         )
         .await?;
         insert_audit(&mut c, audit).await?;
+        keep_answer(&mut c, keep, &()).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(Kept::Done(()))
     }
 
     /// The token with this id, revoked or not.

@@ -47,3 +47,42 @@ on_both_databases! {
         assert_eq!(bad_key.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
 }
+
+on_both_databases! {
+    async fn every_keyed_write_keeps_its_answer_with_the_write_and_a_retry_makes_nothing_new(app: TestApp) {
+        let send = |path: String, key: &'static str, body: serde_json::Value| {
+            app.http.post(app.url(&path)).bearer_auth(&app.operator).header("idempotency-key", key).json(&body).send()
+        };
+        let twice = |path: String, key: &'static str, body: serde_json::Value| async move {
+            let first = send(path.clone(), key, body.clone()).await.unwrap();
+            let status = first.status();
+            let first: serde_json::Value = first.json().await.unwrap();
+            let again = send(path, key, body).await.unwrap();
+            assert_eq!(again.status(), status);
+            assert_eq!(again.headers()["idempotent-replayed"], "true");
+            assert_eq!(again.json::<serde_json::Value>().await.unwrap(), first);
+            (status, first)
+        };
+        let (status, org) = twice("/api/v1/organisations".into(), "org", json!({"name": "A", "business_id": "0112038-9", "audience": "pharmacy", "services": ["prescription"]})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let org = org["id"].as_str().unwrap().to_owned();
+        let contacts = format!("/api/v1/organisations/{org}/contacts");
+        twice(contacts.clone(), "contact", json!({"name": "Tuki", "role": "helpdesk", "email": "tuki@example.fi", "language": "fi", "channels": ["email"]})).await;
+        assert_eq!(app.get(&contacts, &app.operator).await.body["items"].as_array().unwrap().len(), 1);
+        let (_, token) = twice("/api/v1/tokens".into(), "token", json!({"role": "operator", "label": "script"})).await;
+        assert!(token["token"].as_str().is_some_and(|t| !t.is_empty()));
+        let (status, notice) = twice("/api/v1/notices".into(), "notice", crate::notices::fault("major", &["prescription"])).await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        let id = notice["id"].as_str().unwrap().to_owned();
+        assert_eq!(app.get("/api/v1/notices", &app.operator).await.body["items"].as_array().unwrap().len(), 1);
+        let (_, revised) = twice(format!("/api/v1/notices/{id}/revisions"), "revise", json!({"action": "update", "body": {"fi": "Korjaus jatkuu.", "sv": "Rättelsen fortsätter.", "en": "The fix goes on."}})).await;
+        assert_eq!(revised["revision"], 2);
+        let view = app.get(&format!("/api/v1/notices/{id}"), &app.operator).await.body;
+        assert_eq!(view["revisions"].as_array().unwrap().len(), 2, "the retried revision was not added again");
+        let (status, _) = twice(format!("/api/v1/notices/{id}/deliveries/retry"), "retry", json!({})).await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        let audit = app.get("/api/v1/audit?limit=500", &app.operator).await.body;
+        let redrives = audit["items"].as_array().unwrap().iter().filter(|e| e["action"] == "notice.redrive").count();
+        assert_eq!(redrives, 1, "one re-drive, audited once");
+    }
+}

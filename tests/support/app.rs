@@ -165,7 +165,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, String)]) -> Optio
         ..Default::default()
     };
     let (_, issued) = intake
-        .create_token(&Actor::cli(), req)
+        .create_token(&Actor::cli(), req, None)
         .await
         .expect("operator token");
     Some(TestApp {

@@ -5,9 +5,9 @@
 //! document lists every status the server can send.
 
 use super::schema::{codes, operations};
-use crate::intake::{DEFAULT_PAGE, MAX_PAGE, MAX_QUERY_LEN};
 use crate::notices::DeliveryState;
 use crate::patterns;
+use crate::query::{DEFAULT_PAGE, MAX_PAGE, MAX_QUERY_LEN};
 use crate::registry::{Language, NoticeKind};
 use serde_json::{Value, json};
 

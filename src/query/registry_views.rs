@@ -1,6 +1,6 @@
-//! What the API answers: the JSON shapes of registry objects.
+//! The JSON shapes of registry objects.
 
-use crate::registry::{Contact, Organisation, ServiceCode};
+use crate::registry::{Contact, Organisation, ServiceCode, UnreachableService};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -96,5 +96,33 @@ pub struct OrganisationList {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ContactList {
     pub items: Vec<ContactView>,
+    pub next_cursor: Option<String>,
+}
+
+/// An organisation using a service that no contact of its can be reached for.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Unreachable {
+    pub org_id: String,
+    pub name: String,
+    pub business_id: String,
+    pub service: String,
+}
+
+impl From<&UnreachableService> for Unreachable {
+    fn from(u: &UnreachableService) -> Self {
+        Self {
+            org_id: u.org_id.to_text(),
+            name: u.name.clone(),
+            business_id: u.business_id.to_string(),
+            service: u.service.as_str().to_owned(),
+        }
+    }
+}
+
+/// Organisation and service pairs that no contact can be reached for, by name.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UnreachableList {
+    pub items: Vec<Unreachable>,
+    /// Always null: the report is one page.
     pub next_cursor: Option<String>,
 }

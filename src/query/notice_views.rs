@@ -1,8 +1,8 @@
 //! The JSON shapes of notices and deliveries.
 
+use crate::notices::Reminder;
 use crate::notices::{ChannelSummary, DeliveryRecord, Localized, NoticeDraft, Revision};
-use crate::registry::Address;
-use crate::store::Reminder;
+use crate::registry::{Address, Language};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -38,6 +38,20 @@ pub struct RevisionView {
     pub window_end: Option<DateTime<Utc>>,
     /// Maintenance phases within the window, in order.
     pub sub_windows: Vec<SubWindowView>,
+}
+
+impl RevisionView {
+    /// Keeps the title, body and SMS text in `lang` only (the Finnish one where there is
+    /// none in `lang`).
+    pub fn keep_language(&mut self, lang: Language) {
+        for m in [&mut self.title, &mut self.body, &mut self.sms] {
+            let keep = m.get(lang.code()).or_else(|| m.get("fi")).cloned();
+            m.clear();
+            if let Some(t) = keep {
+                m.insert(lang.code().to_owned(), t);
+            }
+        }
+    }
 }
 
 /// A phase of a maintenance window.
