@@ -1,7 +1,7 @@
 //! faultcast: a fault-notification broadcast daemon for a national e-health service operator.
 //!
 //! Data flows one way: the HTTP API and CLI parse input into domain types, `intake` validates
-//! and commits through `store`, and read-only views are rendered from the store.
+//! and commits through `store`, and everything shown is read through `query` as view types.
 
 pub mod access;
 pub mod app;

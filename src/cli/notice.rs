@@ -196,51 +196,55 @@ pub async fn notice(action: NoticeAction) -> anyhow::Result<()> {
             id,
             revision,
             follow,
-        } => {
-            let query = revision
-                .map(|r| format!("?revision={r}"))
-                .unwrap_or_default();
-            let redraw = follow && std::io::stdout().is_terminal();
-            let mut lines = 0;
-            loop {
-                let s = api
-                    .call(
-                        reqwest::Method::GET,
-                        &format!("/api/v1/notices/{id}/deliveries{query}"),
-                        None,
-                    )
-                    .await?;
-                let n = api
-                    .call(reqwest::Method::GET, &format!("/api/v1/notices/{id}"), None)
-                    .await?;
-                let mut text = render_plan(&n);
-                let untouched = s["fanout_complete"] != true
-                    && ["email", "sms"]
-                        .iter()
-                        .all(|c| s["summary"][c]["total"].as_i64().unwrap_or(0) == 0);
-                if n["reminders"].is_array() && untouched {
-                    text.push_str(&format!(
-                        "revision {}: nothing sent yet; the plan above says when\n",
-                        s["revision"]
-                    ));
-                } else {
-                    text.push_str(&render_status(&s));
-                }
-                let mut out = std::io::stdout().lock();
-                if redraw && lines > 0 {
-                    write!(out, "\x1b[{lines}A\x1b[J")?;
-                }
-                write!(out, "{text}")?;
-                out.flush()?;
-                lines = text.lines().count();
-                if !follow || is_final(&s) || waiting_for_plan(&n, &s) {
-                    return Ok(());
-                }
-                tokio::time::sleep(FOLLOW_INTERVAL).await;
-            }
-        }
+        } => status(&api, &id, revision, follow).await?,
     }
     Ok(())
+}
+
+/// Prints a notice's delivery status (and its reminder plan); with `follow`, again every
+/// few seconds until nothing more will happen.
+async fn status(api: &Api, id: &str, revision: Option<i32>, follow: bool) -> anyhow::Result<()> {
+    let query = revision
+        .map(|r| format!("?revision={r}"))
+        .unwrap_or_default();
+    let redraw = follow && std::io::stdout().is_terminal();
+    let mut lines = 0;
+    loop {
+        let s = api
+            .call(
+                reqwest::Method::GET,
+                &format!("/api/v1/notices/{id}/deliveries{query}"),
+                None,
+            )
+            .await?;
+        let n = api
+            .call(reqwest::Method::GET, &format!("/api/v1/notices/{id}"), None)
+            .await?;
+        let mut text = render_plan(&n);
+        let untouched = s["fanout_complete"] != true
+            && ["email", "sms"]
+                .iter()
+                .all(|c| s["summary"][c]["total"].as_i64().unwrap_or(0) == 0);
+        if n["reminders"].is_array() && untouched {
+            text.push_str(&format!(
+                "revision {}: nothing sent yet; the plan above says when\n",
+                s["revision"]
+            ));
+        } else {
+            text.push_str(&render_status(&s));
+        }
+        let mut out = std::io::stdout().lock();
+        if redraw && lines > 0 {
+            write!(out, "\x1b[{lines}A\x1b[J")?;
+        }
+        write!(out, "{text}")?;
+        out.flush()?;
+        lines = text.lines().count();
+        if !follow || is_final(&s) || waiting_for_plan(&n, &s) {
+            return Ok(());
+        }
+        tokio::time::sleep(FOLLOW_INTERVAL).await;
+    }
 }
 
 /// True once the fan-out is complete and nothing is pending on any channel.

@@ -6,6 +6,15 @@ use std::net::IpAddr;
 impl Settings {
     /// Checks what types alone cannot; the error names the key.
     pub fn validate(&self) -> Result<(), String> {
+        self.check_server_and_database()?;
+        self.check_email()?;
+        self.check_housekeeping()?;
+        self.check_sending()?;
+        self.check_delivery_and_schedule()
+    }
+
+    /// The public URL, the database URL, the server's timeouts and limits, the pool.
+    fn check_server_and_database(&self) -> Result<(), String> {
         use secrecy::ExposeSecret;
         let url = url::Url::parse(&self.server.public_url)
             .map_err(|e| format!("server.public_url: {e}"))?;
@@ -37,6 +46,11 @@ impl Settings {
             "database.acquire_timeout_secs",
             self.database.acquire_timeout_secs,
         )?;
+        Ok(())
+    }
+
+    /// The sender address, the transports allowed in production, the SMTP relay.
+    fn check_email(&self) -> Result<(), String> {
         crate::registry::EmailAddress::parse(mailbox_address(&self.email.from))
             .map_err(|e| format!("email.from: the address {e}"))?;
         let production = self.server.environment == Environment::Production;
@@ -78,6 +92,11 @@ impl Settings {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The scheduler's poll, the housekeeping jobs and whom they report to.
+    fn check_housekeeping(&self) -> Result<(), String> {
         positive("schedule.poll_secs", self.schedule.poll_secs)?;
         let h = &self.housekeeping;
         for (key, expr) in h.jobs() {
@@ -97,6 +116,11 @@ impl Settings {
             crate::registry::EmailAddress::parse(a)
                 .map_err(|e| format!("housekeeping.operator_emails[{i}]: the address {e}"))?;
         }
+        Ok(())
+    }
+
+    /// The SMTP pool and the SMS gateway.
+    fn check_sending(&self) -> Result<(), String> {
         positive("email.smtp.pool_size", self.email.smtp.pool_size.into())?;
         positive("email.smtp.timeout_secs", self.email.smtp.timeout_secs)?;
         valid_sender_id(&self.sms.sender_id).map_err(|e| format!("sms.sender_id: {e}"))?;
@@ -115,6 +139,11 @@ impl Settings {
         )?;
         positive("sms.http.max_in_flight", self.sms.http.max_in_flight.into())?;
         positive("sms.http.timeout_secs", self.sms.http.timeout_secs)?;
+        Ok(())
+    }
+
+    /// The delivery workers and retries, the reminder time zone and hour, the log filter.
+    fn check_delivery_and_schedule(&self) -> Result<(), String> {
         positive("delivery.workers", self.delivery.workers.into())?;
         positive("delivery.lease_secs", self.delivery.lease_secs)?;
         positive("delivery.retry_base_secs", self.delivery.retry_base_secs)?;

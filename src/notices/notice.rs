@@ -118,125 +118,147 @@ fn time(field: &str, v: Option<Option<String>>, e: &mut FieldErrors) -> Option<D
     }
 }
 
-impl NoticeDraft {
-    /// Validates a whole notice. `now` fills a fault's `started_at`; `link` is the notice
-    /// page, used to build and check the default SMS text.
-    pub fn parse(
-        input: NoticeInput,
-        catalogue: &Catalogue,
+/// A notice's severity: as given, else required for a fault, major for an instruction and
+/// minor for maintenance.
+fn severity(
+    given: Option<String>,
+    kind: Option<NoticeKind>,
+    e: &mut FieldErrors,
+) -> Option<Severity> {
+    match (given, kind) {
+        (Some(s), _) => e.check("severity", Severity::parse(&s)),
+        (None, Some(NoticeKind::Fault)) => {
+            e.check("severity", Err("is required for a fault".into()))
+        }
+        (None, Some(NoticeKind::Instruction)) => Some(Severity::Major),
+        (None, _) => Some(Severity::Minor),
+    }
+}
+
+/// The services a notice is about (at least one) and its audiences (by default those of
+/// the services).
+fn reach(
+    services: Option<Vec<String>>,
+    audiences: Option<Vec<String>>,
+    catalogue: &Catalogue,
+    e: &mut FieldErrors,
+) -> (BTreeSet<ServiceCode>, BTreeSet<Audience>) {
+    let services: BTreeSet<ServiceCode> = e
+        .require("services", services)
+        .map(|list| collect_set("services", &list, |s| catalogue.parse_code(s), e))
+        .unwrap_or_default();
+    if services.is_empty() && !e.errors().iter().any(|f| f.field.starts_with("services")) {
+        e.add("services", "must name at least one affected service");
+    }
+    let audiences = match audiences {
+        Some(list) if !list.is_empty() => collect_set("audiences", &list, Audience::parse, e),
+        _ => services
+            .iter()
+            .filter_map(|s| catalogue.get(s.as_str()))
+            .flat_map(|s| s.audiences.iter().copied())
+            .collect(),
+    };
+    (services, audiences)
+}
+
+/// The texts of a notice: title and body (Finnish and Swedish required), SMS texts, and
+/// instructions for some of its `audiences`.
+fn texts(input: &mut NoticeInput, audiences: &BTreeSet<Audience>, e: &mut FieldErrors) -> Texts {
+    let required = [Language::Fi, Language::Sv];
+    let title = e.require("title", input.title.take()).unwrap_or_default();
+    let title = localized("title", &title, &required, MAX_TITLE_LEN, false, e);
+    let body = e.require("body", input.body.take()).unwrap_or_default();
+    let body = localized("body", &body, &required, MAX_BODY_LEN, true, e);
+    let sms = input.sms.take().unwrap_or_default();
+    let sms = localized("sms", &sms, &[], usize::MAX, true, e);
+    let mut instructions = BTreeMap::new();
+    for (aud, texts) in input.instructions.take().unwrap_or_default() {
+        let at = format!("instructions.{aud}");
+        let Some(a) = e.check(&at, Audience::parse(&aud)) else {
+            continue;
+        };
+        if !audiences.contains(&a) {
+            e.add(&at, "is not one of the notice's audiences");
+            continue;
+        }
+        instructions.insert(a, localized(&at, &texts, &[], MAX_INSTRUCTION_LEN, true, e));
+    }
+    Texts {
+        title,
+        body,
+        sms,
+        instructions,
+    }
+}
+
+/// Checks that every SMS text that would be sent fits: the explicit ones, and those made
+/// from the title and `link`.
+fn check_sms(texts: &Texts, link: &str, e: &mut FieldErrors) {
+    let title_ok = !e.errors().iter().any(|f| f.field.starts_with("title"));
+    for lang in Language::ALL {
+        let explicit = texts.sms.contains_key(lang);
+        let from_title =
+            !explicit && title_ok && (texts.title.contains_key(lang) || *lang == Language::Fi);
+        if explicit || from_title {
+            if let Err(why) = texts.sms_text(*lang, link) {
+                e.add(
+                    format!("sms.{lang}"),
+                    if explicit {
+                        why
+                    } else {
+                        format!("is needed: the title and link {why}")
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// A notice's state: one of its kind's, by default the first open one.
+fn state(
+    given: Option<String>,
+    kind: Option<NoticeKind>,
+    e: &mut FieldErrors,
+) -> Option<NoticeState> {
+    match (given, kind) {
+        (Some(s), Some(k)) => e.check("state", NoticeState::parse(&s)).filter(|st| {
+            let ok = NoticeState::allowed(k).contains(st);
+            if !ok {
+                e.add("state", format!("is not a state of a {k} notice"));
+            }
+            ok
+        }),
+        (None, Some(k)) => Some(NoticeState::open_states(k)[0]),
+        _ => None,
+    }
+}
+
+/// The times of a notice.
+struct Times {
+    started_at: Option<DateTime<Utc>>,
+    estimated_end_at: Option<DateTime<Utc>>,
+    next_update_at: Option<DateTime<Utc>>,
+    ended_at: Option<DateTime<Utc>>,
+    window_start: Option<DateTime<Utc>>,
+    window_end: Option<DateTime<Utc>>,
+}
+
+impl Times {
+    /// The times of `input`: a fault or instruction started `now` unless it says otherwise;
+    /// an estimated end follows the start; maintenance has a window that ends after it
+    /// starts.
+    fn parse(
+        input: &mut NoticeInput,
+        kind: Option<NoticeKind>,
         now: DateTime<Utc>,
-        link: &str,
-    ) -> Result<Self, FieldErrors> {
-        let mut e = FieldErrors::new();
-        let kind = e
-            .require("kind", input.kind)
-            .and_then(|k| e.check("kind", NoticeKind::parse(&k)));
-        let severity = match (input.severity, kind) {
-            (Some(s), _) => e.check("severity", Severity::parse(&s)),
-            (None, Some(NoticeKind::Fault)) => {
-                e.check("severity", Err("is required for a fault".into()))
-            }
-            (None, Some(NoticeKind::Instruction)) => Some(Severity::Major),
-            (None, _) => Some(Severity::Minor),
-        };
-        let services: BTreeSet<ServiceCode> = e
-            .require("services", input.services)
-            .map(|list| collect_set("services", &list, |s| catalogue.parse_code(s), &mut e))
-            .unwrap_or_default();
-        if services.is_empty() && !e.errors().iter().any(|f| f.field.starts_with("services")) {
-            e.add("services", "must name at least one affected service");
-        }
-        let audiences: BTreeSet<Audience> = match input.audiences {
-            Some(list) if !list.is_empty() => {
-                collect_set("audiences", &list, Audience::parse, &mut e)
-            }
-            _ => services
-                .iter()
-                .filter_map(|s| catalogue.get(s.as_str()))
-                .flat_map(|s| s.audiences.iter().copied())
-                .collect(),
-        };
-        let required = [Language::Fi, Language::Sv];
-        let title = localized(
-            "title",
-            &e.require("title", input.title).unwrap_or_default(),
-            &required,
-            MAX_TITLE_LEN,
-            false,
-            &mut e,
-        );
-        let body = localized(
-            "body",
-            &e.require("body", input.body).unwrap_or_default(),
-            &required,
-            MAX_BODY_LEN,
-            true,
-            &mut e,
-        );
-        let sms = localized(
-            "sms",
-            &input.sms.unwrap_or_default(),
-            &[],
-            usize::MAX,
-            true,
-            &mut e,
-        );
-        let mut instructions = BTreeMap::new();
-        for (aud, texts) in input.instructions.unwrap_or_default() {
-            let at = format!("instructions.{aud}");
-            let Some(a) = e.check(&at, Audience::parse(&aud)) else {
-                continue;
-            };
-            if !audiences.contains(&a) {
-                e.add(&at, "is not one of the notice's audiences");
-                continue;
-            }
-            instructions.insert(
-                a,
-                localized(&at, &texts, &[], MAX_INSTRUCTION_LEN, true, &mut e),
-            );
-        }
-        let texts = Texts {
-            title,
-            body,
-            sms,
-            instructions,
-        };
-        let title_ok = !e.errors().iter().any(|f| f.field.starts_with("title"));
-        for lang in Language::ALL {
-            let explicit = texts.sms.contains_key(lang);
-            let from_title =
-                !explicit && title_ok && (texts.title.contains_key(lang) || *lang == Language::Fi);
-            if explicit || from_title {
-                if let Err(why) = texts.sms_text(*lang, link) {
-                    e.add(
-                        format!("sms.{lang}"),
-                        if explicit {
-                            why
-                        } else {
-                            format!("is needed: the title and link {why}")
-                        },
-                    );
-                }
-            }
-        }
-        let state = match (input.state, kind) {
-            (Some(s), Some(k)) => e.check("state", NoticeState::parse(&s)).filter(|st| {
-                let ok = NoticeState::allowed(k).contains(st);
-                if !ok {
-                    e.add("state", format!("is not a state of a {k} notice"));
-                }
-                ok
-            }),
-            (None, Some(k)) => Some(NoticeState::open_states(k)[0]),
-            _ => None,
-        };
-        let started_at = time("started_at", input.started_at, &mut e);
-        let estimated_end_at = time("estimated_end_at", input.estimated_end_at, &mut e);
-        let next_update_at = time("next_update_at", input.next_update_at, &mut e);
-        let ended_at = time("ended_at", input.ended_at, &mut e);
-        let window_start = time("window_start", input.window_start, &mut e);
-        let window_end = time("window_end", input.window_end, &mut e);
+        e: &mut FieldErrors,
+    ) -> Self {
+        let started_at = time("started_at", input.started_at.take(), e);
+        let estimated_end_at = time("estimated_end_at", input.estimated_end_at.take(), e);
+        let next_update_at = time("next_update_at", input.next_update_at.take(), e);
+        let ended_at = time("ended_at", input.ended_at.take(), e);
+        let window_start = time("window_start", input.window_start.take(), e);
+        let window_end = time("window_end", input.window_end.take(), e);
         let started_at = match kind {
             Some(NoticeKind::Maintenance) => started_at,
             _ => Some(started_at.unwrap_or(now)),
@@ -247,29 +269,68 @@ impl NoticeDraft {
             }
         }
         if kind == Some(NoticeKind::Maintenance) {
-            match (window_start, window_end) {
-                (Some(s), Some(end)) if end <= s => {
-                    e.add("window_end", "must be after window_start")
-                }
-                (Some(_), Some(_)) => {}
-                (s, end) => {
-                    if s.is_none() && !e.errors().iter().any(|f| f.field == "window_start") {
-                        e.add("window_start", "is required for maintenance");
-                    }
-                    if end.is_none() && !e.errors().iter().any(|f| f.field == "window_end") {
-                        e.add("window_end", "is required for maintenance");
-                    }
-                }
+            check_window(window_start, window_end, e);
+        }
+        Self {
+            started_at,
+            estimated_end_at,
+            next_update_at,
+            ended_at,
+            window_start,
+            window_end,
+        }
+    }
+}
+
+/// A maintenance window: both ends given, the end after the start.
+fn check_window(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>, e: &mut FieldErrors) {
+    match (start, end) {
+        (Some(s), Some(end)) if end <= s => e.add("window_end", "must be after window_start"),
+        (Some(_), Some(_)) => {}
+        (s, end) => {
+            if s.is_none() && !e.errors().iter().any(|f| f.field == "window_start") {
+                e.add("window_start", "is required for maintenance");
+            }
+            if end.is_none() && !e.errors().iter().any(|f| f.field == "window_end") {
+                e.add("window_end", "is required for maintenance");
             }
         }
-        let phases = input.sub_windows.unwrap_or_default();
+    }
+}
+
+impl NoticeDraft {
+    /// Validates a whole notice. `now` fills a fault's `started_at`; `link` is the notice
+    /// page, used to build and check the default SMS text.
+    pub fn parse(
+        mut input: NoticeInput,
+        catalogue: &Catalogue,
+        now: DateTime<Utc>,
+        link: &str,
+    ) -> Result<Self, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let kind = e
+            .require("kind", input.kind.take())
+            .and_then(|k| e.check("kind", NoticeKind::parse(&k)));
+        let severity = severity(input.severity.take(), kind, &mut e);
+        let (services, audiences) = reach(
+            input.services.take(),
+            input.audiences.take(),
+            catalogue,
+            &mut e,
+        );
+        let texts = texts(&mut input, &audiences, &mut e);
+        check_sms(&texts, link, &mut e);
+        let state = state(input.state.take(), kind, &mut e);
+        let times = Times::parse(&mut input, kind, now, &mut e);
+        let phases = input.sub_windows.take().unwrap_or_default();
         let sub_windows = if phases.is_empty() {
             Vec::new()
         } else if kind.is_some_and(|k| k != NoticeKind::Maintenance) {
             e.add("sub_windows", "are for maintenance only");
             Vec::new()
         } else {
-            super::windows::sub_windows(phases, window_start.zip(window_end), &mut e)
+            let window = times.window_start.zip(times.window_end);
+            super::windows::sub_windows(phases, window, &mut e)
         };
         let (Some(kind), Some(severity), Some(state)) = (kind, severity, state) else {
             return Err(e.explain_missing("kind"));
@@ -282,12 +343,12 @@ impl NoticeDraft {
                 services,
                 audiences,
                 texts,
-                started_at,
-                estimated_end_at,
-                next_update_at,
-                ended_at,
-                window_start,
-                window_end,
+                started_at: times.started_at,
+                estimated_end_at: times.estimated_end_at,
+                next_update_at: times.next_update_at,
+                ended_at: times.ended_at,
+                window_start: times.window_start,
+                window_end: times.window_end,
                 sub_windows,
             })
         })

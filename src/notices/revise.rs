@@ -29,6 +29,34 @@ pub fn revise(
     now: DateTime<Utc>,
     link: &str,
 ) -> Result<NoticeDraft, FieldErrors> {
+    check_revisable(current, &change)?;
+    match action {
+        Action::Publish => {
+            return Err(FieldErrors::single(
+                "action",
+                "must be one of update, end, reschedule, cancel",
+            ));
+        }
+        Action::Update => check_update(current, &change)?,
+        Action::End => {
+            change.state = Some(NoticeState::ended(current.kind).code().to_owned());
+            if current.kind != NoticeKind::Maintenance && change.ended_at.is_none() {
+                change.ended_at = Some(Some(now.to_rfc3339()));
+            }
+        }
+        Action::Cancel => {
+            change.state = Some(NoticeState::Cancelled.code().to_owned());
+            if change.ended_at.is_none() {
+                change.ended_at = Some(Some(now.to_rfc3339()));
+            }
+        }
+        Action::Reschedule => check_reschedule(current, &change)?,
+    }
+    NoticeDraft::parse(change.over(current.as_input()), catalogue, now, link)
+}
+
+/// A notice takes revisions until it has ended, and never changes its kind.
+fn check_revisable(current: &NoticeDraft, change: &NoticeInput) -> Result<(), FieldErrors> {
     if current.state.is_final() {
         return Err(FieldErrors::single(
             "action",
@@ -48,63 +76,50 @@ pub fn revise(
             "cannot change; publish a new notice",
         ));
     }
-    let open = NoticeState::open_states(current.kind);
-    match action {
-        Action::Publish => {
+    Ok(())
+}
+
+/// An update moves no maintenance window (a reschedule does) and ends nothing (end and
+/// cancel do).
+fn check_update(current: &NoticeDraft, change: &NoticeInput) -> Result<(), FieldErrors> {
+    // A moved window re-plans the reminders and tells people differently.
+    for (field, given) in [
+        ("window_start", change.window_start.is_some()),
+        ("window_end", change.window_end.is_some()),
+        ("sub_windows", change.sub_windows.is_some()),
+    ] {
+        if given && current.kind == NoticeKind::Maintenance {
             return Err(FieldErrors::single(
-                "action",
-                "must be one of update, end, reschedule, cancel",
+                field,
+                "is changed with the reschedule action, not update",
             ));
         }
-        Action::Update => {
-            // A moved window re-plans the reminders and tells people differently.
-            for (field, given) in [
-                ("window_start", change.window_start.is_some()),
-                ("window_end", change.window_end.is_some()),
-                ("sub_windows", change.sub_windows.is_some()),
-            ] {
-                if given && current.kind == NoticeKind::Maintenance {
-                    return Err(FieldErrors::single(
-                        field,
-                        "is changed with the reschedule action, not update",
-                    ));
-                }
-            }
-            if let Some(s) = change.state.as_deref() {
-                if NoticeState::parse(s).is_ok_and(|st| !open.contains(&st)) {
-                    return Err(FieldErrors::single(
-                        "state",
-                        "is set by the end and cancel actions, not by update",
-                    ));
-                }
-            }
-        }
-        Action::End => {
-            change.state = Some(NoticeState::ended(current.kind).code().to_owned());
-            if current.kind != NoticeKind::Maintenance && change.ended_at.is_none() {
-                change.ended_at = Some(Some(now.to_rfc3339()));
-            }
-        }
-        Action::Cancel => {
-            change.state = Some(NoticeState::Cancelled.code().to_owned());
-            if change.ended_at.is_none() {
-                change.ended_at = Some(Some(now.to_rfc3339()));
-            }
-        }
-        Action::Reschedule => {
-            if current.kind != NoticeKind::Maintenance {
-                return Err(FieldErrors::single(
-                    "action",
-                    "reschedule applies to maintenance only",
-                ));
-            }
-            if change.window_start.is_none() && change.window_end.is_none() {
-                return Err(FieldErrors::single(
-                    "window_start",
-                    "a reschedule needs a new window_start or window_end",
-                ));
-            }
+    }
+    let open = NoticeState::open_states(current.kind);
+    if let Some(s) = change.state.as_deref() {
+        if NoticeState::parse(s).is_ok_and(|st| !open.contains(&st)) {
+            return Err(FieldErrors::single(
+                "state",
+                "is set by the end and cancel actions, not by update",
+            ));
         }
     }
-    NoticeDraft::parse(change.over(current.as_input()), catalogue, now, link)
+    Ok(())
+}
+
+/// A reschedule is for maintenance, and moves its window.
+fn check_reschedule(current: &NoticeDraft, change: &NoticeInput) -> Result<(), FieldErrors> {
+    if current.kind != NoticeKind::Maintenance {
+        return Err(FieldErrors::single(
+            "action",
+            "reschedule applies to maintenance only",
+        ));
+    }
+    if change.window_start.is_none() && change.window_end.is_none() {
+        return Err(FieldErrors::single(
+            "window_start",
+            "a reschedule needs a new window_start or window_end",
+        ));
+    }
+    Ok(())
 }

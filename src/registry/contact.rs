@@ -74,6 +74,71 @@ impl std::ops::Deref for ContactDraft {
     }
 }
 
+/// Each chosen channel has its address (`None` for an address that was itself invalid).
+fn check_addresses(
+    channels: Option<&BTreeSet<Channel>>,
+    email: &Option<Option<EmailAddress>>,
+    phone: &Option<Option<PhoneNumber>>,
+    e: &mut FieldErrors,
+) {
+    let Some(ch) = channels else {
+        return;
+    };
+    if ch.contains(&Channel::Email) && matches!(email, Some(None)) {
+        e.add("email", "is required when channels include email");
+    }
+    if ch.contains(&Channel::Sms) && matches!(phone, Some(None)) {
+        e.add("phone", "is required when channels include sms");
+    }
+}
+
+/// The services a contact hears about: some of the organisation's (`None`: all of them).
+fn services(
+    given: Option<Vec<String>>,
+    catalogue: &Catalogue,
+    org_services: &BTreeSet<ServiceCode>,
+    e: &mut FieldErrors,
+) -> Option<Option<BTreeSet<ServiceCode>>> {
+    let Some(list) = given else {
+        return Some(None);
+    };
+    let set = collect_set(
+        "services",
+        &list,
+        |s| {
+            let code = catalogue.parse_code(s)?;
+            if org_services.contains(&code) {
+                Ok(code)
+            } else {
+                Err(format!("`{code}` is not a service the organisation uses"))
+            }
+        },
+        e,
+    );
+    if list.is_empty() {
+        e.add(
+            "services",
+            "must name at least one service, or be left out for all of the organisation's",
+        );
+    }
+    Some(Some(set))
+}
+
+/// The kinds of notice a contact hears about; all when left out.
+fn kinds(given: Option<Vec<String>>, e: &mut FieldErrors) -> Option<BTreeSet<NoticeKind>> {
+    let Some(list) = given else {
+        return Some(NoticeKind::ALL.iter().copied().collect());
+    };
+    let set = collect_set("kinds", &list, NoticeKind::parse, e);
+    if list.is_empty() {
+        e.add(
+            "kinds",
+            "must name at least one kind (fault, maintenance, instruction)",
+        );
+    }
+    Some(set)
+}
+
 impl ContactDraft {
     /// Validates every field; `org_services` are the services the organisation uses.
     pub fn parse(
@@ -105,51 +170,9 @@ impl ContactDraft {
         if channels.as_ref().is_some_and(|c| c.is_empty()) && !input_had_bad_channel(&e) {
             e.add("channels", "must name at least one channel (email, sms)");
         }
-        if let (Some(ch), Some(em)) = (&channels, &email) {
-            if ch.contains(&Channel::Email) && em.is_none() {
-                e.add("email", "is required when channels include email");
-            }
-        }
-        if let (Some(ch), Some(ph)) = (&channels, &phone) {
-            if ch.contains(&Channel::Sms) && ph.is_none() {
-                e.add("phone", "is required when channels include sms");
-            }
-        }
-        let services = match input.services.flatten() {
-            None => Some(None),
-            Some(list) => {
-                let set = collect_set(
-                    "services",
-                    &list,
-                    |s| {
-                        let code = catalogue.parse_code(s)?;
-                        if org_services.contains(&code) {
-                            Ok(code)
-                        } else {
-                            Err(format!("`{code}` is not a service the organisation uses"))
-                        }
-                    },
-                    &mut e,
-                );
-                if list.is_empty() {
-                    e.add("services", "must name at least one service, or be left out for all of the organisation's");
-                }
-                Some(Some(set))
-            }
-        };
-        let kinds = match input.kinds.flatten() {
-            None => Some(NoticeKind::ALL.iter().copied().collect()),
-            Some(list) => {
-                let set = collect_set("kinds", &list, NoticeKind::parse, &mut e);
-                if list.is_empty() {
-                    e.add(
-                        "kinds",
-                        "must name at least one kind (fault, maintenance, instruction)",
-                    );
-                }
-                Some(set)
-            }
-        };
+        check_addresses(channels.as_ref(), &email, &phone, &mut e);
+        let services = services(input.services.flatten(), catalogue, org_services, &mut e);
+        let kinds = kinds(input.kinds.flatten(), &mut e);
         let (Some(name), Some(role), Some(email), Some(phone), Some(language), Some(channels)) =
             (name, role, email, phone, language, channels)
         else {

@@ -83,6 +83,25 @@ fn restore(cell: &str) -> &str {
     }
 }
 
+/// Every column of `header` is known and every required one is there.
+fn check_header(header: &[String]) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    for h in header {
+        if !CSV_COLUMNS.contains(&h.as_str()) {
+            errors.add(
+                "header",
+                format!("unknown column `{h}` (known: {})", CSV_COLUMNS.join(", ")),
+            );
+        }
+    }
+    for required in REQUIRED_COLUMNS {
+        if !header.iter().any(|h| h == required) {
+            errors.add("header", format!("the column `{required}` is missing"));
+        }
+    }
+    errors.finish(|| ())
+}
+
 /// Reads a contact list. Structural problems (encoding, header, row shape) are errors of
 /// the whole file; field problems are left to contact validation, row by row.
 pub fn contacts_from_csv(bytes: &[u8]) -> Result<Vec<CsvRow>, FieldErrors> {
@@ -99,23 +118,8 @@ pub fn contacts_from_csv(bytes: &[u8]) -> Result<Vec<CsvRow>, FieldErrors> {
         .iter()
         .map(|h| h.to_lowercase())
         .collect();
+    check_header(&header)?;
     let mut errors = FieldErrors::new();
-    for h in &header {
-        if !CSV_COLUMNS.contains(&h.as_str()) {
-            errors.add(
-                "header",
-                format!("unknown column `{h}` (known: {})", CSV_COLUMNS.join(", ")),
-            );
-        }
-    }
-    for required in REQUIRED_COLUMNS {
-        if !header.iter().any(|h| h == required) {
-            errors.add("header", format!("the column `{required}` is missing"));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     let col = |name: &str| header.iter().position(|h| h == name);
     let mut rows = Vec::new();
     for (i, record) in r.records().enumerate() {
