@@ -6,6 +6,7 @@
 
 use super::worker::{Deliverer, POLL_INTERVAL};
 use crate::store::{ClaimedDelivery, Outcome};
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::JoinSet;
@@ -90,35 +91,12 @@ impl Deliverer {
                 permit.merge(more);
             }
             let now = self.clock.now_micros();
-            if swept.is_none_or(|t| now - t >= SWEEP_EVERY) {
-                match self.store.sweep_deliveries(now).await {
-                    Ok(()) => swept = Some(now),
-                    Err(e) => {
-                        tracing::error!(error = format!("{e:#}"), "sweeping deliveries failed")
-                    }
-                }
-            }
-            let wanted = permit.num_permits() as u32;
-            let claimed = match self.store.claim_due(now, now + self.lease, wanted).await {
-                Ok(c) => c,
-                Err(e) => {
-                    tracing::error!(error = format!("{e:#}"), "claiming deliveries failed");
-                    Vec::new()
-                }
-            };
+            self.sweep_if_due(&mut swept, now).await;
+            let claimed = self.claim(now, permit.num_permits() as u32).await;
             if claimed.is_empty() {
                 drop(permit);
-                match self.send_system_messages().await {
-                    Ok(n) if n > 0 => continue,
-                    Ok(_) => {}
-                    Err(e) => tracing::error!(error = format!("{e:#}"), "system messages failed"),
-                }
-                let wait = match self.store.next_delivery_due().await {
-                    Ok(Some(t)) => (t - self.clock.now_micros())
-                        .to_std()
-                        .unwrap_or_default()
-                        .min(POLL_INTERVAL),
-                    _ => POLL_INTERVAL,
+                let Some(wait) = self.idle().await else {
+                    continue;
                 };
                 tokio::select! {
                     _ = shutdown.cancelled() => break,
@@ -128,26 +106,78 @@ impl Deliverer {
                 }
                 continue;
             }
-            for group in self.groups(claimed) {
-                let Some(held) = permit.split(group.len()) else {
-                    break; // cannot happen: as many permits as claimed deliveries
-                };
-                let (me, gate, done) = (self.clone(), gate.clone(), done.clone());
-                sends.spawn(async move {
-                    let _sending = gate.acquire_owned().await;
-                    let outcomes = me.attempt(&group).await;
-                    let outcomes = group.into_iter().zip(outcomes).collect();
-                    // The recorder outlives every send; a closed channel cannot happen.
-                    let _ = done.send(Attempted {
-                        outcomes,
-                        _room: held,
-                    });
-                });
-            }
+            self.spawn_sends(claimed, permit, &gate, &done, &mut sends);
         }
         sends.join_all().await;
         drop(done);
         let _ = recorder.await;
+    }
+
+    /// Marks deliveries past their age limit and supersedes abandoned attempts, at most
+    /// every `SWEEP_EVERY`.
+    async fn sweep_if_due(&self, swept: &mut Option<DateTime<Utc>>, now: DateTime<Utc>) {
+        if swept.is_none_or(|t| now - t >= SWEEP_EVERY) {
+            match self.store.sweep_deliveries(now).await {
+                Ok(()) => *swept = Some(now),
+                Err(e) => tracing::error!(error = format!("{e:#}"), "sweeping deliveries failed"),
+            }
+        }
+    }
+
+    /// Claims up to `wanted` due deliveries (none when the database fails; logged).
+    async fn claim(&self, now: DateTime<Utc>, wanted: u32) -> Vec<ClaimedDelivery> {
+        match self.store.claim_due(now, now + self.lease, wanted).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = format!("{e:#}"), "claiming deliveries failed");
+                Vec::new()
+            }
+        }
+    }
+
+    /// With no delivery due: sends system messages; `None` when some went (look again at
+    /// once), else how long to wait for the next delivery to fall due.
+    async fn idle(self: &Arc<Self>) -> Option<std::time::Duration> {
+        match self.send_system_messages().await {
+            Ok(n) if n > 0 => return None,
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = format!("{e:#}"), "system messages failed"),
+        }
+        Some(match self.store.next_delivery_due().await {
+            Ok(Some(t)) => (t - self.clock.now_micros())
+                .to_std()
+                .unwrap_or_default()
+                .min(POLL_INTERVAL),
+            _ => POLL_INTERVAL,
+        })
+    }
+
+    /// Sends each group of `claimed` on its own task (at most as many at once as `gate`
+    /// lets through), each holding its share of `permit` until its outcomes are written.
+    fn spawn_sends(
+        self: &Arc<Self>,
+        claimed: Vec<ClaimedDelivery>,
+        mut permit: OwnedSemaphorePermit,
+        gate: &Arc<Semaphore>,
+        done: &mpsc::UnboundedSender<Attempted>,
+        sends: &mut JoinSet<()>,
+    ) {
+        for group in self.groups(claimed) {
+            let Some(held) = permit.split(group.len()) else {
+                break; // cannot happen: as many permits as claimed deliveries
+            };
+            let (me, gate, done) = (self.clone(), gate.clone(), done.clone());
+            sends.spawn(async move {
+                let _sending = gate.acquire_owned().await;
+                let outcomes = me.attempt(&group).await;
+                let outcomes = group.into_iter().zip(outcomes).collect();
+                // The recorder outlives every send; a closed channel cannot happen.
+                let _ = done.send(Attempted {
+                    outcomes,
+                    _room: held,
+                });
+            });
+        }
     }
 
     /// Writes outcomes as they arrive, many to a transaction, until every sender is gone.

@@ -227,14 +227,7 @@ impl Deliverer {
             return Vec::new();
         };
         let now = self.clock.now_micros();
-        let paused = self
-            .paused
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&d.channel())
-            .copied()
-            .filter(|u| *u > now);
-        if let Some(until) = paused {
+        if let Some(until) = self.paused_until(d.channel(), now) {
             let reason = format!("{} channel paused after a configuration fault", d.channel());
             return group
                 .iter()
@@ -257,37 +250,7 @@ impl Deliverer {
                     .collect();
             }
         };
-        let link = self.link(d.notice_id);
-        let result = match d.channel() {
-            Channel::Email => {
-                let mail = OutgoingEmail {
-                    to: d.address.as_str().to_owned(),
-                    message_id: format!("<{}@{}>", self.reference(d), self.message_domain),
-                    language: d.language.code(),
-                    rendered: render_email(
-                        &rev,
-                        d.language,
-                        Some(d.audience),
-                        &self.catalogue,
-                        &link,
-                        self.plan_rules.is_short_notice(&rev),
-                    ),
-                };
-                self.email.send(&mail).await.map(|()| None)
-            }
-            Channel::Sms => {
-                let text = render_sms(&rev, d.language, &link);
-                let batch: Vec<OutgoingSms> = group
-                    .iter()
-                    .map(|m| OutgoingSms {
-                        to: m.address.as_str().to_owned(),
-                        text: text.clone(),
-                        reference: self.reference(m),
-                    })
-                    .collect();
-                self.sms.send_batch(&batch).await
-            }
-        };
+        let result = self.send(group, d, &rev).await;
         let now = self.clock.now_micros();
         if let Err(SendError::Config(reason)) = &result {
             tracing::error!(channel = %d.channel(), %reason, "channel paused: configuration fault");
@@ -298,23 +261,84 @@ impl Deliverer {
         }
         group
             .iter()
-            .map(|m| match &result {
-                Ok(external_id) => Outcome::Sent {
-                    external_id: external_id.clone(),
-                },
-                Err(SendError::Permanent(reason)) => Outcome::Failed {
-                    reason: reason.clone(),
-                },
-                Err(SendError::Config(reason)) => Outcome::Paused {
-                    at: now + PAUSE,
-                    reason: reason.clone(),
-                },
-                Err(SendError::Transient(reason)) => self.retry(m, now, reason.clone(), None),
-                Err(SendError::Throttled(wait, reason)) => {
-                    self.retry(m, now, reason.clone(), Duration::from_std(*wait).ok())
-                }
-            })
+            .map(|m| self.outcome(m, &result, now))
             .collect()
+    }
+
+    /// Until when `channel` is paused, if it is at `now`.
+    fn paused_until(&self, channel: Channel, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.paused
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&channel)
+            .copied()
+            .filter(|u| *u > now)
+    }
+
+    /// Renders `rev` for the group led by `d` and hands it to the channel; the provider's
+    /// message id when it gives one.
+    async fn send(
+        &self,
+        group: &[ClaimedDelivery],
+        d: &ClaimedDelivery,
+        rev: &Revision,
+    ) -> Result<Option<String>, SendError> {
+        let link = self.link(d.notice_id);
+        match d.channel() {
+            Channel::Email => {
+                let mail = OutgoingEmail {
+                    to: d.address.as_str().to_owned(),
+                    message_id: format!("<{}@{}>", self.reference(d), self.message_domain),
+                    language: d.language.code(),
+                    rendered: render_email(
+                        rev,
+                        d.language,
+                        Some(d.audience),
+                        &self.catalogue,
+                        &link,
+                        self.plan_rules.is_short_notice(rev),
+                    ),
+                };
+                self.email.send(&mail).await.map(|()| None)
+            }
+            Channel::Sms => {
+                let text = render_sms(rev, d.language, &link);
+                let batch: Vec<OutgoingSms> = group
+                    .iter()
+                    .map(|m| OutgoingSms {
+                        to: m.address.as_str().to_owned(),
+                        text: text.clone(),
+                        reference: self.reference(m),
+                    })
+                    .collect();
+                self.sms.send_batch(&batch).await
+            }
+        }
+    }
+
+    /// What the channel's `result` means for delivery `m`.
+    fn outcome(
+        &self,
+        m: &ClaimedDelivery,
+        result: &Result<Option<String>, SendError>,
+        now: DateTime<Utc>,
+    ) -> Outcome {
+        match result {
+            Ok(external_id) => Outcome::Sent {
+                external_id: external_id.clone(),
+            },
+            Err(SendError::Permanent(reason)) => Outcome::Failed {
+                reason: reason.clone(),
+            },
+            Err(SendError::Config(reason)) => Outcome::Paused {
+                at: now + PAUSE,
+                reason: reason.clone(),
+            },
+            Err(SendError::Transient(reason)) => self.retry(m, now, reason.clone(), None),
+            Err(SendError::Throttled(wait, reason)) => {
+                self.retry(m, now, reason.clone(), Duration::from_std(*wait).ok())
+            }
+        }
     }
 
     /// Splits claimed deliveries into send groups: SMS of one revision and language share a

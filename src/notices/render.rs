@@ -119,6 +119,93 @@ pub fn subject(rev: &Revision, lang: Language) -> String {
     }
 }
 
+/// What an email says, in the order both its forms show it.
+struct EmailParts<'a> {
+    lang: Language,
+    title: &'a str,
+    body: &'a str,
+    /// Why the text is not in the reader's language, or that the notice is short.
+    note: Option<&'a str>,
+    /// The reader's audience's instructions.
+    instructions: Option<&'a str>,
+    facts: Vec<(&'static str, String)>,
+    link: &'a str,
+}
+
+/// The plain-text form of an email.
+fn plain_email(p: &EmailParts) -> String {
+    let mut text = String::new();
+    if let Some(note) = p.note {
+        text.push_str(note);
+        text.push_str("\n\n");
+    }
+    text.push_str(p.title);
+    text.push_str("\n\n");
+    for (label, value) in &p.facts {
+        text.push_str(&format!("{label}: {value}\n"));
+    }
+    text.push('\n');
+    text.push_str(p.body);
+    text.push('\n');
+    if let Some(i) = p.instructions {
+        text.push_str(&format!(
+            "\n{}:\n{i}\n",
+            labels::field(p.lang, Field::Instructions)
+        ));
+    }
+    text.push_str(&format!(
+        "\n{}: {}\n\n-- \n{}\n",
+        labels::field(p.lang, Field::MoreInformation),
+        p.link,
+        labels::field(p.lang, Field::Footer)
+    ));
+    text
+}
+
+/// The HTML form of an email.
+fn html_email(p: &EmailParts) -> String {
+    let paragraphs = |s: &str| {
+        s.split("\n\n")
+            .map(|para| format!("<p>{}</p>", escape_html(para).replace('\n', "<br>")))
+            .collect::<String>()
+    };
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>",
+        p.lang.code(),
+        escape_html(p.title)
+    );
+    if let Some(note) = p.note {
+        html.push_str(&format!(
+            "<p><em>{}</em></p>",
+            escape_html(note).replace('\n', "<br>")
+        ));
+    }
+    html.push_str(&format!("<h1>{}</h1><table>", escape_html(p.title)));
+    for (label, value) in &p.facts {
+        html.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+            escape_html(label),
+            escape_html(value)
+        ));
+    }
+    html.push_str("</table>");
+    html.push_str(&paragraphs(p.body));
+    if let Some(i) = p.instructions {
+        html.push_str(&format!(
+            "<h2>{}</h2>{}",
+            escape_html(labels::field(p.lang, Field::Instructions)),
+            paragraphs(i)
+        ));
+    }
+    html.push_str(&format!(
+        "<p><a href=\"{}\">{}</a></p><hr><p><small>{}</small></p></body></html>",
+        escape_html(p.link),
+        escape_html(labels::field(p.lang, Field::MoreInformation)),
+        escape_html(labels::field(p.lang, Field::Footer))
+    ));
+    html
+}
+
 /// The email for a recipient reading `lang` in an organisation of `audience`.
 pub fn render_email(
     rev: &Revision,
@@ -143,76 +230,19 @@ pub fn render_email(
         .and_then(|a| texts.instructions.get(&a))
         .map(|m| Texts::pick(m, lang).0.to_owned())
         .filter(|s| !s.is_empty());
-    let facts = facts(rev, lang, catalogue);
-
-    let mut text = String::new();
-    if let Some(note) = &fallback_note {
-        text.push_str(note);
-        text.push_str("\n\n");
-    }
-    text.push_str(title);
-    text.push_str("\n\n");
-    for (label, value) in &facts {
-        text.push_str(&format!("{label}: {value}\n"));
-    }
-    text.push('\n');
-    text.push_str(body);
-    text.push('\n');
-    if let Some(i) = &instructions {
-        text.push_str(&format!(
-            "\n{}:\n{i}\n",
-            labels::field(lang, Field::Instructions)
-        ));
-    }
-    text.push_str(&format!(
-        "\n{}: {link}\n\n-- \n{}\n",
-        labels::field(lang, Field::MoreInformation),
-        labels::field(lang, Field::Footer)
-    ));
-
-    let paragraphs = |s: &str| {
-        s.split("\n\n")
-            .map(|p| format!("<p>{}</p>", escape_html(p).replace('\n', "<br>")))
-            .collect::<String>()
+    let parts = EmailParts {
+        lang,
+        title,
+        body,
+        note: fallback_note.as_deref(),
+        instructions: instructions.as_deref(),
+        facts: facts(rev, lang, catalogue),
+        link,
     };
-    let mut html = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>",
-        lang.code(),
-        escape_html(title)
-    );
-    if let Some(note) = &fallback_note {
-        html.push_str(&format!(
-            "<p><em>{}</em></p>",
-            escape_html(note).replace('\n', "<br>")
-        ));
-    }
-    html.push_str(&format!("<h1>{}</h1><table>", escape_html(title)));
-    for (label, value) in &facts {
-        html.push_str(&format!(
-            "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
-            escape_html(label),
-            escape_html(value)
-        ));
-    }
-    html.push_str("</table>");
-    html.push_str(&paragraphs(body));
-    if let Some(i) = &instructions {
-        html.push_str(&format!(
-            "<h2>{}</h2>{}",
-            escape_html(labels::field(lang, Field::Instructions)),
-            paragraphs(i)
-        ));
-    }
-    html.push_str(&format!(
-        "<p><a href=\"{}\">{}</a></p><hr><p><small>{}</small></p></body></html>",
-        escape_html(link),
-        escape_html(labels::field(lang, Field::MoreInformation)),
-        escape_html(labels::field(lang, Field::Footer))
-    ));
     RenderedEmail {
         subject: subject(rev, lang),
-        text,
-        html,
+        text: plain_email(&parts),
+        html: html_email(&parts),
     }
 }
 

@@ -40,6 +40,104 @@ impl CapSource<'_> {
     }
 }
 
+/// How CAP grades a revision, the same in every language.
+struct Grades {
+    ended: bool,
+    urgency: &'static str,
+    severity: &'static str,
+    certainty: &'static str,
+    onset: Option<DateTime<Utc>>,
+    expires: Option<DateTime<Utc>>,
+}
+
+impl Grades {
+    fn of(rev: &Revision) -> Self {
+        let d = &rev.draft;
+        let ended = rev.action == Action::End;
+        let urgency = match (ended, d.kind, d.window_start) {
+            (true, _, _) => "Past",
+            (false, NoticeKind::Maintenance, Some(ws)) if ws > rev.published_at => "Future",
+            _ => "Immediate",
+        };
+        let severity = match d.severity {
+            Severity::Minor => "Minor",
+            Severity::Major => "Moderate",
+            Severity::Critical => "Severe",
+        };
+        let certainty = match d.kind {
+            NoticeKind::Maintenance if !ended => "Likely",
+            _ => "Observed",
+        };
+        let (onset, expires) = match d.kind {
+            NoticeKind::Maintenance => (d.window_start, d.window_end),
+            _ => (d.started_at, d.ended_at.or(d.estimated_end_at)),
+        };
+        Self {
+            ended,
+            urgency,
+            severity,
+            certainty,
+            onset,
+            expires,
+        }
+    }
+}
+
+/// One `<info>` of an alert: `lang` with its CAP language code and area name.
+fn info(
+    out: &mut String,
+    rev: &Revision,
+    (lang, code, area): (Language, &str, &str),
+    g: &Grades,
+    link: &str,
+    catalogue: &Catalogue,
+) {
+    let d = &rev.draft;
+    out.push_str("<info>");
+    element(out, "language", code);
+    element(out, "category", "Infra");
+    element(out, "event", crate::notices::kind_label(lang, d.kind));
+    if g.ended {
+        element(out, "responseType", "AllClear");
+    }
+    element(out, "urgency", g.urgency);
+    element(out, "severity", g.severity);
+    element(out, "certainty", g.certainty);
+    if let Some(t) = g.onset {
+        element(out, "onset", &cap_time(t));
+    }
+    if let Some(t) = g.expires {
+        element(out, "expires", &cap_time(t));
+    }
+    element(out, "senderName", "faultcast");
+    element(out, "headline", &subject(rev, lang));
+    let (body, _) = Texts::pick(&d.texts.body, lang);
+    element(out, "description", body);
+    let instructions: Vec<String> = d
+        .texts
+        .instructions
+        .iter()
+        .map(|(aud, m)| format!("{}: {}", aud.code(), Texts::pick(m, lang).0))
+        .collect();
+    if !instructions.is_empty() {
+        element(out, "instruction", &instructions.join("\n"));
+    }
+    element(out, "web", link);
+    for s in &d.services {
+        out.push_str("<parameter>");
+        element(out, "valueName", "service");
+        element(
+            out,
+            "value",
+            &format!("{} ({})", catalogue.name(s.as_str(), lang), s.as_str()),
+        );
+        out.push_str("</parameter>");
+    }
+    out.push_str("<area>");
+    element(out, "areaDesc", area);
+    out.push_str("</area></info>");
+}
+
 /// The `<alert>` of one revision; `earlier` are the notice's earlier revisions.
 pub fn alert(
     rev: &Revision,
@@ -74,77 +172,16 @@ pub fn alert(
             .collect();
         element(&mut out, "references", &refs.join(" "));
     }
-    let ended = rev.action == Action::End;
-    let urgency = match (ended, d.kind, d.window_start) {
-        (true, _, _) => "Past",
-        (false, NoticeKind::Maintenance, Some(ws)) if ws > rev.published_at => "Future",
-        _ => "Immediate",
-    };
-    let severity = match d.severity {
-        Severity::Minor => "Minor",
-        Severity::Major => "Moderate",
-        Severity::Critical => "Severe",
-    };
-    let certainty = match d.kind {
-        NoticeKind::Maintenance if !ended => "Likely",
-        _ => "Observed",
-    };
-    let (onset, expires) = match d.kind {
-        NoticeKind::Maintenance => (d.window_start, d.window_end),
-        _ => (d.started_at, d.ended_at.or(d.estimated_end_at)),
-    };
+    let g = Grades::of(rev);
     let link = format!("{}/notices/{}", src.base_url, rev.notice_id);
     for (lang, code, area) in [
         (Language::Fi, "fi-FI", "Suomi"),
         (Language::Sv, "sv-FI", "Finland"),
         (Language::En, "en-GB", "Finland"),
     ] {
-        if !d.texts.title.contains_key(&lang) {
-            continue;
+        if d.texts.title.contains_key(&lang) {
+            info(&mut out, rev, (lang, code, area), &g, &link, catalogue);
         }
-        out.push_str("<info>");
-        element(&mut out, "language", code);
-        element(&mut out, "category", "Infra");
-        element(&mut out, "event", crate::notices::kind_label(lang, d.kind));
-        if ended {
-            element(&mut out, "responseType", "AllClear");
-        }
-        element(&mut out, "urgency", urgency);
-        element(&mut out, "severity", severity);
-        element(&mut out, "certainty", certainty);
-        if let Some(t) = onset {
-            element(&mut out, "onset", &cap_time(t));
-        }
-        if let Some(t) = expires {
-            element(&mut out, "expires", &cap_time(t));
-        }
-        element(&mut out, "senderName", "faultcast");
-        element(&mut out, "headline", &subject(rev, lang));
-        let (body, _) = Texts::pick(&d.texts.body, lang);
-        element(&mut out, "description", body);
-        let instructions: Vec<String> = d
-            .texts
-            .instructions
-            .iter()
-            .map(|(aud, m)| format!("{}: {}", aud.code(), Texts::pick(m, lang).0))
-            .collect();
-        if !instructions.is_empty() {
-            element(&mut out, "instruction", &instructions.join("\n"));
-        }
-        element(&mut out, "web", &link);
-        for s in &d.services {
-            out.push_str("<parameter>");
-            element(&mut out, "valueName", "service");
-            element(
-                &mut out,
-                "value",
-                &format!("{} ({})", catalogue.name(s.as_str(), lang), s.as_str()),
-            );
-            out.push_str("</parameter>");
-        }
-        out.push_str("<area>");
-        element(&mut out, "areaDesc", area);
-        out.push_str("</area></info>");
     }
     out.push_str("</alert>");
     out

@@ -61,6 +61,79 @@ fn line(out: &mut String, content: &str) {
     out.push_str("\r\n");
 }
 
+/// The `VEVENT` of one maintenance notice (none without a window).
+fn event(
+    out: &mut String,
+    rev: &Revision,
+    lang: Language,
+    catalogue: &Catalogue,
+    base_url: &str,
+    host: &str,
+) {
+    let d = &rev.draft;
+    let (Some(start), Some(end)) = (d.window_start, d.window_end) else {
+        return;
+    };
+    let link = format!("{base_url}/notices/{}", rev.notice_id);
+    let (title, _) = Texts::pick(&d.texts.title, lang);
+    let (body, _) = Texts::pick(&d.texts.body, lang);
+    let is_cancelled = d.state == NoticeState::Cancelled;
+    let summary = if is_cancelled {
+        format!("{}: {title}", cancelled(lang))
+    } else {
+        title.to_owned()
+    };
+    let services: Vec<String> = d
+        .services
+        .iter()
+        .map(|s| catalogue.name(s.as_str(), lang))
+        .collect();
+    line(out, "BEGIN:VEVENT");
+    line(out, &format!("UID:{}@{host}", rev.notice_id));
+    line(out, &format!("DTSTAMP:{}", utc(rev.published_at)));
+    line(out, &format!("LAST-MODIFIED:{}", utc(rev.published_at)));
+    line(out, &format!("SEQUENCE:{}", rev.number));
+    line(out, &format!("DTSTART:{}", utc(start)));
+    line(out, &format!("DTEND:{}", utc(end)));
+    line(out, &format!("SUMMARY:{}", text(&summary)));
+    line(
+        out,
+        &format!(
+            "DESCRIPTION:{}",
+            text(&format!(
+                "{body}\n\n{phases}{}\n{link}",
+                services.join(", "),
+                phases = crate::notices::phases(d, lang)
+                    .iter()
+                    .map(|p| format!("{p}\n"))
+                    .collect::<String>()
+            ))
+        ),
+    );
+    line(
+        out,
+        &format!(
+            "CATEGORIES:{}",
+            services
+                .iter()
+                .map(|s| text(s))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    );
+    line(out, &format!("URL:{}", text(&link)));
+    line(
+        out,
+        if is_cancelled {
+            "STATUS:CANCELLED"
+        } else {
+            "STATUS:CONFIRMED"
+        },
+    );
+    line(out, "TRANSP:TRANSPARENT");
+    line(out, "END:VEVENT");
+}
+
 /// The calendar of `notices` (current revisions of maintenance notices) in `lang`.
 /// `base_url` is the public URL; its host names the UIDs.
 pub fn maintenance_calendar(
@@ -84,71 +157,7 @@ pub fn maintenance_calendar(
         &format!("X-WR-CALNAME:{}", text(calendar_name(lang))),
     );
     for rev in notices {
-        let d = &rev.draft;
-        let (Some(start), Some(end)) = (d.window_start, d.window_end) else {
-            continue;
-        };
-        let link = format!("{base_url}/notices/{}", rev.notice_id);
-        let (title, _) = Texts::pick(&d.texts.title, lang);
-        let (body, _) = Texts::pick(&d.texts.body, lang);
-        let is_cancelled = d.state == NoticeState::Cancelled;
-        let summary = if is_cancelled {
-            format!("{}: {title}", cancelled(lang))
-        } else {
-            title.to_owned()
-        };
-        let services: Vec<String> = d
-            .services
-            .iter()
-            .map(|s| catalogue.name(s.as_str(), lang))
-            .collect();
-        line(&mut out, "BEGIN:VEVENT");
-        line(&mut out, &format!("UID:{}@{host}", rev.notice_id));
-        line(&mut out, &format!("DTSTAMP:{}", utc(rev.published_at)));
-        line(
-            &mut out,
-            &format!("LAST-MODIFIED:{}", utc(rev.published_at)),
-        );
-        line(&mut out, &format!("SEQUENCE:{}", rev.number));
-        line(&mut out, &format!("DTSTART:{}", utc(start)));
-        line(&mut out, &format!("DTEND:{}", utc(end)));
-        line(&mut out, &format!("SUMMARY:{}", text(&summary)));
-        line(
-            &mut out,
-            &format!(
-                "DESCRIPTION:{}",
-                text(&format!(
-                    "{body}\n\n{phases}{}\n{link}",
-                    services.join(", "),
-                    phases = crate::notices::phases(d, lang)
-                        .iter()
-                        .map(|p| format!("{p}\n"))
-                        .collect::<String>()
-                ))
-            ),
-        );
-        line(
-            &mut out,
-            &format!(
-                "CATEGORIES:{}",
-                services
-                    .iter()
-                    .map(|s| text(s))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            ),
-        );
-        line(&mut out, &format!("URL:{}", text(&link)));
-        line(
-            &mut out,
-            if is_cancelled {
-                "STATUS:CANCELLED"
-            } else {
-                "STATUS:CONFIRMED"
-            },
-        );
-        line(&mut out, "TRANSP:TRANSPARENT");
-        line(&mut out, "END:VEVENT");
+        event(&mut out, rev, lang, catalogue, base_url, &host);
     }
     line(&mut out, "END:VCALENDAR");
     out

@@ -53,39 +53,9 @@ fn set(doc: &mut Value, name: &str, edits: Vec<(&str, Value)>) {
     }
 }
 
-/// Installs the vocabularies of the answers.
-pub fn install(doc: &mut Value, services: &[&str]) {
+/// Installs the vocabularies of notices, their deliveries and reminders.
+fn install_notices(doc: &mut Value, services: &[&str]) {
     let service = || codes(services);
-    let e164 = || json!({"type": "string", "pattern": r"^\+[0-9]{8,15}$"});
-    set(
-        doc,
-        "OrganisationView",
-        vec![
-            ("id", uuid()),
-            (
-                "business_id",
-                json!({"type": "string", "pattern": "^[0-9]{7}-[0-9]$"}),
-            ),
-            ("audience", codes(Audience::CODES)),
-            ("state", codes(OrgState::CODES)),
-            ("services", list(service())),
-        ],
-    );
-    set(
-        doc,
-        "ContactView",
-        vec![
-            ("id", uuid()),
-            ("org_id", uuid()),
-            ("role", codes(ContactRole::CODES)),
-            ("phone", nullable(e164())),
-            ("language", codes(Language::CODES)),
-            ("channels", list(codes(Channel::CODES))),
-            ("services", list(service())),
-            ("kinds", list(codes(NoticeKind::CODES))),
-            ("source", codes(ContactSource::CODES)),
-        ],
-    );
     set(
         doc,
         "NoticeView",
@@ -138,6 +108,42 @@ pub fn install(doc: &mut Value, services: &[&str]) {
             ("channels", list(codes(Channel::CODES))),
         ],
     );
+}
+
+/// Installs the vocabularies of the answers.
+pub fn install(doc: &mut Value, services: &[&str]) {
+    let service = || codes(services);
+    let e164 = || json!({"type": "string", "pattern": r"^\+[0-9]{8,15}$"});
+    set(
+        doc,
+        "OrganisationView",
+        vec![
+            ("id", uuid()),
+            (
+                "business_id",
+                json!({"type": "string", "pattern": "^[0-9]{7}-[0-9]$"}),
+            ),
+            ("audience", codes(Audience::CODES)),
+            ("state", codes(OrgState::CODES)),
+            ("services", list(service())),
+        ],
+    );
+    set(
+        doc,
+        "ContactView",
+        vec![
+            ("id", uuid()),
+            ("org_id", uuid()),
+            ("role", codes(ContactRole::CODES)),
+            ("phone", nullable(e164())),
+            ("language", codes(Language::CODES)),
+            ("channels", list(codes(Channel::CODES))),
+            ("services", list(service())),
+            ("kinds", list(codes(NoticeKind::CODES))),
+            ("source", codes(ContactSource::CODES)),
+        ],
+    );
+    install_notices(doc, services);
     set(
         doc,
         "CreatedToken",
