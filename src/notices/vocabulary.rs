@@ -71,6 +71,31 @@ impl DeliveryState {
             DeliveryState::Pending | DeliveryState::Sending | DeliveryState::Retry
         )
     }
+
+    /// Waiting for an attempt: its first, or another after a failure.
+    pub fn is_waiting(self) -> bool {
+        matches!(self, DeliveryState::Pending | DeliveryState::Retry)
+    }
+
+    /// On its way to the address or there: a later revision of the notice is sent to the
+    /// same address to tell what changed.
+    pub fn has_reached(self) -> bool {
+        matches!(
+            self,
+            DeliveryState::Sending | DeliveryState::Sent | DeliveryState::Delivered
+        )
+    }
+
+    /// Given up (refused for good, or out of retries), for an operator to re-drive.
+    pub fn is_redrivable(self) -> bool {
+        matches!(self, DeliveryState::Failed | DeliveryState::Dead)
+    }
+
+    /// Handed to an SMS gateway (or being handed): a delivery receipt may still report
+    /// on it.
+    pub fn awaits_receipt(self) -> bool {
+        matches!(self, DeliveryState::Sending | DeliveryState::Sent)
+    }
 }
 
 impl NoticeState {

@@ -3,11 +3,13 @@
 use super::deliveries::ClaimedDelivery;
 use super::error::decode;
 use super::sql::Sql;
+use super::states::{WAITING, one};
 use super::turns::Writer;
-use super::{Dialect, Store, StoreResult};
-use crate::notices::NoticeId;
+use super::{Store, StoreResult};
+use crate::notices::{DeliveryState, NoticeId};
 use crate::registry::{Address, Audience, Channel, Language};
 use chrono::{DateTime, Utc};
+use std::sync::LazyLock;
 
 #[derive(sqlx::FromRow)]
 struct ClaimRow {
@@ -49,6 +51,41 @@ impl ClaimRow {
     }
 }
 
+/// Past the age limit: never tried → expired, tried → dead (for re-drive).
+fn expire_sql(indexed: &str) -> String {
+    format!(
+        "UPDATE deliveries{indexed} SET state = CASE WHEN attempts > 0 THEN {dead} ELSE {expired} END, \
+         lease_until = NULL, updated_at = $1 WHERE state IN {waiting} AND expires_at <= $1",
+        dead = one(DeliveryState::Dead),
+        expired = one(DeliveryState::Expired),
+        waiting = *WAITING,
+    )
+}
+
+// SQLite's planner, without statistics, prefers the index on state (every waiting delivery)
+// to the partial index on the age limit: its statement names the index.
+static EXPIRE_SQLITE: LazyLock<String> =
+    LazyLock::new(|| expire_sql(" INDEXED BY deliveries_expiring"));
+static EXPIRE: LazyLock<String> = LazyLock::new(|| expire_sql(""));
+static SENDING: LazyLock<String> = LazyLock::new(|| one(DeliveryState::Sending));
+/// Attempts whose lease ran out, of revisions a newer one has replaced for the address.
+static SUPERSEDE_ABANDONED: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "UPDATE deliveries SET state = {superseded}, lease_until = NULL, updated_at = $1 \
+         WHERE state = {sending} AND lease_until < $1 AND EXISTS (SELECT 1 FROM deliveries n \
+         WHERE n.notice_id = deliveries.notice_id AND n.channel = deliveries.channel \
+         AND n.address_key = deliveries.address_key AND n.revision > deliveries.revision)",
+        superseded = one(DeliveryState::Superseded),
+        sending = *SENDING,
+    )
+});
+/// First attempts whose worker died (lease expired).
+static ABANDONED_FIRST_TRIES: LazyLock<String> =
+    LazyLock::new(|| format!("d.state = {} AND d.lease_until < $1", *SENDING));
+/// Waiting deliveries whose time has come.
+static DUE: LazyLock<String> =
+    LazyLock::new(|| format!("d.state IN {} AND d.next_attempt_at <= $1", *WAITING));
+
 impl Store {
     /// Marks deliveries past their age limit `expired`, and leases up to `limit` due ones
     /// (faults first; expired leases of crashed workers are taken over) until `until`.
@@ -72,22 +109,12 @@ impl Store {
     pub async fn sweep_deliveries(&self, now: DateTime<Utc>) -> StoreResult<()> {
         // SQLite's planner, without statistics, prefers the index on state (every waiting
         // delivery) to the partial index on the age limit: name the index.
-        let expire = |d: Dialect| {
-            d.pick(
-                "UPDATE deliveries INDEXED BY deliveries_expiring SET state = CASE WHEN attempts > 0 THEN 'dead' ELSE 'expired' END, \
-                 lease_until = NULL, updated_at = $1 WHERE state IN ('pending', 'retry') AND expires_at <= $1",
-                "UPDATE deliveries SET state = CASE WHEN attempts > 0 THEN 'dead' ELSE 'expired' END, \
-                 lease_until = NULL, updated_at = $1 WHERE state IN ('pending', 'retry') AND expires_at <= $1",
-            )
-        };
-        let supersede_abandoned = "UPDATE deliveries SET state = 'superseded', lease_until = NULL, updated_at = $1 \
-                      WHERE state = 'sending' AND lease_until < $1 AND EXISTS (SELECT 1 FROM deliveries n \
-                      WHERE n.notice_id = deliveries.notice_id AND n.channel = deliveries.channel \
-                      AND n.address_key = deliveries.address_key AND n.revision > deliveries.revision)";
         let mut w = self.write(Writer::Background).await?;
         let c = w.conn();
-        c.execute(Sql::new(expire(c.dialect())).bind(now)).await?;
-        c.execute(Sql::new(supersede_abandoned).bind(now)).await?;
+        let expire = c.dialect().pick(&EXPIRE_SQLITE, &EXPIRE);
+        c.execute(Sql::new(expire).bind(now)).await?;
+        c.execute(Sql::new(SUPERSEDE_ABANDONED.as_str()).bind(now))
+            .await?;
         Ok(())
     }
 
@@ -107,27 +134,23 @@ impl Store {
         let mut rows: Vec<ClaimRow> = Vec::new();
         // Two statements, each walking its partial index in order (one with an OR of both
         // conditions would sort every waiting delivery).
-        for due in [
-            "d.state = 'sending' AND d.lease_until < $1",
-            "d.state IN ('pending', 'retry') AND d.next_attempt_at <= $1",
+        for (due, order) in [
+            (&*ABANDONED_FIRST_TRIES, "d.lease_until, d.id"),
+            (&*DUE, "d.lane, d.next_attempt_at, d.id"),
         ] {
             let left = i64::from(limit) - rows.len() as i64;
             if left <= 0 {
                 break;
             }
-            let order = if due.contains("sending") {
-                "d.lease_until, d.id"
-            } else {
-                "d.lane, d.next_attempt_at, d.id"
-            };
             let sql = format!(
-                "UPDATE deliveries SET state = 'sending', lease_until = $2, attempts = attempts + 1, updated_at = $1 \
+                "UPDATE deliveries SET state = {sending}, lease_until = $2, attempts = attempts + 1, updated_at = $1 \
                  WHERE id IN (SELECT d.id FROM deliveries d WHERE {due} \
                      AND d.expires_at > $1 AND d.address IS NOT NULL \
                      AND NOT EXISTS (SELECT 1 FROM deliveries n WHERE n.notice_id = d.notice_id AND n.channel = d.channel \
                                      AND n.address_key = d.address_key AND n.revision > d.revision) \
                      ORDER BY {order} LIMIT $3{lock}) \
-                 RETURNING id, notice_id, revision, channel, address, address_key, language, audience, attempts, expires_at"
+                 RETURNING id, notice_id, revision, channel, address, address_key, language, audience, attempts, expires_at",
+                sending = *SENDING,
             );
             let claimed: Vec<ClaimRow> = c
                 .fetch_all(Sql::new(sql).bind(now).bind(until).bind(left))

@@ -6,12 +6,14 @@ use super::audit::insert_audit;
 use super::error::decode;
 use super::idempotency::{claim_key, keep_answer};
 use super::sql::Sql;
+use super::states::{AWAITING_RECEIPT, REDRIVABLE, WAITING, one};
 use super::turns::Writer;
 use super::{Store, StoreResult};
 use crate::access::{Keep, Kept};
 use crate::notices::{ChannelSummary, DeliveryRecord, DeliveryState, NoticeId};
 use crate::registry::{Address, Audience, Channel, Language};
 use chrono::{DateTime, Utc};
+use std::sync::LazyLock;
 
 /// A delivery leased to this worker.
 #[derive(Clone, Debug)]
@@ -37,16 +39,25 @@ impl ClaimedDelivery {
     }
 }
 
-/// The delivery states that `pick` keeps as an SQL list, `('pending', 'retry', …)`: sets
-/// of states are derived from `DeliveryState`, so that a new state joins them by itself.
-pub(super) fn states_sql(pick: impl Fn(DeliveryState) -> bool) -> String {
-    let codes: Vec<String> = DeliveryState::ALL
-        .iter()
-        .filter(|s| pick(**s))
-        .map(|s| format!("'{}'", s.code()))
-        .collect();
-    format!("({})", codes.join(", "))
-}
+static SENT: LazyLock<String> = LazyLock::new(|| one(DeliveryState::Sent));
+static SENDING: LazyLock<String> = LazyLock::new(|| one(DeliveryState::Sending));
+/// One attempt's outcome. A retry of a revision that a newer one has meanwhile replaced
+/// for this address will never be claimed again: it is superseded instead of left waiting
+/// forever.
+static RECORD_OUTCOME: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "UPDATE deliveries SET state = CASE WHEN CAST($3 AS TEXT) = {retry} AND EXISTS (SELECT 1 FROM deliveries n \
+             WHERE n.notice_id = deliveries.notice_id AND n.channel = deliveries.channel \
+             AND n.address_key = deliveries.address_key AND n.revision > deliveries.revision) \
+         THEN {superseded} ELSE CAST($3 AS TEXT) END, \
+         next_attempt_at = COALESCE($4, next_attempt_at), last_error = $5, \
+         external_id = COALESCE($6, external_id), attempts = attempts - $7, lease_until = NULL, updated_at = $8 \
+         WHERE id = $1 AND attempts = $2 AND state = {sending}",
+        retry = one(DeliveryState::Retry),
+        superseded = one(DeliveryState::Superseded),
+        sending = *SENDING,
+    )
+});
 
 /// Successful sends recorded per statement (two parameters each).
 const SENT_ROWS: usize = 500;
@@ -112,15 +123,6 @@ impl Store {
         outcomes: &[(ClaimedDelivery, Outcome)],
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
-        // A retry of a revision that a newer one has meanwhile replaced for this address
-        // will never be claimed again: it is superseded instead of left waiting forever.
-        let sql = "UPDATE deliveries SET state = CASE WHEN CAST($3 AS TEXT) = 'retry' AND EXISTS (SELECT 1 FROM deliveries n \
-                       WHERE n.notice_id = deliveries.notice_id AND n.channel = deliveries.channel \
-                       AND n.address_key = deliveries.address_key AND n.revision > deliveries.revision) \
-                   THEN 'superseded' ELSE CAST($3 AS TEXT) END, \
-                   next_attempt_at = COALESCE($4, next_attempt_at), last_error = $5, \
-                   external_id = COALESCE($6, external_id), attempts = attempts - $7, lease_until = NULL, updated_at = $8 \
-                   WHERE id = $1 AND attempts = $2 AND state = 'sending'";
         // Plain successes, the bulk of any fan-out, are written many to a statement.
         let (plain, others): (Vec<_>, Vec<_>) = outcomes
             .iter()
@@ -134,8 +136,10 @@ impl Store {
                 .collect::<Vec<_>>()
                 .join(", ");
             let sql = format!(
-                "UPDATE deliveries SET state = 'sent', last_error = NULL, lease_until = NULL, updated_at = $1 \
-                 WHERE state = 'sending' AND (id, attempts) IN (VALUES {pairs})"
+                "UPDATE deliveries SET state = {sent}, last_error = NULL, lease_until = NULL, updated_at = $1 \
+                 WHERE state = {sending} AND (id, attempts) IN (VALUES {pairs})",
+                sent = *SENT,
+                sending = *SENDING,
             );
             let mut q = Sql::new(sql).bind(now);
             for (d, _) in chunk {
@@ -171,7 +175,7 @@ impl Store {
             };
             n += c
                 .execute(
-                    Sql::new(sql)
+                    Sql::new(RECORD_OUTCOME.as_str())
                         .bind(d.id)
                         .bind(d.attempt)
                         .bind(state.code())
@@ -199,9 +203,12 @@ impl Store {
         delivered: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let sql = "UPDATE deliveries SET state = $3, updated_at = $4 WHERE channel = 'sms' AND state IN ('sent', 'sending') \
-                   AND ((CAST($1 AS TEXT) IS NOT NULL AND reference = $1) OR (CAST($2 AS TEXT) IS NOT NULL AND external_id = $2)) \
-                   AND (CAST($5 AS TEXT) IS NULL OR address = $5)";
+        let sql = format!(
+            "UPDATE deliveries SET state = $3, updated_at = $4 WHERE channel = 'sms' AND state IN {} \
+             AND ((CAST($1 AS TEXT) IS NOT NULL AND reference = $1) OR (CAST($2 AS TEXT) IS NOT NULL AND external_id = $2)) \
+             AND (CAST($5 AS TEXT) IS NULL OR address = $5)",
+            *AWAITING_RECEIPT
+        );
         let state = if delivered {
             DeliveryState::Delivered
         } else {
@@ -279,8 +286,12 @@ impl Store {
         audit: &AuditEvent,
         keep: Option<Keep<'_, u64>>,
     ) -> StoreResult<Kept<u64>> {
-        let sql = "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = $3, expires_at = $4, updated_at = $3 \
-                   WHERE notice_id = $1 AND revision = $2 AND state IN ('dead', 'failed') AND address IS NOT NULL";
+        let sql = format!(
+            "UPDATE deliveries SET state = {}, attempts = 0, next_attempt_at = $3, expires_at = $4, updated_at = $3 \
+             WHERE notice_id = $1 AND revision = $2 AND state IN {} AND address IS NOT NULL",
+            one(DeliveryState::Pending),
+            *REDRIVABLE
+        );
         let sql = Sql::new(sql)
             .bind(id.to_text())
             .bind(revision)
@@ -300,24 +311,10 @@ impl Store {
 
     /// The earliest time a waiting delivery becomes due, if any (for the worker to sleep until).
     pub async fn next_delivery_due(&self) -> StoreResult<Option<DateTime<Utc>>> {
-        let sql = "SELECT MIN(next_attempt_at) FROM deliveries WHERE state IN ('pending', 'retry')";
+        let sql = format!(
+            "SELECT MIN(next_attempt_at) FROM deliveries WHERE state IN {}",
+            *WAITING
+        );
         Ok(self.read().scalar(Sql::new(sql)).await?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn state_sets_are_spelled_from_the_vocabulary() {
-        assert_eq!(
-            states_sql(|s| !s.is_pending()),
-            "('sent', 'delivered', 'undeliverable', 'failed', 'superseded', 'expired', 'dead')"
-        );
-        assert_eq!(
-            states_sql(DeliveryState::is_pending),
-            "('pending', 'sending', 'retry')"
-        );
     }
 }

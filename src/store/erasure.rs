@@ -2,19 +2,20 @@
 //! contact, importing a list and deleting an organisation share.
 
 use super::StoreResult;
-use super::deliveries::states_sql;
 use super::sql::{Conn, Sql};
+use super::states::{UNFINISHED, one};
 use crate::notices::DeliveryState;
 use crate::registry::{ContactId, OrgId};
 use std::sync::LazyLock;
 
 /// Deliveries to erased contacts lose the address; those not yet sent are given up.
 static ERASE_DELIVERIES: LazyLock<String> = LazyLock::new(|| {
-    let pending = states_sql(DeliveryState::is_pending);
+    let pending = &*UNFINISHED;
     format!(
         "UPDATE deliveries SET address = NULL, address_key = 'erased:' || CAST(id AS TEXT), \
          last_error = CASE WHEN state IN {pending} THEN 'recipient deleted' ELSE last_error END, \
-         state = CASE WHEN state IN {pending} THEN 'failed' ELSE state END WHERE "
+         state = CASE WHEN state IN {pending} THEN {failed} ELSE state END WHERE ",
+        failed = one(DeliveryState::Failed),
     )
 });
 

@@ -1,17 +1,13 @@
 //! Cron housekeeping: claiming each job occurrence once, the queries its jobs need, and
 //! the small outbox of faultcast's own messages.
 
-use super::deliveries::states_sql;
 use super::error::decode;
 use super::sql::Sql;
+use super::states::FINISHED;
 use super::turns::Writer;
 use super::{Store, StoreResult};
 use crate::registry::{BusinessId, OrgId, ServiceCode, UnreachableService};
 use chrono::{DateTime, Utc};
-use std::sync::LazyLock;
-
-/// Terminal delivery states: nothing will happen to these rows again.
-static FINISHED: LazyLock<String> = LazyLock::new(|| states_sql(|s| !s.is_pending()));
 
 /// A message to write to the system outbox.
 #[derive(Clone, Debug)]

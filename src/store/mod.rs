@@ -23,6 +23,7 @@ mod reminders;
 mod revisions;
 mod services;
 mod sql;
+mod states;
 mod tokens;
 pub(crate) mod turns;
 

@@ -1,9 +1,10 @@
 //! The fan-out outbox: a leased job per revision, expanded into deliveries in batches.
 
 use super::sql::Sql;
+use super::states::{REACHED, WAITING, one};
 use super::turns::Writer;
 use super::{Store, StoreResult};
-use crate::notices::{Action, NoticeId, Revision, Sends};
+use crate::notices::{Action, DeliveryState, NoticeId, Revision, Sends};
 use crate::registry::{Channel, Language};
 use chrono::{DateTime, Utc};
 
@@ -62,11 +63,12 @@ const INSERT_ROWS: usize = 100;
 
 /// `INSERT` of `rows` deliveries, 12 parameters each.
 fn insert_deliveries(rows: usize) -> String {
+    let pending = one(DeliveryState::Pending);
     let values = (0..rows)
         .map(|r| {
             let p = |i: usize| format!("${}", r * 12 + i);
             format!(
-                "({}, {}, {}, {}, {}, {}, {}, {}, {}, 'pending', 0, {now}, {}, {now}, {now}, {})",
+                "({}, {}, {}, {}, {}, {}, {}, {}, {}, {pending}, 0, {now}, {}, {now}, {now}, {})",
                 p(1),
                 p(2),
                 p(3),
@@ -78,7 +80,7 @@ fn insert_deliveries(rows: usize) -> String {
                 p(9),
                 p(11),
                 p(12),
-                now = p(10)
+                now = p(10),
             )
         })
         .collect::<Vec<_>>()
@@ -98,9 +100,11 @@ fn supersede_older(rows: usize) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     format!(
-        "UPDATE deliveries SET state = 'superseded', lease_until = NULL, updated_at = $3 \
-         WHERE notice_id = $1 AND revision < $2 AND state IN ('pending', 'retry') \
-         AND (channel, address_key) IN (VALUES {pairs})"
+        "UPDATE deliveries SET state = {superseded}, lease_until = NULL, updated_at = $3 \
+         WHERE notice_id = $1 AND revision < $2 AND state IN {waiting} \
+         AND (channel, address_key) IN (VALUES {pairs})",
+        superseded = one(DeliveryState::Superseded),
+        waiting = *WAITING,
     )
 }
 
@@ -232,9 +236,12 @@ impl Store {
         cursor: &str,
         limit: u32,
     ) -> StoreResult<(Vec<Recipient>, Option<String>)> {
-        let sql = "SELECT channel, MAX(address) AS address, address_key, MAX(language) AS language, MAX(audience) AS audience FROM deliveries \
-                   WHERE notice_id = $1 AND revision < $2 AND state IN ('sending', 'sent', 'delivered') AND address IS NOT NULL \
-                   AND address_key > $3 GROUP BY address_key, channel ORDER BY address_key, channel LIMIT $4";
+        let sql = format!(
+            "SELECT channel, MAX(address) AS address, address_key, MAX(language) AS language, MAX(audience) AS audience FROM deliveries \
+             WHERE notice_id = $1 AND revision < $2 AND state IN {} AND address IS NOT NULL \
+             AND address_key > $3 GROUP BY address_key, channel ORDER BY address_key, channel LIMIT $4",
+            *REACHED
+        );
         let q = Sql::new(sql)
             .bind(rev.notice_id.to_text())
             .bind(rev.number)
