@@ -1,5 +1,6 @@
 //! The composition root: builds every part from the settings and owns their lifecycle.
 
+use crate::access::SessionRules;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::delivery::{Backoff, Deliverer, DelivererConfig, EmailChannel, SmsChannel};
@@ -77,6 +78,16 @@ fn rate_limits(settings: &Settings) -> RateLimits {
 }
 
 /// The maintenance timing rules of `[schedule]` (validated at load).
+/// How long console sessions and sign-in links last.
+pub fn session_rules(settings: &Settings) -> SessionRules {
+    let c = &settings.console;
+    SessionRules {
+        idle: chrono::Duration::minutes(c.session_idle_minutes.into()),
+        max_age: chrono::Duration::hours(c.session_max_hours.into()),
+        link_valid: chrono::Duration::minutes(c.link_valid_minutes.into()),
+    }
+}
+
 fn plan_rules(settings: &Settings) -> anyhow::Result<PlanRules> {
     let s = &settings.schedule;
     Ok(PlanRules {
@@ -118,7 +129,8 @@ impl App {
         let intake = Intake::new(store.clone(), catalogue.clone(), clock.clone())
             .with_delivery(&settings.server.public_url, max_age)
             .with_plan_rules(rules.clone())
-            .with_outputs(outputs.clone());
+            .with_outputs(outputs.clone())
+            .with_sessions(session_rules(settings));
         let query = Query::new(store.clone(), catalogue.clone(), clock.clone());
         let counters = crate::observe::DeliveryCounters::default();
         let deliverer = Arc::new(Deliverer::new(

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 mod codes;
 pub mod config;
+pub mod console;
 pub mod delivery;
 pub mod gateways;
 pub mod http;

@@ -16,6 +16,9 @@ pub struct Actor {
 pub enum ActorKind {
     /// Someone with shell access to the daemon's host and its configuration.
     Cli,
+    /// An operator signed in to the console, by name (a sign-in link's label, or the
+    /// identity provider's name and subject).
+    Person { name: String },
     /// An API token.
     Token {
         id: TokenId,
@@ -33,11 +36,22 @@ impl Actor {
         }
     }
 
-    /// True for operators (and the CLI).
+    /// An operator signed in to the console.
+    pub fn person(name: &str, request_id: String) -> Self {
+        Self {
+            kind: ActorKind::Person {
+                name: name.to_owned(),
+            },
+            request_id,
+        }
+    }
+
+    /// True for operators (and the CLI, and people signed in to the console).
     pub fn is_operator(&self) -> bool {
         matches!(
             self.kind,
             ActorKind::Cli
+                | ActorKind::Person { .. }
                 | ActorKind::Token {
                     role: Role::Operator,
                     ..
@@ -49,6 +63,7 @@ impl Actor {
     pub fn may_access(&self, org: OrgId) -> bool {
         match &self.kind {
             ActorKind::Cli
+            | ActorKind::Person { .. }
             | ActorKind::Token {
                 role: Role::Operator,
                 ..
@@ -77,6 +92,7 @@ impl Actor {
     pub fn audit_name(&self) -> String {
         match &self.kind {
             ActorKind::Cli => "cli".into(),
+            ActorKind::Person { name } => format!("console:{name}"),
             ActorKind::Token { id, .. } => id.to_text(),
         }
     }

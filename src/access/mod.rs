@@ -3,11 +3,16 @@
 mod actor;
 mod audit;
 mod idempotency;
+mod session;
 mod token;
 
 pub use actor::{Actor, ActorKind};
 pub use audit::AuditRecord;
 pub use idempotency::{
     Answer, Earlier, IDEMPOTENCY_TTL, IdempotencyKey, Keep, Kept, MAX_IDEMPOTENCY_KEY_LEN,
+};
+pub use session::{
+    BrowserSecret, ConsoleSession, LinkUse, LoginLink, MAX_LABEL_LEN, SessionRules, SignInMethod,
+    link_label,
 };
 pub use token::{IssuedToken, PresentedToken, Role, SecretHash, TokenId, TokenRecord};

@@ -1,4 +1,4 @@
-//! The command line: `faultcast serve | migrate | config | token | org | contacts`.
+//! The command line: `faultcast serve | migrate | config | token | org | contacts | login-link`.
 
 mod notice;
 mod registry;
@@ -45,6 +45,12 @@ enum Command {
     Contacts {
         #[command(subcommand)]
         action: registry::ContactsAction,
+    },
+    /// Print a one-time link that signs its holder in to the console (valid 15 minutes).
+    LoginLink {
+        /// Who the link is for, as the audit log will name them, e.g. "Anna (support)".
+        #[arg(long)]
+        label: String,
     },
     /// Notices, through the HTTP API (FAULTCAST_URL, FAULTCAST_TOKEN).
     Notice {
@@ -118,6 +124,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Token { action } => registry::token(action, &settings).await,
         Command::Org { action } => registry::org(action, &settings).await,
         Command::Contacts { action } => registry::contacts(action, &settings).await,
+        Command::LoginLink { label } => registry::login_link(&label, &settings).await,
         Command::Notice { .. } => unreachable!("handled before loading settings"),
     }
 }

@@ -75,7 +75,8 @@ pub enum ContactsAction {
 /// The use cases on the configured database.
 async fn intake(settings: &Settings) -> anyhow::Result<Intake> {
     let (store, catalogue) = open(settings).await?;
-    Ok(Intake::new(store, catalogue, Arc::new(SystemClock)))
+    Ok(Intake::new(store, catalogue, Arc::new(SystemClock))
+        .with_sessions(crate::app::session_rules(settings)))
 }
 
 /// The reads on the configured database.
@@ -172,6 +173,25 @@ pub async fn org(action: OrgAction, settings: &Settings) -> anyhow::Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+/// `faultcast login-link --label …`: prints a one-time console sign-in link.
+pub async fn login_link(label: &str, settings: &Settings) -> anyhow::Result<()> {
+    let intake = intake(settings).await?;
+    let (token, expires_at) = intake
+        .issue_login_link(&Actor::cli(), label)
+        .await
+        .map_err(explain)?;
+    println!(
+        "{}/console/login/link?token={}",
+        settings.server.public_url.trim_end_matches('/'),
+        token.reveal()
+    );
+    eprintln!(
+        "valid once, until {}",
+        crate::notices::local_time(crate::registry::Language::En, expires_at)
+    );
     Ok(())
 }
 

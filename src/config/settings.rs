@@ -18,7 +18,20 @@ pub struct Settings {
     pub housekeeping: HousekeepingSettings,
     pub services: ServicesSettings,
     pub limits: LimitSettings,
+    pub console: ConsoleSettings,
     pub log: LogSettings,
+}
+
+/// The operator console's sessions.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleSettings {
+    /// Minutes without a request after which a session ends.
+    pub session_idle_minutes: u32,
+    /// Hours after sign-in after which a session ends, however busy.
+    pub session_max_hours: u32,
+    /// Minutes a sign-in link from `faultcast login-link` stays valid.
+    pub link_valid_minutes: u32,
 }
 
 /// Request allowances per caller: `*_per_second` sustained, `*_burst` at once.

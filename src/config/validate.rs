@@ -153,6 +153,13 @@ impl Settings {
             );
         }
         positive("delivery.max_age_hours", self.delivery.max_age_hours)?;
+        let c = &self.console;
+        positive(
+            "console.session_idle_minutes",
+            c.session_idle_minutes.into(),
+        )?;
+        positive("console.session_max_hours", c.session_max_hours.into())?;
+        positive("console.link_valid_minutes", c.link_valid_minutes.into())?;
         self.schedule
             .timezone
             .parse::<chrono_tz::Tz>()

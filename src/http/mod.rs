@@ -2,6 +2,7 @@
 
 mod audit;
 mod connection;
+mod console;
 mod contacts;
 mod error_shape;
 mod extract;
@@ -147,6 +148,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api.layer(axum::Extension(doc)))
         .merge(receipts)
         .merge(health)
+        .merge(console::routes(state.clone()))
         .route("/", get(pages::status))
         .route("/notices/{id}", get(pages::notice))
         .route("/assets/faultcast.css", get(pages::style))

@@ -122,6 +122,16 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         })
 }
 
+/// Middleware for the console: its pages and forms spend from the client address's
+/// allowance (a person clicks far below it; a script guessing links does not get far).
+pub async fn console(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    let client = s.limits.client(&req);
+    if let Some(r) = refused(s.limits.clients.check(&client, now(&s))) {
+        return r;
+    }
+    next.run(req).await
+}
+
 /// Middleware for the API: authenticates a presented token (the handlers find the `Actor`
 /// in the request) and spends from the right allowance.
 pub async fn api(State(s): State<AppState>, mut req: Request, next: Next) -> Response {

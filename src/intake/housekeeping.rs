@@ -16,11 +16,16 @@ const PURGE_BATCH: u32 = 5_000;
 const PAGE: u32 = 500;
 
 impl Intake {
-    /// Deletes finished delivery records (and system messages) older than `retention`.
+    /// Deletes finished delivery records (and system messages) older than `retention`, and
+    /// console sessions and sign-in links that can no longer be used.
     pub async fn purge_deliveries(&self, retention: Duration) -> IntakeResult<u64> {
         let before = self.now() - retention;
         let n = self.store.purge_deliveries(before, PURGE_BATCH).await?;
         tracing::info!(deleted = n, before = %before, "purged old delivery records");
+        // A session unused for its whole maximum age has ended (the idle limit is shorter).
+        let ended = self.now() - self.sessions.max_age;
+        let console = self.store.purge_console(ended).await?;
+        tracing::info!(deleted = console, "purged ended console sessions and links");
         Ok(n)
     }
 

@@ -1,6 +1,7 @@
 //! Use cases: the only way writes enter faultcast. Each checks who acts, validates, and
 //! commits the change with its audit record.
 
+mod console;
 mod contacts;
 mod housekeeping;
 mod maintenance;
@@ -8,11 +9,12 @@ mod notices;
 mod organisations;
 mod tokens;
 
+pub use console::SignIn;
 pub use contacts::ImportSummary;
 pub use notices::{NoticePreview, PreviewCount};
 pub use tokens::{MAX_TOKEN_LABEL_LEN, NewToken};
 
-use crate::access::{Actor, Answer, Earlier, IdempotencyKey, Kept};
+use crate::access::{Actor, Answer, Earlier, IdempotencyKey, Kept, SessionRules};
 use crate::clock::Clock;
 use crate::notices::PlanRules;
 use crate::publish::OutputCache;
@@ -92,6 +94,8 @@ pub struct Intake {
     /// The public outputs (page, feeds, calendar), told when a notice changes so that
     /// their cached renderings are replaced at once.
     outputs: Arc<OutputCache>,
+    /// How long console sessions and sign-in links last.
+    sessions: SessionRules,
 }
 
 /// The default base URL of links (the daemon's own default listen address).
@@ -119,7 +123,19 @@ impl Intake {
             },
             plans: Arc::new(tokio::sync::Notify::new()),
             outputs: Arc::default(),
+            sessions: SessionRules::default(),
         }
+    }
+
+    /// How long console sessions and sign-in links last.
+    pub fn session_rules(&self) -> &SessionRules {
+        &self.sessions
+    }
+
+    /// Console sessions and sign-in links last as `rules` say.
+    pub fn with_sessions(mut self, rules: SessionRules) -> Self {
+        self.sessions = rules;
+        self
     }
 
     /// Maintenance is planned by `rules`.

@@ -2,6 +2,7 @@
 //! the portal) is read here and answered as view types. Writes go through `intake`.
 
 mod audit;
+mod console;
 mod notice_views;
 mod notices;
 mod public;
@@ -10,6 +11,7 @@ mod registry_views;
 
 pub use crate::store::{DEFAULT_PAGE, MAX_PAGE, PoolStats};
 pub use audit::{AuditEntry, AuditList};
+pub use console::{ConsoleBoard, NoticeProgress};
 pub use notice_views::{
     Accepted, DeliveriesView, DeliveryItem, DeliverySummary, NoticeList, NoticeView, Redriven,
     ReminderView, RevisionView, SubWindowView,

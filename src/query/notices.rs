@@ -4,7 +4,7 @@ use super::notice_views::{DeliveriesView, DeliverySummary, NoticeList, NoticeVie
 use super::{DEFAULT_PAGE, MAX_PAGE, Query, id_cursor, require_operator};
 use crate::access::Actor;
 use crate::intake::{IntakeError, IntakeResult};
-use crate::notices::{DeliveryState, NoticeFilter, NoticeId, Revision};
+use crate::notices::{ChannelSummary, DeliveryState, NoticeFilter, NoticeId, Revision};
 use crate::registry::{Channel, Language, NoticeKind};
 use crate::validation::FieldErrors;
 
@@ -19,6 +19,20 @@ pub struct NoticeQuery<'a> {
     pub lang: Option<&'a str>,
     pub cursor: Option<&'a str>,
     pub limit: Option<u32>,
+}
+
+/// The email and the SMS counts of a revision's summary (empty where a channel has none).
+pub(super) fn by_channel(
+    summary: &[(Channel, ChannelSummary)],
+) -> (ChannelSummary, ChannelSummary) {
+    let pick = |c: Channel| {
+        summary
+            .iter()
+            .find(|(ch, _)| *ch == c)
+            .map(|(_, s)| s.clone())
+            .unwrap_or_default()
+    };
+    (pick(Channel::Email), pick(Channel::Sms))
 }
 
 /// Who may read deliveries.
@@ -123,20 +137,11 @@ impl Query {
             .await?;
         let next_cursor =
             (rows.len() > limit as usize).then(|| rows[limit as usize - 1].id.to_string());
-        let pick = |c: Channel| {
-            summary
-                .iter()
-                .find(|(ch, _)| *ch == c)
-                .map(|(_, s)| s.clone())
-                .unwrap_or_default()
-        };
+        let (email, sms) = by_channel(&summary);
         Ok(DeliveriesView {
             revision,
             fanout_complete,
-            summary: DeliverySummary {
-                email: pick(Channel::Email),
-                sms: pick(Channel::Sms),
-            },
+            summary: DeliverySummary { email, sms },
             items: rows.iter().take(limit as usize).map(Into::into).collect(),
             next_cursor,
         })

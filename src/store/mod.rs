@@ -22,6 +22,7 @@ mod pool;
 mod reminders;
 mod revisions;
 mod services;
+mod sessions;
 mod sql;
 mod states;
 mod tokens;

@@ -33,6 +33,28 @@ fn browser_available() -> bool {
     )
 }
 
+/// Runs `tests/browser/SCRIPT` with `args` in node; the JSON report it prints.
+async fn run_script(script: &str, args: Vec<String>) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser")
+        .join(script);
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(script)
+            .args(args)
+            .output()
+            .expect("run node")
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 async fn some_notices(app: &TestApp) {
     for body in [
         fault("critical", &["prescription-centre"]),
@@ -55,23 +77,7 @@ async fn the_pages_pass_axe_in_a_real_browser_in_all_three_languages() {
         .await
         .unwrap();
     some_notices(&app).await;
-    let base = app.url("");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/check.mjs");
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg(script)
-            .arg(base)
-            .output()
-            .expect("run node")
-    })
-    .await
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = run_script("check.mjs", vec![app.url("")]).await;
     assert_eq!(
         report["policyErrors"],
         json!([]),
@@ -105,4 +111,55 @@ async fn the_pages_pass_axe_in_a_real_browser_in_all_three_languages() {
             "an unknown address answers a page in the language asked for"
         );
     }
+}
+
+#[tokio::test]
+async fn the_console_passes_axe_in_a_real_browser_in_all_three_languages() {
+    if !browser_available() {
+        return;
+    }
+    let app = crate::support::spawn_app(crate::support::Backend::Sqlite)
+        .await
+        .unwrap();
+    some_notices(&app).await;
+    let mut links = Vec::new();
+    for _ in 0..2 {
+        let (token, _) = app
+            .intake
+            .issue_login_link(&faultcast::access::Actor::cli(), "Anna (tuki)")
+            .await
+            .unwrap();
+        links.push(app.url(&format!("/console/login/link?token={}", token.reveal())));
+    }
+    let args = std::iter::once(app.url("")).chain(links).collect();
+    let report = run_script("console.mjs", args).await;
+    assert_eq!(
+        report["policyErrors"],
+        json!([]),
+        "nothing refused by the CSP"
+    );
+    assert_eq!(
+        report["strictH1"], "Tilannekuva",
+        "signed in under the strict CSP"
+    );
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 9);
+    for r in results {
+        assert_eq!(r["htmlLang"], r["lang"], "{r}");
+        assert_eq!(r["violations"], json!([]), "axe-core: {r}");
+        assert_eq!(
+            r["overflow"], false,
+            "no sideways scrolling on a phone: {r}"
+        );
+    }
+    let dashboards: Vec<&str> = results
+        .iter()
+        .filter(|r| r["name"] == "dashboard")
+        .map(|r| r["h1"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        dashboards,
+        ["Tilannekuva", "Lägesbild", "Dashboard"],
+        "signed in by keyboard"
+    );
 }

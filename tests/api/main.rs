@@ -8,6 +8,7 @@ mod browser;
 mod calendar;
 mod cap;
 mod cli;
+mod console;
 mod contacts;
 mod crash;
 mod csv;

@@ -2,24 +2,10 @@
 // follows a notice link, opens an address that does not exist, and runs axe-core (WCAG 2.1
 // A and AA rules) on each page.
 // Prints one JSON document; the Rust test decides. Usage: node check.mjs BASE_URL
-import { chromium } from 'playwright-core';
-import { createRequire } from 'node:module';
+import { axe, launch, phone } from './axe.mjs';
 
-const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
 const base = process.argv[2];
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-
-const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
-const phone = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true };
-
-async function axe(page) {
-  await page.addScriptTag({ path: axePath });
-  const r = await page.evaluate(() => globalThis.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  }));
-  return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-}
+const browser = await launch();
 
 const results = [];
 const policyErrors = [];

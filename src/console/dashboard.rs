@@ -1,0 +1,188 @@
+//! The dashboard: what is happening now and whether it reached people — active faults and
+//! instructions, maintenance in progress and upcoming, each with its delivery progress per
+//! channel, and the faults whose promised next update is overdue.
+
+use super::layout::{Viewer, layout};
+use super::t;
+use crate::notices::{
+    ChannelSummary, DeliveryState, Revision, Texts, kind_label, local_time, severity_label,
+    state_label,
+};
+use crate::registry::{Catalogue, Language};
+use chrono::{DateTime, Utc};
+use maud::{Markup, html};
+
+/// One notice on the dashboard, at its latest revision, with that revision's deliveries.
+pub struct DashboardNotice<'a> {
+    pub revision: &'a Revision,
+    pub email: ChannelSummary,
+    pub sms: ChannelSummary,
+    /// Every recipient has a delivery row.
+    pub fanout_complete: bool,
+}
+
+/// What the dashboard shows.
+pub struct Dashboard<'a> {
+    pub now: DateTime<Utc>,
+    /// Faults and instructions not over, newest first.
+    pub active: Vec<DashboardNotice<'a>>,
+    /// Maintenance whose window has begun.
+    pub ongoing: Vec<DashboardNotice<'a>>,
+    /// Maintenance ahead, soonest first.
+    pub upcoming: Vec<DashboardNotice<'a>>,
+}
+
+/// Whether the fault's promised next update is past.
+fn overdue(rev: &Revision, now: DateTime<Utc>) -> bool {
+    rev.draft.next_update_at.is_some_and(|t| t < now)
+}
+
+/// The dashboard page.
+pub fn dashboard_page(
+    lang: Language,
+    viewer: &Viewer,
+    d: &Dashboard,
+    catalogue: &Catalogue,
+) -> String {
+    let late: Vec<&DashboardNotice> = d
+        .active
+        .iter()
+        .filter(|n| overdue(n.revision, d.now))
+        .collect();
+    let body = html! {
+        h1 { (t(lang, ["Tilannekuva", "Lägesbild", "Dashboard"])) }
+        @if !late.is_empty() {
+            section.alert aria-labelledby="overdue" {
+                h2 #overdue { (t(lang, ["Luvattu tilannepäivitys myöhässä", "Utlovad uppdatering försenad", "Promised update overdue"])) " (" (late.len()) ")" }
+                ul {
+                    @for n in &late {
+                        li { (title_link(n.revision, lang)) }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="active" {
+            h2 #active { (t(lang, ["Käynnissä olevat häiriöt ja ohjeet", "Pågående störningar och anvisningar", "Active faults and instructions"])) }
+            (cards(&d.active, lang, d.now, catalogue))
+        }
+        section aria-labelledby="ongoing" {
+            h2 #ongoing { (t(lang, ["Käynnissä olevat huoltokatkot", "Pågående underhåll", "Maintenance in progress"])) }
+            (cards(&d.ongoing, lang, d.now, catalogue))
+        }
+        section aria-labelledby="upcoming" {
+            h2 #upcoming { (t(lang, ["Tulevat huoltokatkot", "Kommande underhåll", "Upcoming maintenance"])) }
+            (cards(&d.upcoming, lang, d.now, catalogue))
+        }
+    };
+    layout(
+        lang,
+        t(lang, ["Tilannekuva", "Lägesbild", "Dashboard"]),
+        "/console",
+        Some(viewer),
+        body,
+    )
+}
+
+fn title_link(rev: &Revision, lang: Language) -> Markup {
+    let (title, _) = Texts::pick(&rev.draft.texts.title, lang);
+    html! { a href={ "/notices/" (rev.notice_id) "?lang=" (lang.code()) } { (title) } }
+}
+
+fn cards(
+    list: &[DashboardNotice],
+    lang: Language,
+    now: DateTime<Utc>,
+    catalogue: &Catalogue,
+) -> Markup {
+    html! {
+        @if list.is_empty() {
+            p.empty { (t(lang, ["Ei yhtään.", "Inga.", "None."])) }
+        }
+        @for n in list {
+            (card(n, lang, now, catalogue))
+        }
+    }
+}
+
+fn card(n: &DashboardNotice, lang: Language, now: DateTime<Utc>, catalogue: &Catalogue) -> Markup {
+    let d = &n.revision.draft;
+    let services: Vec<String> = d
+        .services
+        .iter()
+        .map(|s| catalogue.name(s.as_str(), lang))
+        .collect();
+    html! {
+        article.notice {
+            h3 { (title_link(n.revision, lang)) }
+            p.meta {
+                span.kind { (kind_label(lang, d.kind)) } " · "
+                (severity_label(lang, d.severity)) " · "
+                (state_label(lang, d.state)) " · "
+                (services.join(", "))
+            }
+            p.meta {
+                (t(lang, ["Päivitetty", "Uppdaterad", "Updated"])) " "
+                time datetime=(n.revision.published_at.to_rfc3339()) { (local_time(lang, n.revision.published_at)) }
+                " · " (t(lang, ["versio", "version", "revision"])) " " (n.revision.number)
+                @if let Some(next) = d.next_update_at {
+                    " · " (t(lang, ["seuraava päivitys", "nästa uppdatering", "next update"])) " "
+                    time datetime=(next.to_rfc3339()) { (local_time(lang, next)) }
+                    @if next < now {
+                        " " strong.late { (t(lang, ["(myöhässä)", "(försenad)", "(overdue)"])) }
+                    }
+                }
+            }
+            @if let (Some(s), Some(e)) = (d.window_start, d.window_end) {
+                p.meta {
+                    (t(lang, ["Katko", "Avbrott", "Window"])) " "
+                    time datetime=(s.to_rfc3339()) { (local_time(lang, s)) } " – "
+                    time datetime=(e.to_rfc3339()) { (local_time(lang, e)) }
+                }
+            }
+            (progress(lang, n))
+        }
+    }
+}
+
+/// Delivery progress per channel, in words and as a bar.
+fn progress(lang: Language, n: &DashboardNotice) -> Markup {
+    let channels = [
+        (
+            "email",
+            t(lang, ["Sähköposti", "E-post", "Email"]),
+            &n.email,
+        ),
+        ("sms", "SMS", &n.sms),
+    ];
+    html! {
+        dl.progress {
+            @for (code, name, s) in channels {
+                @let total = s.total();
+                @let done = total - s.pending();
+                dt { (name) }
+                dd {
+                    @if total == 0 {
+                        @if n.fanout_complete {
+                            (t(lang, ["ei vastaanottajia", "inga mottagare", "no recipients"]))
+                        } @else {
+                            (t(lang, ["ei lähetetty vielä", "inte skickat ännu", "not sent yet"]))
+                        }
+                    } @else {
+                        progress id={ "p-" (n.revision.notice_id) "-" (code) } aria-label=(name) max=(total) value=(done) { (done) "/" (total) }
+                        " " (done) " / " (total) " " (t(lang, ["käsitelty", "behandlade", "done"]))
+                        @for (state, label) in [
+                            (DeliveryState::Sent, ["lähetetty", "skickade", "sent"]),
+                            (DeliveryState::Delivered, ["perillä", "levererade", "delivered"]),
+                            (DeliveryState::Failed, ["epäonnistui", "misslyckades", "failed"]),
+                            (DeliveryState::Dead, ["luovuttu", "uppgivna", "gave up"]),
+                        ] {
+                            @if s.count(state) > 0 {
+                                " · " (s.count(state)) " " (t(lang, label))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

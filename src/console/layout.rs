@@ -1,0 +1,66 @@
+//! The frame of every console page: who is signed in, sign-out, languages, the content.
+
+use super::t;
+use crate::registry::Language;
+use maud::{DOCTYPE, Markup, html};
+
+/// The signed-in person a page is rendered for.
+pub struct Viewer<'a> {
+    pub person: &'a str,
+    /// The session's form token, carried by every form.
+    pub csrf: &'a str,
+}
+
+pub(super) const CONSOLE: [&str; 3] = ["Ylläpito", "Konsol", "Console"];
+
+/// A console page: `path` is where the language links point.
+pub(super) fn layout(
+    lang: Language,
+    title: &str,
+    path: &str,
+    viewer: Option<&Viewer>,
+    body: Markup,
+) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let page = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="robots" content="noindex";
+                title { (title) " · faultcast " (t(lang, CONSOLE)) }
+                link rel="stylesheet" href="/assets/faultcast.css";
+                link rel="icon" type="image/svg+xml" href="/assets/favicon.svg";
+            }
+            body.console {
+                a.skip href="#main" { (t(lang, ["Siirry sisältöön", "Gå till innehållet", "Skip to content"])) }
+                header {
+                    p.site { a href={ "/console?lang=" (lang.code()) } { "faultcast " (t(lang, CONSOLE)) } }
+                    nav aria-label=(t(lang, ["Kieli", "Språk", "Language"])) {
+                        ul.langs {
+                            @for (l, name) in [(Language::Fi, "Suomeksi"), (Language::Sv, "På svenska"), (Language::En, "In English")] {
+                                li {
+                                    @if l == lang {
+                                        a href={ (path) (sep) "lang=" (l.code()) } hreflang=(l.code()) lang=(l.code()) aria-current="page" { (name) }
+                                    } @else {
+                                        a href={ (path) (sep) "lang=" (l.code()) } hreflang=(l.code()) lang=(l.code()) { (name) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if let Some(v) = viewer {
+                        form.signout method="post" action={ "/console/logout?lang=" (lang.code()) } {
+                            span.person { (v.person) }
+                            input type="hidden" name="csrf" value=(v.csrf);
+                            button type="submit" { (t(lang, ["Kirjaudu ulos", "Logga ut", "Sign out"])) }
+                        }
+                    }
+                }
+                main #main { (body) }
+            }
+        }
+    };
+    page.into_string()
+}

@@ -1,0 +1,22 @@
+//! The operator console's pages (console.md): server-rendered with maud, usable without
+//! JavaScript, in Finnish, Swedish or English. Rendering only: the pages are given what they
+//! show, and every form posts to a handler that calls intake.
+
+mod dashboard;
+mod layout;
+mod signin;
+
+pub use dashboard::{Dashboard, DashboardNotice, dashboard_page};
+pub use layout::Viewer;
+pub use signin::{LinkState, link_page, signin_page};
+
+use crate::registry::Language;
+
+/// The same text in the three languages.
+fn t(lang: Language, p: [&'static str; 3]) -> &'static str {
+    match lang {
+        Language::Fi => p[0],
+        Language::Sv => p[1],
+        Language::En => p[2],
+    }
+}

@@ -1,0 +1,38 @@
+//! `GET /console`: the dashboard.
+
+use super::super::{ApiError, AppState};
+use super::session::Signed;
+use crate::console::{Dashboard, DashboardNotice, Viewer, dashboard_page};
+use crate::query::NoticeProgress;
+use axum::extract::State;
+use axum::response::Html;
+
+fn shown(p: &NoticeProgress) -> DashboardNotice<'_> {
+    DashboardNotice {
+        revision: &p.revision,
+        email: p.email.clone(),
+        sms: p.sms.clone(),
+        fanout_complete: p.fanout_complete,
+    }
+}
+
+/// The dashboard of the signed-in operator.
+pub async fn show(State(s): State<AppState>, signed: Signed) -> Result<Html<String>, ApiError> {
+    let board = s.query.console_board(&signed.actor).await?;
+    let d = Dashboard {
+        now: s.clock.now_micros(),
+        active: board.active.iter().map(shown).collect(),
+        ongoing: board.ongoing.iter().map(shown).collect(),
+        upcoming: board.upcoming.iter().map(shown).collect(),
+    };
+    let viewer = Viewer {
+        person: &signed.session.person,
+        csrf: &signed.session.csrf,
+    };
+    Ok(Html(dashboard_page(
+        signed.lang,
+        &viewer,
+        &d,
+        s.intake.catalogue(),
+    )))
+}

@@ -1,0 +1,53 @@
+//! `/console`: the operator console's routes. Pages are rendered by `crate::console`, read
+//! through the query layer, and every form posts to a handler that calls intake.
+
+mod dashboard;
+mod form;
+mod session;
+mod signin;
+
+use super::AppState;
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::{get, post};
+
+/// The console's pages may post their own forms (the public pages post none).
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; \
+                   base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The console's routes.
+pub fn routes(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/console", get(dashboard::show))
+        .route("/console/login", get(signin::page))
+        .route(
+            "/console/login/link",
+            get(signin::link).post(signin::sign_in),
+        )
+        .route("/console/logout", post(signin::sign_out))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state,
+            super::rate_limits::console,
+        ))
+        .layer(axum::middleware::from_fn(private))
+}
+
+/// Console answers are private: never cached, never framed, their own forms only.
+async fn private(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::CACHE_CONTROL, "no-store"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        // Not `no-referrer`: with it a browser sends `Origin: null` on a form's POST, and
+        // the console's own forms could not be told from a foreign site's.
+        (header::REFERRER_POLICY, "same-origin"),
+    ] {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    res
+}

@@ -1,0 +1,144 @@
+//! The console session: its cookie, the extractor that requires one, and the checks that a
+//! form was posted by a page of ours.
+
+use super::super::AppState;
+use super::super::pages::negotiate;
+use super::super::request_id::RequestId;
+use crate::access::{Actor, BrowserSecret, ConsoleSession};
+use crate::registry::Language;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use subtle::ConstantTimeEq;
+
+/// The cookie over plain HTTP (the embedded default on loopback).
+const COOKIE: &str = "faultcast_session";
+/// The cookie over HTTPS: the prefix makes browsers refuse it unless it is `Secure`, for
+/// this host only and the whole path.
+const HOST_COOKIE: &str = "__Host-faultcast_session";
+
+fn https(s: &AppState) -> bool {
+    s.intake.public_url().starts_with("https://")
+}
+
+fn cookie_name(s: &AppState) -> &'static str {
+    if https(s) { HOST_COOKIE } else { COOKIE }
+}
+
+/// `Set-Cookie` for a new session.
+pub fn set_cookie(s: &AppState, secret: &BrowserSecret) -> HeaderValue {
+    let secure = if https(s) { "; Secure" } else { "" };
+    let text = format!(
+        "{}={}; Path=/; HttpOnly; SameSite=Lax{secure}",
+        cookie_name(s),
+        secret.reveal()
+    );
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// `Set-Cookie` that removes the session's cookie.
+pub fn clear_cookie(s: &AppState) -> HeaderValue {
+    let secure = if https(s) { "; Secure" } else { "" };
+    let text = format!(
+        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}",
+        cookie_name(s)
+    );
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The value of cookie `name` in the request, if present.
+fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The request's id, for the audit log.
+pub fn request_id(parts_or_ext: &axum::http::Extensions) -> String {
+    parts_or_ext
+        .get::<RequestId>()
+        .map(|r| r.as_str().to_owned())
+        .unwrap_or_default()
+}
+
+/// A 303 to `to`.
+pub fn see_other(to: &str) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
+/// The page language: `?lang=`, else `Accept-Language`, else Finnish.
+pub fn language(parts: &Parts) -> Language {
+    negotiate(parts.uri.query(), &parts.headers)
+}
+
+/// A request of a signed-in operator. Without an open session the request is answered
+/// 303 to the sign-in page; API tokens never count.
+pub struct Signed {
+    pub session: ConsoleSession,
+    pub actor: Actor,
+    pub lang: Language,
+}
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Response> {
+        let lang = language(parts);
+        let to_login = || see_other(&format!("/console/login?lang={}", lang.code()));
+        let Some(presented) = cookie(&parts.headers, cookie_name(s)) else {
+            return Err(to_login());
+        };
+        match s.intake.resume_session(presented).await {
+            Ok(Some(session)) => Ok(Signed {
+                actor: Actor::person(&session.person, request_id(&parts.extensions)),
+                session,
+                lang,
+            }),
+            Ok(None) => Err(to_login()),
+            Err(e) => Err(super::super::ApiError::from(e).into_response()),
+        }
+    }
+}
+
+/// Whether a state-changing request came from a page of ours: its `Origin` (or, without
+/// one, its `Referer`) is this host, as the browser addressed it, or the public URL.
+pub fn same_origin(s: &AppState, headers: &HeaderMap) -> bool {
+    let from = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| url::Url::parse(v).ok());
+    let Some(from) = from else {
+        return false;
+    };
+    let origin = |u: &url::Url| {
+        u.host_str().map(|h| {
+            format!(
+                "{}://{h}:{}",
+                u.scheme(),
+                u.port_or_known_default().unwrap_or(0)
+            )
+        })
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let asked = host.and_then(|h| url::Url::parse(&format!("{}://{h}", from.scheme())).ok());
+    let public = url::Url::parse(s.intake.public_url()).ok();
+    let mine = origin(&from);
+    mine.is_some()
+        && (asked.as_ref().and_then(origin) == mine || public.as_ref().and_then(origin) == mine)
+}
+
+/// Whether `given` is the session's form token (compared in constant time).
+pub fn csrf_matches(session: &ConsoleSession, given: Option<&str>) -> bool {
+    given.is_some_and(|g| bool::from(g.as_bytes().ct_eq(session.csrf.as_bytes())))
+}

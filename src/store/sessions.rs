@@ -1,0 +1,183 @@
+//! The console's sign-in links and sessions, by the hashes of their secrets.
+
+use super::audit::insert_audit;
+use super::error::decode;
+use super::sql::Sql;
+use super::turns::Writer;
+use super::{AuditEvent, Store, StoreResult};
+use crate::access::{ConsoleSession, LinkUse, LoginLink, SignInMethod};
+use chrono::{DateTime, Utc};
+
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    label: String,
+    expires_at: DateTime<Utc>,
+    used_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id_hash: String,
+    person: String,
+    method: String,
+    csrf: String,
+    created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+}
+
+impl SessionRow {
+    fn decode(self) -> StoreResult<ConsoleSession> {
+        Ok(ConsoleSession {
+            method: decode("console_sessions.method", SignInMethod::parse(&self.method))?,
+            id_hash: self.id_hash,
+            person: self.person,
+            csrf: self.csrf,
+            created_at: self.created_at,
+            last_seen_at: self.last_seen_at,
+        })
+    }
+}
+
+const INSERT_SESSION: &str = "INSERT INTO console_sessions (id_hash, person, method, csrf, created_at, last_seen_at) \
+     VALUES ($1, $2, $3, $4, $5, $5)";
+
+impl Store {
+    /// Stores a new sign-in link for `label`, by the hash of its token.
+    #[tracing::instrument(skip_all)]
+    pub async fn insert_login_link(
+        &self,
+        token_hash: &str,
+        label: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let sql = "INSERT INTO console_links (token_hash, label, created_at, expires_at, used_at) \
+                   VALUES ($1, $2, $3, $4, NULL)";
+        let mut tx = self.begin(Writer::Request).await?;
+        let mut c = tx.conn();
+        c.execute(
+            Sql::new(sql)
+                .bind(token_hash)
+                .bind(label)
+                .bind(now)
+                .bind(expires_at),
+        )
+        .await?;
+        insert_audit(&mut c, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The sign-in link with this token hash, if one was issued.
+    pub async fn login_link(&self, token_hash: &str) -> StoreResult<Option<LoginLink>> {
+        let sql = "SELECT label, expires_at, used_at FROM console_links WHERE token_hash = $1";
+        let row: Option<LinkRow> = self
+            .read()
+            .fetch_optional(Sql::new(sql).bind(token_hash))
+            .await?;
+        Ok(row.map(|r| LoginLink {
+            label: r.label,
+            expires_at: r.expires_at,
+            used_at: r.used_at,
+        }))
+    }
+
+    /// Spends the link with `token_hash` and opens a session for its label in one
+    /// transaction: a link opens one session at most, however many requests race for it.
+    /// `audit` names the signed-in person.
+    #[tracing::instrument(skip_all)]
+    pub async fn sign_in_by_link(
+        &self,
+        token_hash: &str,
+        session: (&str, &str),
+        now: DateTime<Utc>,
+        audit: impl FnOnce(&str) -> AuditEvent,
+    ) -> StoreResult<LinkUse> {
+        let (id_hash, csrf) = session;
+        let spend = "UPDATE console_links SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL \
+                     AND expires_at > $2 RETURNING label";
+        let mut tx = self.begin(Writer::Request).await?;
+        let mut c = tx.conn();
+        let label: Option<(String,)> = c
+            .fetch_optional(Sql::new(spend).bind(token_hash).bind(now))
+            .await?;
+        let Some((label,)) = label else {
+            // Nothing was changed: the transaction ends (rolled back) before the read.
+            drop(tx);
+            let link = self.login_link(token_hash).await?;
+            return Ok(match link {
+                Some(l) if l.used_at.is_none() && l.expires_at <= now => LinkUse::Expired,
+                _ => LinkUse::Spent,
+            });
+        };
+        c.execute(
+            Sql::new(INSERT_SESSION)
+                .bind(id_hash)
+                .bind(label.as_str())
+                .bind(SignInMethod::Link.code())
+                .bind(csrf)
+                .bind(now),
+        )
+        .await?;
+        insert_audit(&mut c, &audit(&label)).await?;
+        tx.commit().await?;
+        Ok(LinkUse::SignedIn(ConsoleSession {
+            id_hash: id_hash.to_owned(),
+            person: label,
+            method: SignInMethod::Link,
+            csrf: csrf.to_owned(),
+            created_at: now,
+            last_seen_at: now,
+        }))
+    }
+
+    /// The session with this id hash, open or not.
+    pub async fn console_session(&self, id_hash: &str) -> StoreResult<Option<ConsoleSession>> {
+        let sql = "SELECT id_hash, person, method, csrf, created_at, last_seen_at FROM console_sessions \
+                   WHERE id_hash = $1";
+        let row: Option<SessionRow> = self
+            .read()
+            .fetch_optional(Sql::new(sql).bind(id_hash))
+            .await?;
+        row.map(SessionRow::decode).transpose()
+    }
+
+    /// Records a request of the session at `now` (its idle time starts again).
+    pub async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        let sql = "UPDATE console_sessions SET last_seen_at = $2 WHERE id_hash = $1";
+        self.write(Writer::Request)
+            .await?
+            .conn()
+            .execute(Sql::new(sql).bind(id_hash).bind(now))
+            .await?;
+        Ok(())
+    }
+
+    /// Ends the session (on every daemon at once: the row is gone); false if it had ended.
+    #[tracing::instrument(skip_all)]
+    pub async fn end_session(&self, id_hash: &str, audit: &AuditEvent) -> StoreResult<bool> {
+        let sql = "DELETE FROM console_sessions WHERE id_hash = $1";
+        let mut tx = self.begin(Writer::Request).await?;
+        let mut c = tx.conn();
+        let gone = c.execute(Sql::new(sql).bind(id_hash)).await? == 1;
+        if gone {
+            insert_audit(&mut c, audit).await?;
+        }
+        tx.commit().await?;
+        Ok(gone)
+    }
+
+    /// Forgets sessions and links that can no longer be used (older than `before`).
+    pub async fn purge_console(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        let mut w = self.write(Writer::Background).await?;
+        let c = w.conn();
+        let sessions = c
+            .execute(Sql::new("DELETE FROM console_sessions WHERE last_seen_at < $1").bind(before))
+            .await?;
+        let links = c
+            .execute(Sql::new("DELETE FROM console_links WHERE expires_at < $1").bind(before))
+            .await?;
+        Ok(sessions + links)
+    }
+}

@@ -1,0 +1,242 @@
+//! The operator console: one-time sign-in links, sessions, sign-out and the dashboard,
+//! over real HTTP as a browser would (cookies and `Origin` set by hand, redirects not
+//! followed).
+
+use crate::on_both_databases;
+use crate::support::TestApp;
+use faultcast::access::Actor;
+use faultcast::clock::Clock;
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+
+/// A client that shows redirects instead of following them, like a test of a browser's view.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A new sign-in link's token for `label`.
+async fn link(app: &TestApp, label: &str) -> String {
+    let (token, _) = app
+        .intake
+        .issue_login_link(&Actor::cli(), label)
+        .await
+        .unwrap();
+    token.reveal().to_owned()
+}
+
+/// Posts the sign-in form of `token` from our own origin; the answer.
+async fn sign_in(app: &TestApp, token: &str) -> reqwest::Response {
+    browser()
+        .post(app.url("/console/login/link?lang=en"))
+        .header(ORIGIN, app.url(""))
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Signs in as `label`; the session cookie (`name=value`).
+async fn session(app: &TestApp, label: &str) -> String {
+    let t = link(app, label).await;
+    let res = sign_in(app, &t).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cookie = res.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn console(app: &TestApp, cookie: &str) -> reqwest::Response {
+    browser()
+        .get(app.url("/console?lang=en"))
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The form token in a console page.
+fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a form token") + 19;
+    page[at..at + 64].to_owned()
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()[LOCATION].to_str().unwrap().to_owned()
+}
+
+on_both_databases! {
+    async fn a_sign_in_link_shows_a_button_on_get_and_signs_in_once_only_on_post(app: TestApp) {
+        let token = link(&app, "Anna (support)").await;
+        for _ in 0..2 {
+            let page = browser().get(app.url(&format!("/console/login/link?token={token}&lang=en"))).send().await.unwrap();
+            assert_eq!(page.status(), StatusCode::OK, "a GET, as a mail scanner makes, spends nothing");
+            assert!(page.headers().get(SET_COOKIE).is_none());
+            let text = page.text().await.unwrap();
+            assert!(text.contains("Anna (support)") && text.contains("<form method=\"post\""), "{text}");
+        }
+        let foreign = browser().post(app.url("/console/login/link")).header(ORIGIN, "https://evil.example").form(&[("token", token.as_str())]).send().await.unwrap();
+        assert_eq!(foreign.status(), StatusCode::FORBIDDEN, "a form from another site signs nobody in");
+        assert!(foreign.headers().get(SET_COOKIE).is_none());
+        let ok = sign_in(&app, &token).await;
+        assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&ok), "/console?lang=en");
+        let cookie = ok.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+        assert!(cookie.starts_with("faultcast_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(!cookie.contains("Secure"), "plain http on loopback: {cookie}");
+        let again = sign_in(&app, &token).await;
+        assert_eq!(again.status(), StatusCode::GONE, "a link works once");
+        assert!(again.headers().get(SET_COOKIE).is_none());
+        assert!(again.text().await.unwrap().contains("used already"));
+
+        let page = console(&app, cookie.split(';').next().unwrap()).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        assert_eq!(page.headers()["cache-control"], "no-store");
+        assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("form-action 'self'"));
+        assert!(page.text().await.unwrap().contains("Anna (support)"));
+        let audit = app.get("/api/v1/audit", &app.operator).await.body;
+        let actions: Vec<(&str, &str)> = audit["items"].as_array().unwrap().iter()
+            .map(|e| (e["action"].as_str().unwrap(), e["actor"].as_str().unwrap())).collect();
+        assert!(actions.contains(&("console.sign_in", "console:Anna (support)")), "{actions:?}");
+        assert!(actions.contains(&("console.link", "cli")), "{actions:?}");
+    }
+
+    async fn without_a_session_every_console_page_sends_the_browser_to_sign_in_and_tokens_never_open_it(app: TestApp) {
+        for res in [
+            browser().get(app.url("/console?lang=sv")).send().await.unwrap(),
+            browser().get(app.url("/console?lang=sv")).bearer_auth(&app.operator).send().await.unwrap(),
+            browser().get(app.url("/console?lang=sv")).header(COOKIE, format!("faultcast_session={}", "a".repeat(64))).send().await.unwrap(),
+            browser().get(app.url("/console?lang=sv")).header(COOKIE, "faultcast_session=../../etc").send().await.unwrap(),
+        ] {
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+            assert_eq!(location(&res), "/console/login?lang=sv");
+        }
+        let page = browser().get(app.url("/console/login?lang=fi")).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        assert!(page.text().await.unwrap().contains("faultcast login-link"));
+        let bogus = browser().get(app.url("/console/login/link?token=nonsense")).send().await.unwrap();
+        assert_eq!(bogus.status(), StatusCode::GONE);
+    }
+
+    async fn sign_out_needs_the_pages_form_token_and_ends_the_session(app: TestApp) {
+        let cookie = session(&app, "Anna (support)").await;
+        let page = console(&app, &cookie).await.text().await.unwrap();
+        let csrf = csrf_of(&page);
+        let out = |origin: &'static str, csrf: String| {
+            let req = browser().post(app.url("/console/logout?lang=en")).header(COOKIE, &cookie).form(&[("csrf", csrf)]);
+            let req = if origin.is_empty() { req } else { req.header(ORIGIN, if origin == "self" { app.url("") } else { origin.to_owned() }) };
+            req.send()
+        };
+        let other = session(&app, "Bertil (support)").await;
+        let others_csrf = csrf_of(&console(&app, &other).await.text().await.unwrap());
+        for (origin, token, why) in [
+            ("self", String::new(), "no form token"),
+            ("self", others_csrf, "another session's token"),
+            ("https://evil.example", csrf.clone(), "a foreign origin"),
+            ("", csrf.clone(), "no origin at all"),
+        ] {
+            assert_eq!(out(origin, token).await.unwrap().status(), StatusCode::FORBIDDEN, "{why}");
+            assert_eq!(console(&app, &cookie).await.status(), StatusCode::OK, "{why}: still signed in");
+        }
+        let get = browser().get(app.url("/console/logout")).header(COOKIE, &cookie).send().await.unwrap();
+        assert_eq!(get.status(), StatusCode::METHOD_NOT_ALLOWED, "a GET never signs out");
+        assert_eq!(console(&app, &cookie).await.status(), StatusCode::OK);
+
+        let done = out("self", csrf).await.unwrap();
+        assert_eq!(done.status(), StatusCode::SEE_OTHER);
+        assert!(done.headers()[SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+        assert_eq!(console(&app, &cookie).await.status(), StatusCode::SEE_OTHER, "the session is gone");
+        assert_eq!(console(&app, &other).await.status(), StatusCode::OK, "another person's session stays");
+    }
+
+    async fn an_expired_link_says_so_and_sessions_end_when_idle_and_at_their_age(app: TestApp) {
+        let late = link(&app, "Anna (support)").await;
+        app.clock.advance(chrono::Duration::minutes(16));
+        let page = browser().get(app.url(&format!("/console/login/link?token={late}&lang=en"))).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::GONE);
+        assert!(page.text().await.unwrap().contains("has expired"));
+        assert_eq!(sign_in(&app, &late).await.status(), StatusCode::GONE);
+
+        let idle = session(&app, "Anna (support)").await;
+        app.clock.advance(chrono::Duration::minutes(29));
+        assert_eq!(console(&app, &idle).await.status(), StatusCode::OK);
+        app.clock.advance(chrono::Duration::minutes(29));
+        assert_eq!(console(&app, &idle).await.status(), StatusCode::OK, "each request starts the idle time again");
+        app.clock.advance(chrono::Duration::minutes(31));
+        assert_eq!(console(&app, &idle).await.status(), StatusCode::SEE_OTHER, "30 minutes idle");
+
+        let busy = session(&app, "Anna (support)").await;
+        for _ in 0..28 {
+            app.clock.advance(chrono::Duration::minutes(25));
+            assert_eq!(console(&app, &busy).await.status(), StatusCode::OK);
+        }
+        app.clock.advance(chrono::Duration::minutes(25));
+        assert_eq!(console(&app, &busy).await.status(), StatusCode::SEE_OTHER, "12 hours after sign-in");
+    }
+
+    async fn housekeeping_forgets_ended_sessions_and_spent_links(app: TestApp) {
+        let cookie = session(&app, "Anna (support)").await;
+        let id_hash = faultcast::access::BrowserSecret::presented(cookie.split('=').nth(1).unwrap()).unwrap().hash();
+        let unused = faultcast::access::BrowserSecret::presented(&link(&app, "Bertil (support)").await).unwrap().hash();
+        let store = app.intake.store();
+        app.intake.purge_deliveries(chrono::Duration::days(90)).await.unwrap();
+        assert!(store.console_session(&id_hash).await.unwrap().is_some(), "an open session stays");
+        assert!(store.login_link(&unused).await.unwrap().is_some(), "a valid link stays");
+        app.clock.advance(chrono::Duration::hours(13));
+        app.intake.purge_deliveries(chrono::Duration::days(90)).await.unwrap();
+        assert!(store.console_session(&id_hash).await.unwrap().is_none());
+        assert!(store.login_link(&unused).await.unwrap().is_none());
+    }
+
+    async fn the_dashboard_shows_active_notices_with_their_delivery_progress(app: TestApp) {
+        let org = app.pharmacy().await;
+        crate::notices::contact(&app, &org, Some("tuki@apteekki.fi"), None, "fi", serde_json::json!({})).await;
+        let mut fault = crate::notices::fault("critical", &["prescription-centre"]);
+        fault["next_update_at"] = app.clock.now().checked_add_signed(chrono::Duration::minutes(10)).unwrap().to_rfc3339().into();
+        let published = app.post("/api/v1/notices", &app.operator, fault).await;
+        assert_eq!(published.status, StatusCode::ACCEPTED, "{}", published.text);
+        let cookie = session(&app, "Anna (support)").await;
+        let page = console(&app, &cookie).await.text().await.unwrap();
+        assert!(page.contains("Prescription Centre disruption"), "{page}");
+        assert!(page.contains("not sent yet"), "before the fan-out: {page}");
+        app.drain().await;
+        let page = console(&app, &cookie).await.text().await.unwrap();
+        assert!(page.contains("1 / 1 done · 1 sent"), "after it: {page}");
+        assert!(page.contains("Active faults and instructions"));
+        assert!(!page.contains("Promised update overdue"));
+        app.clock.advance(chrono::Duration::minutes(11));
+        let page = console(&app, &cookie).await.text().await.unwrap();
+        assert!(page.contains("Promised update overdue (1)"), "{page}");
+        assert!(page.contains("(overdue)"));
+    }
+}
+
+#[test]
+fn login_link_prints_a_link_that_works_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}?mode=rwc", dir.path().join("fc.db").display());
+    let (code, out, err) = crate::cli::run(crate::cli::faultcast(dir.path(), &db).args([
+        "login-link",
+        "--label",
+        "Anna (support)",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let url = out.trim();
+    assert!(
+        url.starts_with("http://127.0.0.1:8080/console/login/link?token="),
+        "{out}"
+    );
+    assert_eq!(
+        url.len(),
+        "http://127.0.0.1:8080/console/login/link?token=".len() + 64
+    );
+    assert!(err.contains("valid once, until"), "{err}");
+    let (code, _, err) = crate::cli::run(crate::cli::faultcast(dir.path(), &db).args([
+        "login-link",
+        "--label",
+        "bad\u{7}label",
+    ]));
+    assert_eq!(code, 1);
+    assert!(err.starts_with("faultcast: invalid: label"), "{err}");
+}

@@ -1,0 +1,51 @@
+// Opens the operator console in Debian's chromium at a phone's width: the sign-in page, a
+// sign-in link's page, its button, and the dashboard, each in all three languages, and runs
+// axe-core (WCAG 2.1 A and AA rules) on every page.
+// Prints one JSON document; the Rust test decides.
+// Usage: node console.mjs BASE_URL LINK_URL LINK_URL (two unused sign-in links)
+import { axe, launch, phone } from './axe.mjs';
+
+const [base, strictLink, link] = process.argv.slice(2);
+const browser = await launch();
+
+async function look(page, name, lang) {
+  const htmlLang = await page.getAttribute('html', 'lang');
+  const h1 = (await page.textContent('h1')).trim();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  return { name, lang, url: page.url(), htmlLang, h1, overflow, violations: await axe(page) };
+}
+
+const results = [];
+const policyErrors = [];
+try {
+  // With the console's own CSP: signing in and the dashboard load nothing it refuses.
+  const strict = await browser.newContext(phone);
+  const plain = await strict.newPage();
+  plain.on('console', (m) => { if (m.type() === 'error') policyErrors.push(m.text()); });
+  await plain.goto(`${base}/console/login?lang=fi`);
+  await plain.goto(`${strictLink}&lang=fi`);
+  await Promise.all([plain.waitForURL(/\/console\?/), plain.click('button[type=submit]')]);
+  const strictH1 = (await plain.textContent('h1')).trim();
+
+  // axe-core is injected, which the CSP would refuse: this context bypasses it.
+  const context = await browser.newContext({ ...phone, bypassCSP: true });
+  const page = await context.newPage();
+  for (const lang of ['fi', 'sv', 'en']) {
+    await page.goto(`${base}/console/login?lang=${lang}`);
+    results.push(await look(page, 'sign-in', lang));
+  }
+  for (const lang of ['fi', 'sv', 'en']) {
+    await page.goto(`${link}&lang=${lang}`);
+    results.push(await look(page, 'link', lang));
+  }
+  // Signed in with the keyboard: the button takes focus and Enter presses it.
+  await page.focus('button[type=submit]');
+  await Promise.all([page.waitForURL(/\/console\?/), page.keyboard.press('Enter')]);
+  for (const lang of ['fi', 'sv', 'en']) {
+    await page.goto(`${base}/console?lang=${lang}`);
+    results.push(await look(page, 'dashboard', lang));
+  }
+  process.stdout.write(JSON.stringify({ policyErrors, strictH1, results }));
+} finally {
+  await browser.close();
+}
