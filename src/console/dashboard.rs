@@ -51,6 +51,7 @@ pub fn dashboard_page(
         .collect();
     let body = html! {
         h1 { (t(lang, ["Tilannekuva", "Lägesbild", "Dashboard"])) }
+        p { a.button href={ "/console/notices/new?kind=fault&lang=" (lang.code()) } { (t(lang, ["Uusi häiriötiedote", "Nytt störningsmeddelande", "New fault notice"])) } }
         @if !late.is_empty() {
             section.alert aria-labelledby="overdue" {
                 h2 #overdue { (t(lang, ["Luvattu tilannepäivitys myöhässä", "Utlovad uppdatering försenad", "Promised update overdue"])) " (" (late.len()) ")" }

@@ -240,3 +240,95 @@ fn login_link_prints_a_link_that_works_once() {
     assert_eq!(code, 1);
     assert!(err.starts_with("faultcast: invalid: label"), "{err}");
 }
+
+/// The hidden value `name` of a console form.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {page}"))
+        + marker.len();
+    page[at..].split('"').next().unwrap().to_owned()
+}
+
+/// Posts the new-notice form with `fields` (and the page's form token) from our origin.
+async fn post_notice(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    browser()
+        .post(app.url("/console/notices/new?lang=en"))
+        .header(COOKIE, cookie)
+        .header(ORIGIN, app.url(""))
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+on_both_databases! {
+    async fn a_fault_is_previewed_and_published_from_the_console_form_once(app: TestApp) {
+        let org = app.pharmacy().await;
+        crate::notices::contact(&app, &org, Some("tuki@apteekki.fi"), Some("040 123 4567"), "fi", serde_json::json!({})).await;
+        let cookie = session(&app, "Anna (support)").await;
+        let form = browser().get(app.url("/console/notices/new?kind=fault&lang=en")).header(COOKIE, &cookie).send().await.unwrap();
+        assert_eq!(form.status(), StatusCode::OK);
+        let form = form.text().await.unwrap();
+        assert!(form.contains("Prescription Centre") && form.contains("type=\"datetime-local\""), "services by name, times: {form}");
+        let (csrf, idem) = (hidden(&form, "csrf"), hidden(&form, "idem"));
+        let fields = |act: &'static str| vec![
+            ("csrf", csrf.clone()), ("idem", idem.clone()), ("kind", "fault".to_owned()), ("act", act.to_owned()),
+            ("severity", "critical".to_owned()), ("state", "investigating".to_owned()),
+            ("services", "prescription-centre".to_owned()),
+            ("title_fi", "Reseptikeskuksessa häiriö".to_owned()), ("title_sv", "Störning i Receptcentret".to_owned()),
+            ("body_fi", "Reseptejä ei voi tallentaa.".to_owned()), ("body_sv", "Recept kan inte sparas.".to_owned()),
+            ("next_update_at", "2036-12-02T10:30".to_owned()),
+        ];
+        let as_refs = |v: &Vec<(&'static str, String)>| v.iter().map(|(k, x)| (*k, x.clone())).collect::<Vec<_>>();
+        let preview = browser().post(app.url("/console/notices/new?lang=en")).header(COOKIE, &cookie).header(ORIGIN, app.url("")).form(&as_refs(&fields("preview"))).send().await.unwrap();
+        assert_eq!(preview.status(), StatusCode::OK);
+        let preview = preview.text().await.unwrap();
+        assert!(preview.contains("Recipients per channel and language") && preview.contains("GSM-7"), "{preview}");
+        assert!(preview.contains("value=\"publish\""), "Publish after the preview");
+        assert!(preview.contains("value=\"Reseptikeskuksessa häiriö\""), "what was typed is kept");
+        assert_eq!(app.get("/api/v1/notices", &app.operator).await.body["items"].as_array().unwrap().len(), 0, "a preview publishes nothing");
+        for _ in 0..2 {
+            let published = browser().post(app.url("/console/notices/new?lang=en")).header(COOKIE, &cookie).header(ORIGIN, app.url("")).form(&as_refs(&fields("publish"))).send().await.unwrap();
+            assert_eq!(published.status(), StatusCode::SEE_OTHER);
+            assert_eq!(location(&published), "/console?lang=en");
+        }
+        let list = app.get("/api/v1/notices", &app.operator).await.body;
+        let items = list["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "a double click publishes once: {list}");
+        assert_eq!((items[0]["severity"].as_str(), items[0]["next_update_at"].as_str()), (Some("critical"), Some("2036-12-02T08:30:00Z")), "Helsinki time");
+        let audit = app.get("/api/v1/audit", &app.operator).await.body;
+        assert!(audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "notice.publish" && e["actor"] == "console:Anna (support)"), "{audit}");
+        app.drain().await;
+        assert!(console(&app, &cookie).await.text().await.unwrap().contains("1 / 1 done · 1 sent"));
+    }
+
+    async fn a_bad_notice_form_comes_back_marked_with_everything_typed_kept_and_nothing_runs(app: TestApp) {
+        let cookie = session(&app, "Anna (support)").await;
+        let form = browser().get(app.url("/console/notices/new?lang=en")).header(COOKIE, &cookie).send().await.unwrap().text().await.unwrap();
+        let csrf = hidden(&form, "csrf");
+        let xss = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+        let bad = post_notice(&app, &cookie, &[("csrf", &csrf), ("kind", "fault"), ("act", "preview"), ("title_fi", "Otsikko"), ("title_en", xss), ("next_update_at", "tomorrow")]).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = bad.text().await.unwrap();
+        for field in ["title_sv", "body", "services", "next_update_at"] {
+            assert!(page.contains(&format!("id=\"{field}-error\"")), "{field} is marked: {page}");
+        }
+        assert!(page.contains("value=\"Otsikko\""), "typed text kept");
+        assert!(page.contains("value=\"tomorrow\""), "a bad time is kept as typed");
+        assert!(!page.contains("<script>alert(1)") && !page.contains("<img src=x"), "never markup: {page}");
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(page.contains("aria-invalid=\"true\""));
+
+        let no_token = post_notice(&app, &cookie, &[("kind", "fault"), ("act", "publish"), ("services", "prescription-centre"), ("title_fi", "a"), ("title_sv", "b"), ("body_fi", "c"), ("body_sv", "d")]).await;
+        assert_eq!(no_token.status(), StatusCode::FORBIDDEN);
+        let foreign = browser().post(app.url("/console/notices/new")).header(COOKIE, &cookie).header(ORIGIN, "https://evil.example")
+            .form(&[("csrf", csrf.as_str()), ("kind", "fault"), ("act", "publish"), ("services", "prescription-centre"), ("title_fi", "a"), ("title_sv", "b"), ("body_fi", "c"), ("body_sv", "d")]).send().await.unwrap();
+        assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+        let signed_out = browser().post(app.url("/console/notices/new")).header(ORIGIN, app.url(""))
+            .form(&[("csrf", csrf.as_str()), ("act", "publish")]).send().await.unwrap();
+        assert_eq!(signed_out.status(), StatusCode::SEE_OTHER, "no session: to sign-in");
+        assert_eq!(app.get("/api/v1/notices", &app.operator).await.body["items"].as_array().unwrap().len(), 0, "nothing was published");
+    }
+}

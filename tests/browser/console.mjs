@@ -45,7 +45,32 @@ try {
     await page.goto(`${base}/console?lang=${lang}`);
     results.push(await look(page, 'dashboard', lang));
   }
-  process.stdout.write(JSON.stringify({ policyErrors, strictH1, results }));
+  // The new-notice form in every language; then, in English, its errors and its preview,
+  // and a fault published with the keyboard alone.
+  for (const lang of ['fi', 'sv', 'en']) {
+    await page.goto(`${base}/console/notices/new?kind=fault&lang=${lang}`);
+    results.push(await look(page, 'form', lang));
+  }
+  const press = async (selector) => {
+    await page.focus(selector);
+    await Promise.all([page.waitForLoadState('load'), page.waitForEvent('framenavigated'), page.keyboard.press('Enter')]);
+  };
+  await press('button[value=preview]');
+  results.push(await look(page, 'form-errors', 'en'));
+  await page.focus('#svc-prescription-centre');
+  await page.keyboard.press('Space');
+  for (const [field, text] of [
+    ['#title_fi', 'Reseptikeskuksessa häiriö'], ['#title_sv', 'Störning i Receptcentret'],
+    ['#body_fi', 'Reseptejä ei voi tallentaa.'], ['#body_sv', 'Recept kan inte sparas.'],
+  ]) {
+    await page.focus(field);
+    await page.keyboard.type(text);
+  }
+  await press('button[value=preview]');
+  results.push(await look(page, 'preview', 'en'));
+  await press('button[value=publish]');
+  const published = page.url().includes('/console?') && (await page.textContent('main')).includes('Prescription Centre disruption');
+  process.stdout.write(JSON.stringify({ policyErrors, strictH1, results, published }));
 } finally {
   await browser.close();
 }

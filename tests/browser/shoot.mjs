@@ -2,6 +2,8 @@
 // Each URL is opened at a phone's and a desktop's width; a URL of the form
 // "click:SELECTOR" clicks in the page opened last (e.g. a form's button) and is shot as well.
 // SIZES=phone or SIZES=desktop shoots one width only (a one-time link works once).
+// "fill:SELECTOR=VALUE" and "check:SELECTOR" fill a field or tick a box, unshot. FULL=0
+// shoots the viewport only (the top of a long page).
 import { launch } from './axe.mjs';
 
 const [out, ...urls] = process.argv.slice(2);
@@ -16,11 +18,18 @@ try {
     for (const u of urls) {
       if (u.startsWith('click:')) {
         await Promise.all([page.waitForLoadState('load'), page.click(u.slice(6))]);
+      } else if (u.startsWith('fill:')) {
+        const [sel, ...value] = u.slice(5).split('=');
+        await page.fill(sel, value.join('='));
+        continue;
+      } else if (u.startsWith('check:')) {
+        await page.check(u.slice(6));
+        continue;
       } else {
         await page.goto(u);
       }
       n += 1;
-      await page.screenshot({ path: `${out}/${n}-${name}.png`, fullPage: true });
+      await page.screenshot({ path: `${out}/${n}-${name}.png`, fullPage: process.env.FULL !== '0' });
     }
     await context.close();
   }

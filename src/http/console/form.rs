@@ -11,3 +11,8 @@ pub fn fields(body: &[u8]) -> HashMap<String, String> {
     }
     out
 }
+
+/// Every field of a posted form in order, repeated names included (checkbox lists).
+pub fn pairs(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).into_owned().collect()
+}

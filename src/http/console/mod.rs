@@ -3,6 +3,7 @@
 
 mod dashboard;
 mod form;
+mod notices;
 mod session;
 mod signin;
 
@@ -28,6 +29,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(signin::link).post(signin::sign_in),
         )
         .route("/console/logout", post(signin::sign_out))
+        .route(
+            "/console/notices/new",
+            get(notices::new).post(notices::post),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             super::rate_limits::console,
