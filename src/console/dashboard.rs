@@ -86,7 +86,7 @@ pub fn dashboard_page(
 
 fn title_link(rev: &Revision, lang: Language) -> Markup {
     let (title, _) = Texts::pick(&rev.draft.texts.title, lang);
-    html! { a href={ "/notices/" (rev.notice_id) "?lang=" (lang.code()) } { (title) } }
+    html! { a href={ "/console/notices/" (rev.notice_id) "?lang=" (lang.code()) } { (title) } }
 }
 
 fn cards(

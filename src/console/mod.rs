@@ -5,11 +5,13 @@
 mod dashboard;
 mod layout;
 mod notice_form;
+mod notice_page;
 mod signin;
 
 pub use dashboard::{Dashboard, DashboardNotice, dashboard_page};
 pub use layout::Viewer;
 pub use notice_form::{NoticeForm, new_notice_page};
+pub use notice_page::{NoticePage, notice_page};
 pub use signin::{LinkState, link_page, signin_page};
 
 use crate::registry::Language;

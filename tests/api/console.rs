@@ -332,3 +332,122 @@ on_both_databases! {
         assert_eq!(app.get("/api/v1/notices", &app.operator).await.body["items"].as_array().unwrap().len(), 0, "nothing was published");
     }
 }
+
+/// An operator follows a notice from the console: its deliveries given up after the relay
+/// refused them for hours, re-sent with one button once the relay is back, then the fault
+/// ended with a closing text.
+async fn an_operator_redrives_dead_deliveries_and_ends_the_fault_from_the_console(
+    backend: crate::support::Backend,
+) {
+    use crate::support::smtp_sink::{Reply, SmtpSink};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let up = Arc::new(AtomicBool::new(false));
+    let u = up.clone();
+    let sink = SmtpSink::start(
+        Arc::new(move |_, _| {
+            if u.load(Ordering::SeqCst) {
+                Reply::Accept
+            } else {
+                Reply::TempFail
+            }
+        }),
+        true,
+    )
+    .await;
+    let Some(app) = crate::delivery::app_with_smtp(backend, &sink).await else {
+        return;
+    };
+    crate::delivery::email_contacts(&app, 2).await;
+    let id = crate::delivery::publish(&app, "major").await;
+    for _ in 0..40 {
+        app.drain().await;
+        app.clock.advance(chrono::Duration::minutes(10));
+    }
+    let cookie = session(&app, "Anna (support)").await;
+    let page_of = |query: &'static str| {
+        let url = app.url(&format!("/console/notices/{id}?lang=en{query}"));
+        let cookie = cookie.clone();
+        async move {
+            browser()
+                .get(url)
+                .header(COOKIE, cookie)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let page = page_of("").await;
+    assert!(
+        page.contains("gave up") && page.contains("Re-send the failed ones (2)"),
+        "{page}"
+    );
+    assert!(page.contains("u***@a.example"), "addresses masked: {page}");
+    assert!(!page.contains("user0@a.example"));
+    let dead_only = page_of("&status=sent").await;
+    assert!(
+        dead_only.contains("No deliveries."),
+        "the filter: {dead_only}"
+    );
+    up.store(true, Ordering::SeqCst);
+    let (csrf, idem) = (hidden(&page, "csrf"), hidden(&page, "idem"));
+    for _ in 0..2 {
+        let r = browser()
+            .post(app.url(&format!("/console/notices/{id}/retry?lang=en")))
+            .header(COOKIE, &cookie)
+            .header(ORIGIN, app.url(""))
+            .form(&[("csrf", csrf.as_str()), ("idem", idem.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    app.drain().await;
+    let s = crate::delivery::deliveries(&app, &id, "").await;
+    assert_eq!(s["summary"]["email"]["sent"], 2, "{s}");
+    let audit = app.get("/api/v1/audit?limit=500", &app.operator).await.body;
+    let redrives = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "notice.redrive")
+        .count();
+    assert_eq!(redrives, 1, "two clicks, one re-drive");
+
+    let page = page_of("").await;
+    let (csrf, idem) = (hidden(&page, "csrf"), hidden(&page, "idem"));
+    let ended = browser()
+        .post(app.url(&format!("/console/notices/{id}/end?lang=en")))
+        .header(COOKIE, &cookie)
+        .header(ORIGIN, app.url(""))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("idem", idem.as_str()),
+            ("body_fi", "Häiriö on korjattu."),
+            ("body_sv", "Störningen är åtgärdad."),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), StatusCode::SEE_OTHER);
+    let notice = app.public_get(&format!("/api/v1/notices/{id}")).await.body;
+    assert_eq!(notice["revisions"].as_array().unwrap().len(), 2, "{notice}");
+    assert_eq!(
+        (notice["action"].as_str(), notice["body"]["fi"].as_str()),
+        (Some("end"), Some("Häiriö on korjattu."))
+    );
+    let page = page_of("").await;
+    assert!(
+        !page.contains("End: the fault is over"),
+        "an ended notice offers no more endings"
+    );
+    assert!(
+        page.contains("Timeline") && page.contains("2. Ended"),
+        "{page}"
+    );
+}
+
+crate::on_both_backends!(an_operator_redrives_dead_deliveries_and_ends_the_fault_from_the_console);

@@ -70,6 +70,13 @@ try {
   results.push(await look(page, 'preview', 'en'));
   await press('button[value=publish]');
   const published = page.url().includes('/console?') && (await page.textContent('main')).includes('Prescription Centre disruption');
+  // The notice's own page, from the dashboard.
+  await Promise.all([page.waitForURL(/\/console\/notices\//), page.click('article.notice h3 a >> nth=0')]);
+  const noticeUrl = page.url().split('?')[0];
+  for (const lang of ['fi', 'sv', 'en']) {
+    await page.goto(`${noticeUrl}?lang=${lang}`);
+    results.push(await look(page, 'notice', lang));
+  }
   process.stdout.write(JSON.stringify({ policyErrors, strictH1, results, published }));
 } finally {
   await browser.close();

@@ -33,6 +33,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/console/notices/new",
             get(notices::new).post(notices::post),
         )
+        .route("/console/notices/{id}", get(notices::show))
+        .route("/console/notices/{id}/retry", post(notices::retry))
+        .route("/console/notices/{id}/end", post(notices::end))
+        .route("/console/notices/{id}/cancel", post(notices::cancel))
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             super::rate_limits::console,

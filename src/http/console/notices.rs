@@ -1,16 +1,17 @@
-//! `/console/notices/new`: the new-notice form, its preview and its publication.
+//! `/console/notices`: the new-notice form, its preview and its publication; one notice's
+//! page with its deliveries, re-drive, end and cancel.
 
 use super::super::{ApiError, AppState};
 use super::form::pairs;
 use super::session::{Signed, csrf_matches, request_id, same_origin, see_other};
 use super::signin::forbidden;
 use crate::access::{Answer, BrowserSecret, Earlier, IdempotencyKey, Keep};
-use crate::console::{NoticeForm, Viewer, new_notice_page};
+use crate::console::{NoticeForm, NoticePage, Viewer, new_notice_page, notice_page};
 use crate::intake::IntakeError;
-use crate::notices::Revision;
+use crate::notices::{DeliveryState, NoticeId, NoticeInput, Revision};
 use crate::query::Accepted;
 use crate::registry::NoticeKind;
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
@@ -118,4 +119,192 @@ pub async fn post(
         Err(IntakeError::Invalid(e)) => Ok(invalid(e)),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The notice of a console path; anything that is not one is simply not found.
+fn notice_id(text: &str) -> Result<NoticeId, ApiError> {
+    NoticeId::parse(text).ok_or_else(ApiError::not_found)
+}
+
+/// Deliveries listed per page.
+const DELIVERIES_PER_PAGE: u32 = 50;
+
+/// The notice page, with `errors` of a refused action.
+async fn notice_view(
+    s: &AppState,
+    signed: &Signed,
+    id: NoticeId,
+    query: Option<&str>,
+    errors: &[crate::validation::FieldError],
+) -> Result<Html<String>, ApiError> {
+    let param = |name: &str| {
+        form_urlencoded::parse(query.unwrap_or("").as_bytes())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let status = param("status").and_then(|v| DeliveryState::parse(&v).ok());
+    let revisions = s.query.notice_revisions(id).await?;
+    if revisions.is_empty() {
+        return Err(ApiError::not_found());
+    }
+    let deliveries = s
+        .query
+        .deliveries(
+            &signed.actor,
+            id,
+            None,
+            status.map(|s| s.code()),
+            param("cursor").as_deref(),
+            Some(DELIVERIES_PER_PAGE),
+        )
+        .await?;
+    let viewer = Viewer {
+        person: &signed.session.person,
+        csrf: &signed.session.csrf,
+    };
+    let form_id = form_id();
+    let page = NoticePage {
+        revisions: &revisions,
+        deliveries: &deliveries,
+        status,
+        form_id: &form_id,
+        errors,
+    };
+    Ok(Html(notice_page(signed.lang, &viewer, &page)))
+}
+
+/// `GET /console/notices/{id}`: its timeline, deliveries and actions.
+pub async fn show(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Html<String>, ApiError> {
+    notice_view(&s, &signed, notice_id(&id)?, req.uri().query(), &[]).await
+}
+
+/// A checked console form on a notice: its fields and idempotency key.
+async fn checked_form(
+    s: &AppState,
+    signed: &Signed,
+    req: Request,
+    path: &str,
+) -> Result<(Vec<(String, String)>, Option<IdempotencyKey>), ApiError> {
+    let (parts, body) = req.into_parts();
+    let body = axum::body::to_bytes(body, MAX_FORM)
+        .await
+        .map_err(|e| super::super::extract::body_error(&e))?;
+    let fields = pairs(&body);
+    let csrf = fields
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str());
+    if !same_origin(s, &parts.headers) || !csrf_matches(&signed.session, csrf) {
+        return Err(forbidden());
+    }
+    let idem = fields
+        .iter()
+        .find(|(k, _)| k == "idem")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    let key = IdempotencyKey::new(
+        signed.session.id_hash.as_bytes(),
+        idem.as_bytes(),
+        "POST",
+        path,
+        &body,
+    )
+    .ok();
+    Ok((fields, key))
+}
+
+/// `POST /console/notices/{id}/retry`: re-drives the latest revision's given-up deliveries.
+pub async fn retry(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let id = notice_id(&id)?;
+    let path = format!("/console/notices/{id}");
+    let (_, key) = checked_form(&s, &signed, req, &format!("{path}/retry")).await?;
+    let answer = |&requeued: &u64| Answer::json(202, &crate::query::Redriven { requeued });
+    let keep = key.as_ref().map(|key| Keep {
+        key,
+        answer: &answer,
+    });
+    match s.intake.retry_deliveries(&signed.actor, id, keep).await {
+        Ok(_) | Err(IntakeError::Earlier(Earlier::Answered(_))) => {
+            Ok(see_other(&format!("{path}?lang={}", signed.lang.code())))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /console/notices/{id}/end` and `/cancel`: a revision that ends the notice, with
+/// the closing texts given (the current ones kept otherwise).
+async fn close(
+    s: AppState,
+    signed: Signed,
+    id: String,
+    req: Request,
+    action: &'static str,
+) -> Result<Response, ApiError> {
+    let id = notice_id(&id)?;
+    let path = format!("/console/notices/{id}");
+    let (fields, key) = checked_form(&s, &signed, req, &format!("{path}/{action}")).await?;
+    let body: std::collections::BTreeMap<String, String> = ["fi", "sv", "en"]
+        .iter()
+        .filter_map(|l| {
+            let v = fields
+                .iter()
+                .find(|(k, _)| *k == format!("body_{l}"))?
+                .1
+                .trim()
+                .to_owned();
+            (!v.is_empty()).then(|| ((*l).to_owned(), v))
+        })
+        .collect();
+    let input = NoticeInput {
+        action: Some(action.to_owned()),
+        body: (!body.is_empty()).then_some(body),
+        ..NoticeInput::default()
+    };
+    let answer = |r: &Revision| Answer::json(202, &Accepted::from(r));
+    let keep = key.as_ref().map(|key| Keep {
+        key,
+        answer: &answer,
+    });
+    match s.intake.revise_notice(&signed.actor, id, input, keep).await {
+        Ok(_) | Err(IntakeError::Earlier(Earlier::Answered(_))) => {
+            Ok(see_other(&format!("{path}?lang={}", signed.lang.code())))
+        }
+        Err(IntakeError::Invalid(e)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            notice_view(&s, &signed, id, None, e.errors()).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /console/notices/{id}/end`.
+pub async fn end(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    close(s, signed, id, req, "end").await
+}
+
+/// `POST /console/notices/{id}/cancel`.
+pub async fn cancel(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    close(s, signed, id, req, "cancel").await
 }

@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-pub(super) async fn app_with_smtp(backend: Backend, sink: &SmtpSink) -> Option<TestApp> {
+pub(crate) async fn app_with_smtp(backend: Backend, sink: &SmtpSink) -> Option<TestApp> {
     spawn_app_with(
         backend,
         &[
@@ -67,7 +67,7 @@ async fn pharmacy_contacts(
 }
 
 /// `n` email contacts user0@…user{n-1}@ in one pharmacy.
-pub(super) async fn email_contacts(app: &TestApp, n: usize) {
+pub(crate) async fn email_contacts(app: &TestApp, n: usize) {
     pharmacy_contacts(app, n, |i| (Some(format!("user{i}@a.example")), None)).await;
 }
 
@@ -92,7 +92,7 @@ pub(super) fn failing(
     })
 }
 
-pub(super) async fn publish(app: &TestApp, severity: &str) -> String {
+pub(crate) async fn publish(app: &TestApp, severity: &str) -> String {
     let a = app
         .post(
             "/api/v1/notices",
@@ -104,7 +104,7 @@ pub(super) async fn publish(app: &TestApp, severity: &str) -> String {
     a.body["id"].as_str().unwrap().to_owned()
 }
 
-pub(super) async fn deliveries(app: &TestApp, id: &str, query: &str) -> Value {
+pub(crate) async fn deliveries(app: &TestApp, id: &str, query: &str) -> Value {
     let a = app
         .get(
             &format!("/api/v1/notices/{id}/deliveries?limit=500{query}"),
