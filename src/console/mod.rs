@@ -3,14 +3,17 @@
 //! show, and every form posts to a handler that calls intake.
 
 mod dashboard;
+mod fields;
 mod layout;
 mod notice_form;
 mod notice_page;
+mod preview;
+mod revise_form;
 mod signin;
 
 pub use dashboard::{Dashboard, DashboardNotice, dashboard_page};
 pub use layout::Viewer;
-pub use notice_form::{NoticeForm, new_notice_page};
+pub use notice_form::{FormMode, NoticeForm, new_notice_page, notice_form_page};
 pub use notice_page::{NoticePage, notice_page};
 pub use signin::{LinkState, link_page, signin_page};
 

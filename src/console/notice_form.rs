@@ -3,24 +3,25 @@
 //! language's email and SMS) before Publish; bad input marked at each field with everything
 //! typed kept.
 
+use super::fields::{LANGS, Values, audience_label, error_list, field_id, localized, time_field};
 use super::layout::{Viewer, layout};
 use super::t;
 use crate::intake::NoticePreview;
-use crate::notices::{NoticeInput, NoticeState, Severity, kind_label, severity_label, state_label};
+use crate::notices::{
+    NoticeId, NoticeInput, NoticeState, Severity, kind_label, severity_label, state_label,
+};
 use crate::registry::{Audience, Catalogue, Language, NoticeKind};
 use crate::validation::FieldError;
 use maud::{Markup, html};
 use std::collections::BTreeMap;
 
-const LANGS: [(&str, &str); 3] = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")];
-
 /// What was typed into the form, as typed.
 #[derive(Clone, Debug, Default)]
 pub struct NoticeForm {
     /// Every field but the lists, by name.
-    values: BTreeMap<String, String>,
-    services: Vec<String>,
-    audiences: Vec<String>,
+    pub(super) values: BTreeMap<String, String>,
+    pub(super) services: Vec<String>,
+    pub(super) audiences: Vec<String>,
 }
 
 impl NoticeForm {
@@ -56,7 +57,7 @@ impl NoticeForm {
         NoticeKind::parse(self.value("kind")).unwrap_or(NoticeKind::Fault)
     }
 
-    fn given(&self, name: &str) -> Option<String> {
+    pub(super) fn given(&self, name: &str) -> Option<String> {
         Some(self.value(name).trim())
             .filter(|v| !v.is_empty())
             .map(str::to_owned)
@@ -105,121 +106,15 @@ impl NoticeForm {
     }
 }
 
-/// An audience's name.
-fn audience_label(lang: Language, a: Audience) -> &'static str {
-    t(
-        lang,
-        match a {
-            Audience::Healthcare => ["Terveydenhuolto", "Hälso- och sjukvård", "Health care"],
-            Audience::SocialWelfare => ["Sosiaalihuolto", "Socialvård", "Social welfare"],
-            Audience::Pharmacy => ["Apteekit", "Apotek", "Pharmacies"],
-            Audience::SystemSupplier => [
-                "Järjestelmätoimittajat",
-                "Systemleverantörer",
-                "System suppliers",
-            ],
-            Audience::Citizen => ["Kansalaiset", "Medborgare", "Citizens"],
-            Audience::Authority => ["Viranomaiset", "Myndigheter", "Authorities"],
-        },
-    )
-}
-
-/// The form field where the API's field `name` is typed (a group's legend for a group).
-fn field_id(name: &str) -> String {
-    name.split('[').next().unwrap_or("").replace('.', "_")
-}
-
-/// The errors of the form field `id`: the API's field names with `.` as `_`, list indexes
-/// dropped (`services[2]` belongs to `services`).
-fn errors_of<'e>(errors: &'e [FieldError], id: &str) -> Vec<&'e str> {
-    errors
-        .iter()
-        .filter(|e| field_id(&e.field) == id)
-        .map(|e| e.message.as_str())
-        .collect()
-}
-
-fn error_list(errors: &[FieldError], id: &str) -> Markup {
-    let mine = errors_of(errors, id);
-    html! {
-        @if !mine.is_empty() {
-            p.error id={ (id) "-error" } { @for m in &mine { (m) " " } }
-        }
-    }
-}
-
-/// `aria-describedby` of a field: its help and its errors.
-fn described(errors: &[FieldError], id: &str, help: bool) -> String {
-    let mut ids = Vec::new();
-    if help {
-        ids.push(format!("{id}-help"));
-    }
-    if !errors_of(errors, id).is_empty() {
-        ids.push(format!("{id}-error"));
-    }
-    ids.join(" ")
-}
-
-fn text_field(
-    f: &NoticeForm,
-    errors: &[FieldError],
-    id: &str,
-    label: &str,
-    multiline: bool,
-    required: bool,
-) -> Markup {
-    let invalid = !errors_of(errors, id).is_empty();
-    let d = described(errors, id, false);
-    html! {
-        div.field {
-            label for=(id) { (label) @if required { " *" } }
-            (error_list(errors, id))
-            @if multiline {
-                textarea id=(id) name=(id) rows="4" aria-invalid=[invalid.then_some("true")] aria-describedby=[(!d.is_empty()).then_some(d.as_str())] { (f.value(id)) }
-            } @else {
-                input id=(id) name=(id) type="text" value=(f.value(id)) aria-invalid=[invalid.then_some("true")] aria-describedby=[(!d.is_empty()).then_some(d.as_str())];
-            }
-        }
-    }
-}
-
-/// One text in the three languages; `required` are the languages that must be given.
-fn localized(
-    f: &NoticeForm,
-    errors: &[FieldError],
-    field: &str,
-    legend: &str,
-    multiline: bool,
-    required: &[&str],
-) -> Markup {
-    html! {
-        fieldset id=(field) {
-            legend { (legend) }
-            (error_list(errors, field))
-            @for (l, name) in LANGS {
-                (text_field(f, errors, &format!("{field}_{l}"), name, multiline, required.contains(&l)))
-            }
-        }
-    }
-}
-
-fn time_field(
-    f: &NoticeForm,
-    errors: &[FieldError],
-    lang: Language,
-    id: &str,
-    label: &str,
-) -> Markup {
-    let invalid = !errors_of(errors, id).is_empty();
-    let d = described(errors, id, true);
-    html! {
-        div.field {
-            label for=(id) { (label) }
-            (error_list(errors, id))
-            input id=(id) name=(id) type="datetime-local" value=(f.value(id)) aria-invalid=[invalid.then_some("true")] aria-describedby=(d);
-            p.help id={ (id) "-help" } { (t(lang, ["Helsingin aikaa.", "Helsingforstid.", "Helsinki time."])) }
-        }
-    }
+/// What the form does: a new notice, or a revision of one.
+pub enum FormMode<'a> {
+    New,
+    /// `action` is `update` or `reschedule`; `title` is the notice's.
+    Revise {
+        id: NoticeId,
+        action: &'a str,
+        title: &'a str,
+    },
 }
 
 /// The form page, with the preview of what publishing would do when there is one.
@@ -231,10 +126,51 @@ pub fn new_notice_page(
     preview: Option<&NoticePreview>,
     catalogue: &Catalogue,
 ) -> String {
+    notice_form_page(
+        lang,
+        viewer,
+        form,
+        (errors, preview),
+        catalogue,
+        &FormMode::New,
+    )
+}
+
+/// The form page of `mode`.
+pub fn notice_form_page(
+    lang: Language,
+    viewer: &Viewer,
+    form: &NoticeForm,
+    (errors, preview): (&[FieldError], Option<&NoticePreview>),
+    catalogue: &Catalogue,
+    mode: &FormMode,
+) -> String {
     let kind = form.kind();
-    let title = t(lang, ["Uusi tiedote", "Nytt meddelande", "New notice"]);
+    let (title, target, path) = match mode {
+        FormMode::New => (
+            t(lang, ["Uusi tiedote", "Nytt meddelande", "New notice"]).to_owned(),
+            "/console/notices/new".to_owned(),
+            format!("/console/notices/new?kind={}", kind.code()),
+        ),
+        FormMode::Revise { id, action, title } => (
+            format!(
+                "{}: {title}",
+                if *action == "reschedule" {
+                    t(lang, ["Uusi ajankohta", "Ny tidpunkt", "Reschedule"])
+                } else {
+                    t(lang, ["Päivitä", "Uppdatera", "Update"])
+                }
+            ),
+            format!("/console/notices/{id}/revise"),
+            format!("/console/notices/{id}/revise?action={action}"),
+        ),
+    };
     let body = html! {
+        @if let FormMode::Revise { id, .. } = mode {
+            p { a href={ "/console/notices/" (id) "?lang=" (lang.code()) } { "← " (t(lang, ["Tiedote", "Meddelandet", "The notice"])) } }
+        }
         h1 { (title) }
+        @if let FormMode::New = mode {
         nav aria-label=(t(lang, ["Tiedotteen laji", "Meddelandets typ", "Kind of notice"])) {
             ul.kinds {
                 @for k in NoticeKind::ALL {
@@ -248,6 +184,7 @@ pub fn new_notice_page(
                 }
             }
         }
+        }
         @if !errors.is_empty() {
             section.alert role="alert" aria-labelledby="problems" {
                 h2 #problems { (t(lang, ["Korjaa nämä kohdat", "Rätta dessa fält", "Please correct these fields"])) " (" (errors.len()) ")" }
@@ -255,12 +192,18 @@ pub fn new_notice_page(
             }
         }
         @if let Some(p) = preview {
-            (preview_section(lang, p))
+            (super::preview::preview_section(lang, p))
         }
-        form method="post" action={ "/console/notices/new?lang=" (lang.code()) } {
+        form method="post" action={ (target) "?lang=" (lang.code()) } {
             input type="hidden" name="csrf" value=(viewer.csrf);
             input type="hidden" name="kind" value=(kind.code());
             input type="hidden" name="idem" value=(form.value("idem"));
+            @if let FormMode::Revise { action, .. } = mode {
+                input type="hidden" name="action" value=(action);
+                @for (name, was) in form.values.iter().filter(|(k, _)| k.starts_with("was_")) {
+                    input type="hidden" name=(name) value=(was);
+                }
+            }
             (details_fields(lang, form, errors, kind, catalogue))
             div.actions {
                 button type="submit" name="act" value="preview" { (t(lang, ["Esikatsele", "Förhandsgranska", "Preview"])) }
@@ -270,13 +213,7 @@ pub fn new_notice_page(
             }
         }
     };
-    layout(
-        lang,
-        title,
-        &format!("/console/notices/new?kind={}", kind.code()),
-        Some(viewer),
-        body,
-    )
+    layout(lang, &title, &path, Some(viewer), body)
 }
 
 fn details_fields(
@@ -353,30 +290,8 @@ fn details_fields(
     }
 }
 
-fn preview_section(lang: Language, p: &NoticePreview) -> Markup {
-    html! {
-        section.preview aria-labelledby="preview" {
-            h2 #preview { (t(lang, ["Esikatselu", "Förhandsgranskning", "Preview"])) }
-            table {
-                caption { (t(lang, ["Vastaanottajat kanavittain ja kielittäin", "Mottagare per kanal och språk", "Recipients per channel and language"])) }
-                thead { tr { th scope="col" { (t(lang, ["Kieli", "Språk", "Language"])) } th scope="col" { (t(lang, ["Sähköposti", "E-post", "Email"])) } th scope="col" { "SMS" } } }
-                tbody {
-                    @for (l, c) in &p.recipients {
-                        tr { th scope="row" { (l) } td { (c.email) } td { (c.sms) } }
-                    }
-                }
-            }
-            @if !p.sms {
-                p { (t(lang, ["Tätä tiedotetta ei lähetetä tekstiviestinä.", "Meddelandet skickas inte som SMS.", "This notice is not sent by SMS."])) }
-            }
-            @for (l, s) in &p.sms_texts {
-                h3 { "SMS (" (l) "): " (s.parts) " " (t(lang, ["osaa", "delar", "parts"])) ", " (s.encoding) }
-                pre { (s.text) }
-            }
-            @for (l, e) in &p.email {
-                h3 { (t(lang, ["Sähköposti", "E-post", "Email"])) " (" (l) "): " (e.subject) }
-                pre { (e.text) }
-            }
-        }
+impl Values for NoticeForm {
+    fn value(&self, name: &str) -> &str {
+        NoticeForm::value(self, name)
     }
 }

@@ -64,6 +64,14 @@ pub fn notice_page(lang: Language, viewer: &Viewer, p: &NoticePage) -> String {
                 ul { @for e in p.errors { li { code { (e.field) } ": " (e.message) } } }
             }
         }
+        @if !last.draft.state.is_final() {
+            p.actions {
+                a.button href={ (path) "/revise?action=update&lang=" (lang.code()) } { (t(lang, ["Päivitä tilannetta", "Uppdatera läget", "Post an update"])) }
+                @if last.draft.kind == NoticeKind::Maintenance {
+                    a.button href={ (path) "/revise?action=reschedule&lang=" (lang.code()) } { (t(lang, ["Muuta ajankohtaa", "Ändra tidpunkt", "Reschedule"])) }
+                }
+            }
+        }
         (deliveries(lang, viewer, p, &path))
         @if !last.draft.state.is_final() {
             (closing(lang, viewer, p, &path, last.draft.kind))

@@ -131,29 +131,7 @@ impl Intake {
         Self::require_operator(actor)?;
         let action = revision_action(&input)?;
         for _ in 0..REVISION_RACE_RETRIES {
-            let current = self
-                .store
-                .notice_revisions(id)
-                .await?
-                .pop()
-                .ok_or(IntakeError::NotFound)?;
-            let now = self.now();
-            let draft = revise(
-                &current.draft,
-                action,
-                input.clone(),
-                &self.catalogue,
-                now,
-                &self.notice_link(id),
-            )?;
-            let mut rev = Revision {
-                notice_id: id,
-                number: current.number + 1,
-                action,
-                sms: draft.wants_sms(action, Some(&current.draft)),
-                draft,
-                published_at: now,
-            };
+            let mut rev = self.next_revision(id, action, input.clone()).await?;
             let (sends, plan) = self.revision_effect(&rev).await?;
             rev.sms = sends.sms;
             let sms = rev.sms;
@@ -201,6 +179,62 @@ impl Intake {
             email: true,
             sms: rev.sms,
         };
+        self.preview_of(&rev, sends).await
+    }
+
+    /// The revision that `action` with `input` would add to notice `id` now, validated.
+    async fn next_revision(
+        &self,
+        id: NoticeId,
+        action: Action,
+        input: NoticeInput,
+    ) -> IntakeResult<Revision> {
+        let current = self
+            .store
+            .notice_revisions(id)
+            .await?
+            .pop()
+            .ok_or(IntakeError::NotFound)?;
+        let now = self.now();
+        let draft = revise(
+            &current.draft,
+            action,
+            input,
+            &self.catalogue,
+            now,
+            &self.notice_link(id),
+        )?;
+        Ok(Revision {
+            notice_id: id,
+            number: current.number + 1,
+            action,
+            sms: draft.wants_sms(action, Some(&current.draft)),
+            draft,
+            published_at: now,
+        })
+    }
+
+    /// What revising notice `id` with `input` would do; nothing is stored.
+    pub async fn preview_revision(
+        &self,
+        actor: &Actor,
+        id: NoticeId,
+        input: NoticeInput,
+    ) -> IntakeResult<NoticePreview> {
+        Self::require_operator(actor)?;
+        let action = revision_action(&input)?;
+        let mut rev = self.next_revision(id, action, input).await?;
+        let (sends, _) = self.revision_effect(&rev).await?;
+        rev.sms = sends.sms;
+        self.preview_of(&rev, sends).await
+    }
+
+    /// Who `rev` would reach over `sends`, and each language's email and SMS.
+    async fn preview_of(
+        &self,
+        rev: &Revision,
+        sends: crate::notices::Sends,
+    ) -> IntakeResult<NoticePreview> {
         let link = self.notice_link(rev.notice_id);
         let mut recipients: BTreeMap<String, PreviewCount> = Language::ALL
             .iter()
@@ -211,7 +245,7 @@ impl Intake {
         loop {
             let (batch, next) = self
                 .store
-                .fanout_targets(&rev, sends, &cursor, PREVIEW_BATCH)
+                .fanout_targets(rev, sends, &cursor, PREVIEW_BATCH)
                 .await?;
             for r in batch {
                 if seen.insert((r.channel, r.address_key)) {
@@ -243,12 +277,12 @@ impl Intake {
             email.insert(
                 lang.code().to_owned(),
                 render_email(
-                    &rev,
+                    rev,
                     *lang,
                     None,
                     &self.catalogue,
                     &link,
-                    self.plan_rules.is_short_notice(&rev),
+                    self.plan_rules.is_short_notice(rev),
                 ),
             );
         }

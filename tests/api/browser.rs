@@ -143,7 +143,7 @@ async fn the_console_passes_axe_in_all_three_languages_and_publishes_a_fault_by_
         "signed in under the strict CSP"
     );
     let results = report["results"].as_array().unwrap();
-    assert_eq!(results.len(), 17);
+    assert_eq!(results.len(), 21);
     for r in results {
         assert_eq!(r["htmlLang"], r["lang"], "{r}");
         assert_eq!(r["violations"], json!([]), "axe-core: {r}");

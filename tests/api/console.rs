@@ -451,3 +451,47 @@ async fn an_operator_redrives_dead_deliveries_and_ends_the_fault_from_the_consol
 }
 
 crate::on_both_backends!(an_operator_redrives_dead_deliveries_and_ends_the_fault_from_the_console);
+
+on_both_databases! {
+    async fn an_update_is_written_in_a_form_filled_from_the_notice_previewed_and_published(app: TestApp) {
+        let org = app.pharmacy().await;
+        crate::notices::contact(&app, &org, Some("tuki@apteekki.fi"), None, "sv", serde_json::json!({})).await;
+        let mut fault = crate::notices::fault("major", &["prescription-centre"]);
+        fault["started_at"] = "2036-12-01T10:00:30Z".into();
+        let published = app.post("/api/v1/notices", &app.operator, fault).await;
+        let id = published.body["id"].as_str().unwrap().to_owned();
+        let cookie = session(&app, "Anna (support)").await;
+        let form = browser().get(app.url(&format!("/console/notices/{id}/revise?action=update&lang=en"))).header(COOKIE, &cookie).send().await.unwrap();
+        assert_eq!(form.status(), StatusCode::OK);
+        let form = form.text().await.unwrap();
+        assert!(form.contains("value=\"Störning i Receptcentret\""), "filled in from the notice: {form}");
+        assert!(form.contains("value=\"2036-12-01T12:00\""), "times in Helsinki time");
+        let (csrf, idem) = (hidden(&form, "csrf"), hidden(&form, "idem"));
+        let fields = |act: &str| vec![
+            ("csrf", csrf.clone()), ("idem", idem.clone()), ("action", "update".to_owned()), ("act", act.to_owned()),
+            ("kind", "fault".to_owned()), ("severity", "critical".to_owned()), ("state", "identified".to_owned()),
+            ("services", "prescription-centre".to_owned()),
+            ("title_fi", "Reseptikeskuksessa häiriö".to_owned()), ("title_sv", "Störning i Receptcentret".to_owned()),
+            ("body_fi", "Syy löytyi.".to_owned()), ("body_sv", "Orsaken hittad.".to_owned()),
+            ("started_at", "2036-12-01T12:00".to_owned()), ("was_started_at", "2036-12-01T12:00".to_owned()),
+        ];
+        let send = |act: &'static str| {
+            browser().post(app.url(&format!("/console/notices/{id}/revise?lang=en"))).header(COOKIE, &cookie).header(ORIGIN, app.url("")).form(&fields(act)).send()
+        };
+        let preview = send("preview").await.unwrap();
+        assert_eq!(preview.status(), StatusCode::OK);
+        let preview = preview.text().await.unwrap();
+        assert!(preview.contains("Recipients per channel and language") && preview.contains("Orsaken hittad."), "{preview}");
+        assert_eq!(app.public_get(&format!("/api/v1/notices/{id}")).await.body["revisions"].as_array().unwrap().len(), 1, "a preview revises nothing");
+        for _ in 0..2 {
+            let done = send("publish").await.unwrap();
+            assert_eq!(done.status(), StatusCode::SEE_OTHER);
+            assert_eq!(location(&done), format!("/console/notices/{id}?lang=en"));
+        }
+        let notice = app.public_get(&format!("/api/v1/notices/{id}")).await.body;
+        assert_eq!(notice["revisions"].as_array().unwrap().len(), 2, "published once: {notice}");
+        assert_eq!((notice["state"].as_str(), notice["severity"].as_str()), (Some("identified"), Some("critical")));
+        assert_eq!(notice["started_at"], "2036-12-01T10:00:30Z", "an unchanged time keeps its seconds");
+        assert_eq!(notice["body"]["sv"], "Orsaken hittad.");
+    }
+}

@@ -77,7 +77,18 @@ try {
     await page.goto(`${noticeUrl}?lang=${lang}`);
     results.push(await look(page, 'notice', lang));
   }
-  process.stdout.write(JSON.stringify({ policyErrors, strictH1, results, published }));
+  // An update from the form filled in from the notice, previewed and published by keyboard.
+  for (const lang of ['fi', 'sv', 'en']) {
+    await page.goto(`${noticeUrl}/revise?action=update&lang=${lang}`);
+    results.push(await look(page, 'update', lang));
+  }
+  await page.focus('#body_en');
+  await page.keyboard.type('The cause was found.');
+  await press('button[value=preview]');
+  results.push(await look(page, 'update-preview', 'en'));
+  await press('button[value=publish]');
+  const updated = page.url().startsWith(noticeUrl) && (await page.textContent('main')).includes('The cause was found.');
+  process.stdout.write(JSON.stringify({ policyErrors, strictH1, results, published, updated }));
 } finally {
   await browser.close();
 }

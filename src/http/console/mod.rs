@@ -4,6 +4,7 @@
 mod dashboard;
 mod form;
 mod notices;
+mod revise;
 mod session;
 mod signin;
 
@@ -34,6 +35,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(notices::new).post(notices::post),
         )
         .route("/console/notices/{id}", get(notices::show))
+        .route(
+            "/console/notices/{id}/revise",
+            get(revise::show).post(revise::post),
+        )
         .route("/console/notices/{id}/retry", post(notices::retry))
         .route("/console/notices/{id}/end", post(notices::end))
         .route("/console/notices/{id}/cancel", post(notices::cancel))

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 /// A notice form with every text filled is a few tens of kilobytes.
-const MAX_FORM: usize = 512 * 1024;
+pub(super) const MAX_FORM: usize = 512 * 1024;
 
 fn page(
     s: &AppState,
@@ -40,7 +40,7 @@ fn page(
 }
 
 /// A fresh form id: publishing twice with one (a double click, a resent form) publishes once.
-fn form_id() -> String {
+pub(super) fn form_id() -> String {
     BrowserSecret::generate()
         .map(|s| s.reveal().to_owned())
         .unwrap_or_default()
@@ -122,7 +122,7 @@ pub async fn post(
 }
 
 /// The notice of a console path; anything that is not one is simply not found.
-fn notice_id(text: &str) -> Result<NoticeId, ApiError> {
+pub(super) fn notice_id(text: &str) -> Result<NoticeId, ApiError> {
     NoticeId::parse(text).ok_or_else(ApiError::not_found)
 }
 
@@ -185,7 +185,7 @@ pub async fn show(
 }
 
 /// A checked console form on a notice: its fields and idempotency key.
-async fn checked_form(
+pub(super) async fn checked_form(
     s: &AppState,
     signed: &Signed,
     req: Request,
