@@ -58,6 +58,19 @@ pub(super) fn layout(
                         }
                     }
                 }
+                @if viewer.is_some() {
+                    nav.sections aria-label=(t(lang, ["Ylläpidon osat", "Konsolens delar", "Console sections"])) {
+                        ul.kinds {
+                            @for (href, label) in [
+                                ("/console", ["Tilannekuva", "Lägesbild", "Dashboard"]),
+                                ("/console/organisations", ["Organisaatiot", "Organisationer", "Organisations"]),
+                                ("/console/audit", ["Tapahtumaloki", "Händelselogg", "Audit log"]),
+                            ] {
+                                li { a href={ (href) "?lang=" (lang.code()) } { (t(lang, label)) } }
+                            }
+                        }
+                    }
+                }
                 main #main { (body) }
             }
         }

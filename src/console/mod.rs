@@ -8,6 +8,7 @@ mod layout;
 mod notice_form;
 mod notice_page;
 mod preview;
+mod registry;
 mod revise_form;
 mod signin;
 
@@ -15,6 +16,7 @@ pub use dashboard::{Dashboard, DashboardNotice, dashboard_page};
 pub use layout::Viewer;
 pub use notice_form::{FormMode, NoticeForm, new_notice_page, notice_form_page};
 pub use notice_page::{NoticePage, notice_page};
+pub use registry::{audit_page, organisation_page, organisations_page};
 pub use signin::{LinkState, link_page, signin_page};
 
 use crate::registry::Language;

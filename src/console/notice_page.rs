@@ -140,7 +140,7 @@ fn deliveries(lang: Language, viewer: &Viewer, p: &NoticePage, path: &str) -> Ma
             @if d.items.is_empty() {
                 p.empty { (t(lang, ["Ei toimituksia.", "Inga leveranser.", "No deliveries."])) }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label=(t(lang, ["Taulukko", "Tabell", "Table"])) {
                     table.deliveries {
                         thead { tr {
                             th scope="col" { (t(lang, ["Kanava", "Kanal", "Channel"])) }

@@ -495,3 +495,36 @@ on_both_databases! {
         assert_eq!(notice["body"]["sv"], "Orsaken hittad.");
     }
 }
+
+on_both_databases! {
+    async fn the_registry_and_the_audit_log_are_read_in_the_console(app: TestApp) {
+        let org = app.pharmacy().await;
+        crate::notices::contact(&app, &org, Some("tuki@apteekki.fi"), Some("040 123 4567"), "sv", serde_json::json!({})).await;
+        let cookie = session(&app, "Anna (support)").await;
+        let get = |path: String| {
+            let cookie = cookie.clone();
+            let url = app.url(&path);
+            async move { browser().get(url).header(COOKIE, cookie).send().await.unwrap() }
+        };
+        let list = get("/console/organisations?lang=en".into()).await.text().await.unwrap();
+        assert!(list.contains("Apteekki") && list.contains("0112038-9") && list.contains("Pharmacies"), "{list}");
+        let none = get("/console/organisations?lang=en&q=nothing-like-this".into()).await.text().await.unwrap();
+        assert!(none.contains("No organisations."), "{none}");
+        let page = get(format!("/console/organisations/{org}?lang=en")).await.text().await.unwrap();
+        assert!(page.contains("tuki@apteekki.fi") && page.contains("+358401234567") && page.contains("Prescription Centre"), "{page}");
+        let csv = get(format!("/console/organisations/{org}/contacts.csv")).await;
+        assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+        assert!(csv.text().await.unwrap().contains("tuki@apteekki.fi"));
+        let audit = get("/console/audit?lang=en".into()).await.text().await.unwrap();
+        assert!(audit.contains("console.sign_in") && audit.contains("console:Anna (support)") && audit.contains("contact.create"), "{audit}");
+        assert_eq!(get(format!("/console/organisations/{}", uuid_like())).await.status(), StatusCode::NOT_FOUND);
+        let anonymous = browser().get(app.url(&format!("/console/organisations/{org}"))).send().await.unwrap();
+        assert_eq!(anonymous.status(), StatusCode::SEE_OTHER, "no session, no registry");
+        let by_token = browser().get(app.url(&format!("/console/organisations/{org}/contacts.csv"))).bearer_auth(&app.operator).send().await.unwrap();
+        assert_eq!(by_token.status(), StatusCode::SEE_OTHER, "an API token opens nothing of the console");
+    }
+}
+
+fn uuid_like() -> String {
+    "01a2b3c4-0000-7000-8000-000000000000".to_owned()
+}

@@ -88,6 +88,15 @@ try {
   results.push(await look(page, 'update-preview', 'en'));
   await press('button[value=publish]');
   const updated = page.url().startsWith(noticeUrl) && (await page.textContent('main')).includes('The cause was found.');
+  // The registry and the audit log.
+  for (const lang of ['fi', 'sv', 'en']) {
+    await page.goto(`${base}/console/organisations?lang=${lang}`);
+    results.push(await look(page, 'organisations', lang));
+    await Promise.all([page.waitForURL(/\/console\/organisations\//), page.click('table a >> nth=0')]);
+    results.push(await look(page, 'organisation', lang));
+    await page.goto(`${base}/console/audit?lang=${lang}`);
+    results.push(await look(page, 'audit', lang));
+  }
   process.stdout.write(JSON.stringify({ policyErrors, strictH1, results, published, updated }));
 } finally {
   await browser.close();

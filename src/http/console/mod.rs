@@ -4,6 +4,7 @@
 mod dashboard;
 mod form;
 mod notices;
+mod registry;
 mod revise;
 mod session;
 mod signin;
@@ -35,6 +36,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(notices::new).post(notices::post),
         )
         .route("/console/notices/{id}", get(notices::show))
+        .route("/console/organisations", get(registry::organisations))
+        .route("/console/organisations/{id}", get(registry::organisation))
+        .route(
+            "/console/organisations/{id}/contacts.csv",
+            get(registry::export_csv),
+        )
+        .route("/console/audit", get(registry::audit))
         .route(
             "/console/notices/{id}/revise",
             get(revise::show).post(revise::post),

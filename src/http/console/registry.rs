@@ -1,0 +1,114 @@
+//! `/console/organisations` and `/console/audit`: the registry and the audit log, read
+//! through the query layer.
+
+use super::super::{ApiError, AppState};
+use super::session::Signed;
+use crate::console::{Viewer, audit_page, organisation_page, organisations_page};
+use crate::registry::OrgId;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+
+/// Organisations and audit records listed per page.
+const PER_PAGE: u32 = 50;
+/// An organisation's contacts shown on its page.
+const CONTACTS_SHOWN: u32 = 500;
+
+fn param(req: &Request, name: &str) -> Option<String> {
+    form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn viewer(signed: &Signed) -> Viewer<'_> {
+    Viewer {
+        person: &signed.session.person,
+        csrf: &signed.session.csrf,
+    }
+}
+
+fn org_id(text: &str) -> Result<OrgId, ApiError> {
+    OrgId::parse(text).ok_or_else(ApiError::not_found)
+}
+
+/// `GET /console/organisations?q=…&cursor=…`.
+pub async fn organisations(
+    State(s): State<AppState>,
+    signed: Signed,
+    req: Request,
+) -> Result<Html<String>, ApiError> {
+    let q = param(&req, "q");
+    let list = s
+        .query
+        .organisations(
+            &signed.actor,
+            q.as_deref(),
+            param(&req, "cursor").as_deref(),
+            Some(PER_PAGE),
+        )
+        .await?;
+    Ok(Html(organisations_page(
+        signed.lang,
+        &viewer(&signed),
+        q.as_deref().unwrap_or(""),
+        &list,
+    )))
+}
+
+/// `GET /console/organisations/{id}`.
+pub async fn organisation(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Result<Html<String>, ApiError> {
+    let id = org_id(&id)?;
+    let org = s.query.organisation(&signed.actor, id).await?;
+    let contacts = s
+        .query
+        .contacts(&signed.actor, id, None, Some(CONTACTS_SHOWN))
+        .await?;
+    Ok(Html(organisation_page(
+        signed.lang,
+        &viewer(&signed),
+        &org,
+        &contacts,
+        s.intake.catalogue(),
+    )))
+}
+
+/// `GET /console/organisations/{id}/contacts.csv`: the contact list to edit in a spreadsheet.
+pub async fn export_csv(
+    State(s): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let csv = s.query.export_contacts(&signed.actor, org_id(&id)?).await?;
+    let mut res = csv.into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    res.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"contacts.csv\""),
+    );
+    Ok(res)
+}
+
+/// `GET /console/audit?cursor=…`.
+pub async fn audit(
+    State(s): State<AppState>,
+    signed: Signed,
+    req: Request,
+) -> Result<Html<String>, ApiError> {
+    let list = s
+        .query
+        .audit(
+            &signed.actor,
+            param(&req, "cursor").as_deref(),
+            Some(PER_PAGE),
+        )
+        .await?;
+    Ok(Html(audit_page(signed.lang, &viewer(&signed), &list)))
+}
