@@ -125,7 +125,13 @@ pub async fn export_csv(
     Caller(actor): Caller,
     ApiPath(org): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    let csv = s.query.export_contacts(&actor, org_id(&org)?).await?;
+    Ok(contacts_csv(
+        s.query.export_contacts(&actor, org_id(&org)?).await?,
+    ))
+}
+
+/// A contact list as a CSV download.
+pub(super) fn contacts_csv(csv: String) -> Response {
     let mut res = csv.into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -135,7 +141,7 @@ pub async fn export_csv(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"contacts.csv\""),
     );
-    Ok(res)
+    res
 }
 
 /// Replace the contact list from CSV: rows with an `id` update that contact, rows without

@@ -6,8 +6,7 @@ use super::session::Signed;
 use crate::console::{Viewer, audit_page, organisation_page, organisations_page};
 use crate::registry::OrgId;
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 
 /// Organisations and audit records listed per page.
 const PER_PAGE: u32 = 50;
@@ -84,16 +83,7 @@ pub async fn export_csv(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let csv = s.query.export_contacts(&signed.actor, org_id(&id)?).await?;
-    let mut res = csv.into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    res.headers_mut().insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"contacts.csv\""),
-    );
-    Ok(res)
+    Ok(super::super::contacts::contacts_csv(csv))
 }
 
 /// `GET /console/audit?cursor=…`.
