@@ -1,6 +1,8 @@
 //! Notices: faults, maintenance and instructions, each a chain of immutable revisions.
 
+mod checks;
 mod content;
+mod input;
 mod labels;
 mod ledger;
 mod notice;
@@ -16,12 +18,13 @@ mod windows;
 pub use content::{
     Localized, LocalizedInput, MAX_BODY_LEN, MAX_INSTRUCTION_LEN, MAX_TITLE_LEN, Texts, localized,
 };
+pub use input::NoticeInput;
 pub use labels::{
     action as action_label, kind as kind_label, severity as severity_label, state as state_label,
     time as local_time,
 };
 pub use ledger::{ChannelSummary, DeliveryRecord};
-pub use notice::{NoticeDraft, NoticeFields, NoticeId, NoticeInput, Revision};
+pub use notice::{NoticeDraft, NoticeFields, NoticeId, Revision};
 pub use plan::{Effect, PlanRules, PlanStatus, PlannedStep, Sends, Step, StepState};
 pub use reference::delivery_reference;
 pub use reminder::Reminder;

@@ -1,6 +1,7 @@
 //! The rules for revising a notice: what each action may change and what it sets.
 
-use super::notice::{NoticeDraft, NoticeInput};
+use super::input::NoticeInput;
+use super::notice::NoticeDraft;
 use super::vocabulary::{Action, NoticeState};
 use crate::registry::{Catalogue, NoticeKind};
 use crate::validation::FieldErrors;
