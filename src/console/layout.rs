@@ -66,7 +66,8 @@ pub(super) fn layout(
                                 ("/console/organisations", ["Organisaatiot", "Organisationer", "Organisations"]),
                                 ("/console/audit", ["Tapahtumaloki", "Händelselogg", "Audit log"]),
                             ] {
-                                li { a href={ (href) "?lang=" (lang.code()) } { (t(lang, label)) } }
+                                @let here = section_of(path) == href;
+                                li { a href={ (href) "?lang=" (lang.code()) } aria-current=[here.then_some("page")] { (t(lang, label)) } }
                             }
                         }
                     }
@@ -76,4 +77,15 @@ pub(super) fn layout(
         }
     };
     page.into_string()
+}
+
+/// The console section a page belongs to (its bar's link).
+fn section_of(path: &str) -> &'static str {
+    if path.starts_with("/console/organisations") {
+        "/console/organisations"
+    } else if path.starts_with("/console/audit") {
+        "/console/audit"
+    } else {
+        "/console"
+    }
 }

@@ -508,6 +508,7 @@ on_both_databases! {
         };
         let list = get("/console/organisations?lang=en".into()).await.text().await.unwrap();
         assert!(list.contains("Apteekki") && list.contains("0112038-9") && list.contains("Pharmacies"), "{list}");
+        assert!(list.contains("href=\"/console/organisations?lang=en\" aria-current=\"page\""), "the section bar marks where you are: {list}");
         let none = get("/console/organisations?lang=en&q=nothing-like-this".into()).await.text().await.unwrap();
         assert!(none.contains("No organisations."), "{none}");
         let page = get(format!("/console/organisations/{org}?lang=en")).await.text().await.unwrap();
