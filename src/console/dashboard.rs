@@ -32,6 +32,11 @@ pub struct Dashboard<'a> {
     pub upcoming: Vec<DashboardNotice<'a>>,
 }
 
+/// Deliveries of a channel the relay or gateway gave up on (for a re-send).
+fn given_up(s: &ChannelSummary) -> i64 {
+    s.count(DeliveryState::Failed) + s.count(DeliveryState::Dead)
+}
+
 /// Whether the fault's promised next update is past.
 fn overdue(rev: &Revision, now: DateTime<Utc>) -> bool {
     rev.draft.next_update_at.is_some_and(|t| t < now)
@@ -49,6 +54,14 @@ pub fn dashboard_page(
         .iter()
         .filter(|n| overdue(n.revision, d.now))
         .collect();
+    let stuck: Vec<(&DashboardNotice, i64)> = d
+        .active
+        .iter()
+        .chain(&d.ongoing)
+        .chain(&d.upcoming)
+        .map(|n| (n, given_up(&n.email) + given_up(&n.sms)))
+        .filter(|(_, k)| *k > 0)
+        .collect();
     let body = html! {
         h1 { (t(lang, ["Tilannekuva", "Lägesbild", "Dashboard"])) }
         p { a.button href={ "/console/notices/new?kind=fault&lang=" (lang.code()) } { (t(lang, ["Uusi häiriötiedote", "Nytt störningsmeddelande", "New fault notice"])) } }
@@ -58,6 +71,16 @@ pub fn dashboard_page(
                 ul {
                     @for n in &late {
                         li { (title_link(n.revision, lang)) }
+                    }
+                }
+            }
+        }
+        @if !stuck.is_empty() {
+            section.alert aria-labelledby="stuck" {
+                h2 #stuck { (t(lang, ["Odottaa uudelleenlähetystä", "Väntar på att skickas igen", "Waiting for a re-send"])) " (" (stuck.len()) ")" }
+                ul {
+                    @for (n, k) in &stuck {
+                        li { (title_link(n.revision, lang)) ": " (k) " " (t(lang, ["toimitusta epäonnistui", "leveranser misslyckades", "deliveries given up"])) }
                     }
                 }
             }

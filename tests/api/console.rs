@@ -380,6 +380,11 @@ async fn an_operator_redrives_dead_deliveries_and_ends_the_fault_from_the_consol
                 .unwrap()
         }
     };
+    let board = console(&app, &cookie).await.text().await.unwrap();
+    assert!(
+        board.contains("Waiting for a re-send (1)") && board.contains("2 deliveries given up"),
+        "the dashboard lists it: {board}"
+    );
     let page = page_of("").await;
     assert!(
         page.contains("gave up") && page.contains("Re-send the failed ones (2)"),
@@ -408,6 +413,15 @@ async fn an_operator_redrives_dead_deliveries_and_ends_the_fault_from_the_consol
     app.drain().await;
     let s = crate::delivery::deliveries(&app, &id, "").await;
     assert_eq!(s["summary"]["email"]["sent"], 2, "{s}");
+    assert!(
+        !console(&app, &cookie)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Waiting for a re-send"),
+        "nothing left to re-send"
+    );
     let audit = app.get("/api/v1/audit?limit=500", &app.operator).await.body;
     let redrives = audit["items"]
         .as_array()
