@@ -170,6 +170,12 @@ impl App {
             receipts,
             outputs,
             limits: Arc::new(rate_limits(settings)),
+            oidc: settings
+                .console
+                .oidc
+                .as_ref()
+                .map(|o| crate::oidc::Oidc::new(o, &settings.server.public_url).map(Arc::new))
+                .transpose()?,
         });
         Ok(Self {
             state,

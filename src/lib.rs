@@ -17,6 +17,7 @@ pub mod http;
 pub mod intake;
 pub mod notices;
 pub mod observe;
+pub mod oidc;
 pub mod patterns;
 pub mod publish;
 pub mod query;

@@ -12,7 +12,7 @@ pub use idempotency::{
     Answer, Earlier, IDEMPOTENCY_TTL, IdempotencyKey, Keep, Kept, MAX_IDEMPOTENCY_KEY_LEN,
 };
 pub use session::{
-    BrowserSecret, ConsoleSession, LinkUse, LoginLink, MAX_LABEL_LEN, SessionRules, SignInMethod,
-    link_label,
+    BrowserSecret, ConsoleSession, LinkUse, LoginLink, MAX_LABEL_LEN, PendingSignIn, SessionRules,
+    SignInMethod, link_label,
 };
 pub use token::{IssuedToken, PresentedToken, Role, SecretHash, TokenId, TokenRecord};

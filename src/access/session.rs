@@ -91,6 +91,25 @@ pub struct ConsoleSession {
     pub last_seen_at: DateTime<Utc>,
 }
 
+/// A sign-in through the identity provider between the browser's leaving and its return:
+/// what the return must match. Kept server-side, under the hash of a cookie of the browser
+/// that left.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PendingSignIn {
+    /// The `state` the provider must send back.
+    pub state: String,
+    /// The `nonce` the ID token must carry.
+    pub nonce: String,
+    /// The PKCE code verifier.
+    pub verifier: String,
+}
+
+impl fmt::Debug for PendingSignIn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PendingSignIn(…)")
+    }
+}
+
 /// A printed sign-in link, as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoginLink {

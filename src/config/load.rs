@@ -227,6 +227,34 @@ mod tests {
     }
 
     #[test]
+    fn an_identity_provider_is_reached_over_https_and_names_who_is_an_operator() {
+        let provider = |issuer: &'static str, values: &'static str| {
+            load(
+                None,
+                env(&[
+                    ("FAULTCAST__CONSOLE__OIDC__ISSUER", issuer),
+                    ("FAULTCAST__CONSOLE__OIDC__CLIENT_ID", "faultcast"),
+                    ("FAULTCAST__CONSOLE__OIDC__CLIENT_SECRET", "s3cret"),
+                    ("FAULTCAST__CONSOLE__OIDC__SCOPES", "profile, groups"),
+                    ("FAULTCAST__CONSOLE__OIDC__OPERATOR_CLAIM", "groups"),
+                    ("FAULTCAST__CONSOLE__OIDC__OPERATOR_VALUES", values),
+                ]),
+            )
+        };
+        let s = provider("https://login.example.fi/realms/kanta", "kanta-support").unwrap();
+        let o = s.console.oidc.unwrap();
+        assert_eq!(o.scopes, ["profile", "groups"]);
+        assert_eq!(o.operator_values, ["kanta-support"]);
+        assert!(!format!("{o:?}").contains("s3cret"));
+        let err = provider("http://login.example.fi", "kanta-support").unwrap_err();
+        assert!(err.starts_with("console.oidc.issuer"), "{err}");
+        assert!(provider("http://127.0.0.1:9000", "kanta-support").is_ok());
+        let err = provider("https://login.example.fi", " , ").unwrap_err();
+        assert!(err.starts_with("console.oidc.operator_values"), "{err}");
+        assert!(load(None, env(&[])).unwrap().console.oidc.is_none());
+    }
+
+    #[test]
     fn cleartext_smtp_is_allowed_only_to_loopback() {
         let base = [
             ("FAULTCAST__EMAIL__TRANSPORT", "smtp"),

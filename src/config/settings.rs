@@ -32,6 +32,50 @@ pub struct ConsoleSettings {
     pub session_max_hours: u32,
     /// Minutes a sign-in link from `faultcast login-link` stays valid.
     pub link_valid_minutes: u32,
+    /// Sign-in through the operator's OpenID Connect provider; absent, only sign-in links.
+    pub oidc: Option<OidcSettings>,
+}
+
+/// The operator's OpenID Connect provider (authorization code flow with PKCE).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcSettings {
+    /// The issuer URL; its `/.well-known/openid-configuration` is read at each sign-in.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    /// Scopes asked besides `openid` (which is always asked).
+    #[serde(default, deserialize_with = "words")]
+    pub scopes: Vec<String>,
+    /// The claim (of the ID token, else of the userinfo answer) that makes an operator…
+    pub operator_claim: String,
+    /// …when it is, or (a list) contains, one of these values.
+    #[serde(deserialize_with = "words")]
+    pub operator_values: Vec<String>,
+    /// The provider's name on the sign-in button, e.g. "Kela ID".
+    #[serde(default)]
+    pub display_name: Option<String>,
+}
+
+/// A list given as a TOML array, or as one text of comma- or space-separated words (as an
+/// environment variable gives it).
+fn words<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Words {
+        One(String),
+        Many(Vec<String>),
+    }
+    let list = match Words::deserialize(d)? {
+        Words::One(s) => s
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        Words::Many(v) => v,
+    };
+    Ok(list)
 }
 
 /// Request allowances per caller: `*_per_second` sustained, `*_burst` at once.

@@ -160,6 +160,9 @@ impl Settings {
         )?;
         positive("console.session_max_hours", c.session_max_hours.into())?;
         positive("console.link_valid_minutes", c.link_valid_minutes.into())?;
+        if let Some(o) = &c.oidc {
+            check_oidc(o)?;
+        }
         self.schedule
             .timezone
             .parse::<chrono_tz::Tz>()
@@ -181,6 +184,29 @@ impl Settings {
         use secrecy::ExposeSecret;
         self.database.url.expose_secret().starts_with("sqlite:")
     }
+}
+
+/// The provider must be reached over https (or on this host, for a test provider), and
+/// someone must be able to be an operator.
+fn check_oidc(o: &super::settings::OidcSettings) -> Result<(), String> {
+    let issuer = url::Url::parse(&o.issuer).map_err(|e| format!("console.oidc.issuer: {e}"))?;
+    let loopback = matches!(
+        issuer.host_str(),
+        Some("127.0.0.1" | "::1" | "[::1]" | "localhost")
+    );
+    if issuer.scheme() != "https" && !(issuer.scheme() == "http" && loopback) {
+        return Err("console.oidc.issuer: must be an https:// URL".into());
+    }
+    if o.client_id.trim().is_empty() {
+        return Err("console.oidc.client_id: must not be empty".into());
+    }
+    if o.operator_claim.trim().is_empty() {
+        return Err("console.oidc.operator_claim: must name a claim, e.g. groups".into());
+    }
+    if o.operator_values.is_empty() {
+        return Err("console.oidc.operator_values: must list at least one value".into());
+    }
+    Ok(())
 }
 
 fn positive(key: &str, v: u64) -> Result<(), String> {

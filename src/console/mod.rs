@@ -17,7 +17,7 @@ pub use layout::Viewer;
 pub use notice_form::{FormMode, NoticeForm, new_notice_page, notice_form_page};
 pub use notice_page::{NoticePage, notice_page};
 pub use registry::{audit_page, organisation_page, organisations_page};
-pub use signin::{LinkState, link_page, signin_page};
+pub use signin::{LinkState, ProviderOutcome, link_page, signin_page};
 
 use crate::registry::Language;
 

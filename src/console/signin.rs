@@ -8,22 +8,88 @@ use maud::html;
 
 const SIGN_IN: [&str; 3] = ["Kirjaudu sisään", "Logga in", "Sign in"];
 
-/// The sign-in page: how to get in.
-pub fn signin_page(lang: Language, link_minutes: i64) -> String {
+/// Why the sign-in page is shown again after a try through the identity provider.
+pub enum ProviderOutcome<'a> {
+    /// The provider could not be reached or did not answer as one.
+    Unavailable,
+    /// The answer did not verify, took too long, or came to another browser.
+    Refused,
+    /// The provider vouched for `person`, who is not one of the console's operators.
+    NoAccess { person: &'a str },
+}
+
+/// The sign-in page: the identity provider's button when one is configured (`provider` is
+/// its name), the sign-in link otherwise or beside it; `outcome` says why a try failed.
+pub fn signin_page(
+    lang: Language,
+    link_minutes: i64,
+    provider: Option<&str>,
+    outcome: Option<&ProviderOutcome>,
+) -> String {
+    let title = match outcome {
+        Some(ProviderOutcome::NoAccess { .. }) => {
+            t(lang, ["Ei käyttöoikeutta", "Ingen behörighet", "No access"])
+        }
+        _ => t(lang, SIGN_IN),
+    };
     let body = html! {
-        h1 { (t(lang, SIGN_IN)) }
-        p { (t(lang, [
-            "Ylläpitoon kirjaudutaan kertakäyttöisellä linkillä. Pyydä linkki palvelimelta, jolla faultcast toimii:",
-            "Man loggar in i konsolen med en engångslänk. Be om en länk på servern där faultcast körs:",
-            "The console is opened with a one-time link. Ask for one on the host that runs faultcast:",
-        ])) }
+        h1 { (title) }
+        @match outcome {
+            Some(ProviderOutcome::NoAccess { person }) => {
+                p role="alert" {
+                    (t(lang, ["Tunnistauduit nimellä", "Du identifierades som", "You signed in as"])) " " strong { (person) } ". "
+                    (t(lang, [
+                        "Sinulla ei ole ylläpidon käyttöoikeutta. Oikeus tulee ryhmästä, jonka ylläpitäjä määrittää tunnistuspalvelussa; pyydä sitä tekniseltä tuelta tai oman organisaatiosi pääkäyttäjältä.",
+                        "Du har ingen behörighet till konsolen. Behörigheten kommer från en grupp som administratören anger i identifieringstjänsten; be teknisk support eller din organisations huvudanvändare om den.",
+                        "You have no access to the console. Access comes from a group set in the identity provider; ask technical support or your organisation's administrator for it.",
+                    ]))
+                }
+                p { (t(lang, ["Istuntoa ei avattu.", "Ingen session öppnades.", "No session was opened."])) }
+            }
+            Some(ProviderOutcome::Unavailable) => {
+                p role="alert" { (t(lang, [
+                    "Tunnistuspalveluun ei saatu yhteyttä. Yritä hetken kuluttua uudelleen, tai kirjaudu kertakäyttöisellä linkillä.",
+                    "Identifieringstjänsten svarade inte. Försök igen om en stund, eller logga in med en engångslänk.",
+                    "The identity provider could not be reached. Try again in a moment, or sign in with a one-time link.",
+                ])) }
+            }
+            Some(ProviderOutcome::Refused) => {
+                p role="alert" { (t(lang, [
+                    "Kirjautuminen ei onnistunut: tunnistuksen vastausta ei voitu varmistaa, se vanhentui tai se tuli toiseen selaimeen. Aloita kirjautuminen alusta.",
+                    "Inloggningen misslyckades: svaret från identifieringen kunde inte verifieras, hade gått ut eller kom till en annan webbläsare. Börja om.",
+                    "Signing in did not succeed: the identity provider's answer could not be verified, took too long or came to another browser. Start again.",
+                ])) }
+            }
+            None => {}
+        }
+        @if let Some(name) = provider {
+            form method="post" action={ "/console/login/oidc?lang=" (lang.code()) } {
+                button type="submit" {
+                    (t(lang, ["Kirjaudu palvelulla", "Logga in med", "Sign in with"])) " " (name)
+                }
+            }
+            h2 { (t(lang, ["Ilman tunnistuspalvelua", "Utan identifieringstjänst", "Without the identity provider"])) }
+        }
+        @if provider.is_some() {
+            p { (t(lang, [
+                "Ylläpitoon voi kirjautua myös kertakäyttöisellä linkillä. Pyydä linkki palvelimelta, jolla faultcast toimii:",
+                "Man kan också logga in i konsolen med en engångslänk. Be om en länk på servern där faultcast körs:",
+                "The console can also be opened with a one-time link. Ask for one on the host that runs faultcast:",
+            ])) }
+        } @else {
+            p { (t(lang, [
+                "Ylläpitoon kirjaudutaan kertakäyttöisellä linkillä. Pyydä linkki palvelimelta, jolla faultcast toimii:",
+                "Man loggar in i konsolen med en engångslänk. Be om en länk på servern där faultcast körs:",
+                "The console is opened with a one-time link. Ask for one on the host that runs faultcast:",
+            ])) }
+        }
         pre { code { "faultcast login-link --label \"" (t(lang, ["Nimi (tuki)", "Namn (support)", "Name (support)"])) "\"" } }
         p.meta {
             (t(lang, ["Linkki on voimassa", "Länken gäller i", "The link is valid for"])) " " (link_minutes) " "
             (t(lang, ["minuuttia ja toimii kerran.", "minuter och fungerar en gång.", "minutes and works once."]))
         }
     };
-    layout(lang, t(lang, SIGN_IN), "/console/login", None, body)
+    layout(lang, title, "/console/login", None, body)
 }
 
 /// What a sign-in link is now.

@@ -81,6 +81,8 @@ pub struct AppParts {
     pub outputs: Arc<crate::publish::OutputCache>,
     /// How often each caller may ask.
     pub limits: Arc<RateLimits>,
+    /// The operator's identity provider, when the console signs in through one.
+    pub oidc: Option<Arc<crate::oidc::Oidc>>,
 }
 
 /// The API routes, the SMS gateway's receipt route (limited on its own) and their OpenAPI

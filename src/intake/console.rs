@@ -2,13 +2,19 @@
 //! sessions they open.
 
 use super::{Intake, IntakeError, IntakeResult};
-use crate::access::{Actor, BrowserSecret, ConsoleSession, LinkUse, link_label};
+use crate::access::{
+    Actor, BrowserSecret, ConsoleSession, LinkUse, PendingSignIn, SignInMethod, link_label,
+};
+use crate::registry::Language;
 use crate::validation::FieldErrors;
 use chrono::{DateTime, Duration, Utc};
 
 /// A session's last request is written down at most this often, not on every request: the
 /// idle timeout is in minutes, and a write per page view would be wasted.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+/// How long a browser may take at the identity provider before its return is refused.
+const PROVIDER_ROUND_TRIP: Duration = Duration::minutes(10);
 
 /// What opening a sign-in link did.
 #[derive(Debug)]
@@ -78,6 +84,83 @@ impl Intake {
             LinkUse::Expired => SignIn::Expired,
             LinkUse::Spent => SignIn::Spent,
         })
+    }
+
+    /// Keeps a sign-in through the identity provider until the browser returns; answers the
+    /// secret of the browser's flow cookie, under whose hash it is kept.
+    pub async fn begin_provider_sign_in(
+        &self,
+        pending: &PendingSignIn,
+        lang: Language,
+    ) -> IntakeResult<BrowserSecret> {
+        let flow = random()?;
+        let expires_at = self.now() + PROVIDER_ROUND_TRIP;
+        self.store
+            .insert_sign_in(&flow.hash(), pending, lang, expires_at)
+            .await?;
+        Ok(flow)
+    }
+
+    /// Takes the sign-in kept for the browser's flow cookie `presented`: usable once, and only
+    /// within its time.
+    pub async fn take_provider_sign_in(
+        &self,
+        presented: &str,
+    ) -> IntakeResult<Option<(PendingSignIn, Language)>> {
+        let Some(flow) = BrowserSecret::presented(presented) else {
+            return Ok(None);
+        };
+        Ok(self.store.take_sign_in(&flow.hash(), self.now()).await?)
+    }
+
+    /// Opens a session for `person`, whom the identity provider vouched for as an operator.
+    pub async fn sign_in_by_provider(
+        &self,
+        person: &str,
+        request_id: &str,
+    ) -> IntakeResult<(BrowserSecret, ConsoleSession)> {
+        let secret = random()?;
+        let csrf = random()?;
+        let id_hash = secret.hash();
+        let actor = Actor::person(person, request_id.to_owned());
+        let audit = self.event(
+            &actor,
+            "console.sign_in",
+            "console_session",
+            short(&id_hash),
+            None,
+        );
+        let session = self
+            .store
+            .open_session(
+                (&id_hash, csrf.reveal()),
+                person,
+                SignInMethod::Oidc,
+                self.now(),
+                &audit,
+            )
+            .await?;
+        tracing::info!(method = "oidc", "console sign-in");
+        Ok((secret, session))
+    }
+
+    /// Records that `person` signed in at the identity provider but is not an operator.
+    pub async fn refuse_provider_sign_in(
+        &self,
+        person: &str,
+        request_id: &str,
+    ) -> IntakeResult<()> {
+        let actor = Actor::person(person, request_id.to_owned());
+        let audit = self.event(
+            &actor,
+            "console.sign_in_refused",
+            "console_session",
+            String::new(),
+            None,
+        );
+        self.store.append_audit(&audit).await?;
+        tracing::info!(method = "oidc", "console sign-in refused: not an operator");
+        Ok(())
     }
 
     /// The open session whose id the browser presented, if any; its idle time starts again.

@@ -23,6 +23,7 @@ mod reminders;
 mod revisions;
 mod services;
 mod sessions;
+mod sign_ins;
 mod sql;
 mod states;
 mod tokens;

@@ -38,7 +38,7 @@ impl SessionRow {
     }
 }
 
-const INSERT_SESSION: &str = "INSERT INTO console_sessions (id_hash, person, method, csrf, created_at, last_seen_at) \
+pub(super) const INSERT_SESSION: &str = "INSERT INTO console_sessions (id_hash, person, method, csrf, created_at, last_seen_at) \
      VALUES ($1, $2, $3, $4, $5, $5)";
 
 impl Store {
@@ -178,6 +178,9 @@ impl Store {
         let links = c
             .execute(Sql::new("DELETE FROM console_links WHERE expires_at < $1").bind(before))
             .await?;
-        Ok(sessions + links)
+        let sign_ins = c
+            .execute(Sql::new("DELETE FROM console_sign_ins WHERE expires_at < $1").bind(before))
+            .await?;
+        Ok(sessions + links + sign_ins)
     }
 }

@@ -146,14 +146,7 @@ async fn the_console_passes_axe_in_all_three_languages_and_publishes_a_fault_by_
     );
     let results = report["results"].as_array().unwrap();
     assert_eq!(results.len(), 30);
-    for r in results {
-        assert_eq!(r["htmlLang"], r["lang"], "{r}");
-        assert_eq!(r["violations"], json!([]), "axe-core: {r}");
-        assert_eq!(
-            r["overflow"], false,
-            "no sideways scrolling on a phone: {r}"
-        );
-    }
+    assert_pages_pass(results);
     let dashboards: Vec<&str> = results
         .iter()
         .filter(|r| r["name"] == "dashboard")
@@ -164,4 +157,46 @@ async fn the_console_passes_axe_in_all_three_languages_and_publishes_a_fault_by_
         ["Tilannekuva", "Lägesbild", "Dashboard"],
         "signed in by keyboard"
     );
+}
+
+#[tokio::test]
+async fn the_console_signs_in_through_the_identity_provider_in_a_real_browser() {
+    if !browser_available() {
+        return;
+    }
+    let Some((app, _idp)) =
+        crate::console_oidc::app_with_provider(crate::support::Backend::Sqlite).await
+    else {
+        return;
+    };
+    let report = run_script("oidc_signin.mjs", vec![app.url("")]).await;
+    assert_eq!(
+        report["policyErrors"],
+        json!([]),
+        "the sign-in button may lead to the provider under the console's CSP"
+    );
+    assert_eq!(report["operator"]["h1"], "Tilannekuva", "{report}");
+    assert_eq!(report["visitor"]["h1"], "No access", "{report}");
+    assert!(
+        report["visitor"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Ville Vieras (visitor)")
+    );
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 6);
+    assert_pages_pass(results);
+}
+
+/// Each console page a script looked at is in the language asked for, passes axe-core and
+/// fits a phone's width.
+fn assert_pages_pass(results: &[Value]) {
+    for r in results {
+        assert_eq!(r["htmlLang"], r["lang"], "{r}");
+        assert_eq!(r["violations"], json!([]), "axe-core: {r}");
+        assert_eq!(
+            r["overflow"], false,
+            "no sideways scrolling on a phone: {r}"
+        );
+    }
 }

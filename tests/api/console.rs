@@ -179,6 +179,9 @@ on_both_databases! {
         let cookie = session(&app, "Anna (support)").await;
         let id_hash = faultcast::access::BrowserSecret::presented(cookie.split('=').nth(1).unwrap()).unwrap().hash();
         let unused = faultcast::access::BrowserSecret::presented(&link(&app, "Bertil (support)").await).unwrap().hash();
+        let pending = faultcast::access::PendingSignIn { state: "s".into(), nonce: "n".into(), verifier: "v".into() };
+        let abandoned = app.intake.begin_provider_sign_in(&pending, faultcast::registry::Language::Fi).await.unwrap().hash();
+        let started = app.clock.now();
         let store = app.intake.store();
         app.intake.purge_deliveries(chrono::Duration::days(90)).await.unwrap();
         assert!(store.console_session(&id_hash).await.unwrap().is_some(), "an open session stays");
@@ -187,6 +190,7 @@ on_both_databases! {
         app.intake.purge_deliveries(chrono::Duration::days(90)).await.unwrap();
         assert!(store.console_session(&id_hash).await.unwrap().is_none());
         assert!(store.login_link(&unused).await.unwrap().is_none());
+        assert!(store.take_sign_in(&abandoned, started).await.unwrap().is_none(), "a sign-in abandoned at the provider goes");
     }
 
     async fn the_dashboard_shows_active_notices_with_their_delivery_progress(app: TestApp) {

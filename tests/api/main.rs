@@ -9,6 +9,7 @@ mod calendar;
 mod cap;
 mod cli;
 mod console;
+mod console_oidc;
 mod contacts;
 mod crash;
 mod csv;

@@ -139,6 +139,19 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 
 /// Like `spawn_app`, with extra `FAULTCAST__…` settings (e.g. an SMTP sink).
 pub async fn spawn_app_with(backend: Backend, extra: &[(&str, String)]) -> Option<TestApp> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    spawn_app_on(listener, backend, extra).await
+}
+
+/// Like `spawn_app_with`, serving on `listener` (bound first, when the settings need the
+/// address, e.g. as `server.public_url`).
+pub async fn spawn_app_on(
+    listener: tokio::net::TcpListener,
+    backend: Backend,
+    extra: &[(&str, String)],
+) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = database_url(backend, dir.path()).await?;
     let settings = settings_with(dir.path(), &database_url, extra);
@@ -153,9 +166,6 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, String)]) -> Optio
     let intake = app.intake().clone();
     let deliverer = app.deliverer();
     let scheduler = app.scheduler();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
     let addr = listener.local_addr().unwrap();
     let shutdown = CancellationToken::new();
     let server = tokio::spawn(app.serve(listener, shutdown.clone()));

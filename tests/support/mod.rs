@@ -4,6 +4,7 @@
 pub mod app;
 pub mod certificates;
 pub mod fault_proxy;
+pub mod identity_provider;
 pub mod inspect;
 pub mod parsers;
 pub mod postgres;
@@ -11,7 +12,7 @@ pub mod sms_sink;
 pub mod smtp_sink;
 pub mod tools;
 
-pub use app::{Answer, Backend, TestApp, spawn_app, spawn_app_with};
+pub use app::{Answer, Backend, TestApp, spawn_app, spawn_app_on, spawn_app_with};
 
 /// Generates, for each `async fn name(app: TestApp)`, a module `name` with the test run
 /// `on_sqlite` and `on_postgres`.

@@ -4,6 +4,7 @@
 mod dashboard;
 mod form;
 mod notices;
+mod provider;
 mod registry;
 mod revise;
 mod session;
@@ -21,6 +22,15 @@ use axum::routing::{get, post};
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; \
                    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The policy of a page whose form may also lead to `origins` (the sign-in button's POST
+/// is answered with a redirect to the identity provider, which `form-action` governs too).
+pub fn csp_with_form_targets(origins: &str) -> String {
+    CSP.replace(
+        "form-action 'self'",
+        &format!("form-action 'self' {origins}"),
+    )
+}
+
 /// The console's routes.
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
@@ -30,6 +40,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/console/login/link",
             get(signin::link).post(signin::sign_in),
         )
+        .route("/console/login/oidc", post(provider::start))
+        .route(crate::oidc::CALLBACK_PATH, get(provider::callback))
         .route("/console/logout", post(signin::sign_out))
         .route(
             "/console/notices/new",
@@ -61,8 +73,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
 async fn private(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     for (name, value) in [
-        (header::CONTENT_SECURITY_POLICY, CSP),
         (header::CACHE_CONTROL, "no-store"),
         (header::X_FRAME_OPTIONS, "DENY"),
         // Not `no-referrer`: with it a browser sends `Origin: null` on a form's POST, and

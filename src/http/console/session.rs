@@ -26,25 +26,52 @@ fn cookie_name(s: &AppState) -> &'static str {
     if https(s) { HOST_COOKIE } else { COOKIE }
 }
 
+/// The cookie that ties a sign-in through the identity provider to the browser that left.
+const FLOW_COOKIE: &str = "faultcast_sign_in";
+const HOST_FLOW_COOKIE: &str = "__Host-faultcast_sign_in";
+
+fn flow_cookie_name(s: &AppState) -> &'static str {
+    if https(s) {
+        HOST_FLOW_COOKIE
+    } else {
+        FLOW_COOKIE
+    }
+}
+
+/// `Set-Cookie` of `name` = `value`, for `max_age` seconds (`None`: the browser's session).
+fn cookie_header(s: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let secure = if https(s) { "; Secure" } else { "" };
+    let age = max_age
+        .map(|a| format!("; Max-Age={a}"))
+        .unwrap_or_default();
+    let text = format!("{name}={value}; Path=/{age}; HttpOnly; SameSite=Lax{secure}");
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
 /// `Set-Cookie` for a new session.
 pub fn set_cookie(s: &AppState, secret: &BrowserSecret) -> HeaderValue {
-    let secure = if https(s) { "; Secure" } else { "" };
-    let text = format!(
-        "{}={}; Path=/; HttpOnly; SameSite=Lax{secure}",
-        cookie_name(s),
-        secret.reveal()
-    );
-    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+    cookie_header(s, cookie_name(s), secret.reveal(), None)
 }
 
 /// `Set-Cookie` that removes the session's cookie.
 pub fn clear_cookie(s: &AppState) -> HeaderValue {
-    let secure = if https(s) { "; Secure" } else { "" };
-    let text = format!(
-        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}",
-        cookie_name(s)
-    );
-    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+    cookie_header(s, cookie_name(s), "", Some(0))
+}
+
+/// `Set-Cookie` for a sign-in through the identity provider (`Lax`, so that the provider's
+/// redirect back, a top-level GET, carries it).
+pub fn set_flow_cookie(s: &AppState, secret: &BrowserSecret, seconds: i64) -> HeaderValue {
+    cookie_header(s, flow_cookie_name(s), secret.reveal(), Some(seconds))
+}
+
+/// `Set-Cookie` that removes the sign-in flow's cookie.
+pub fn clear_flow_cookie(s: &AppState) -> HeaderValue {
+    cookie_header(s, flow_cookie_name(s), "", Some(0))
+}
+
+/// The sign-in flow's cookie, if the browser presented one.
+pub fn flow_cookie<'h>(s: &AppState, headers: &'h HeaderMap) -> Option<&'h str> {
+    cookie(headers, flow_cookie_name(s))
 }
 
 /// The value of cookie `name` in the request, if present.

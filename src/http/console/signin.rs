@@ -5,18 +5,38 @@ use super::form::fields;
 use super::session::{
     Signed, clear_cookie, csrf_matches, language, request_id, same_origin, see_other, set_cookie,
 };
-use crate::console::{LinkState, link_page, signin_page};
+use crate::console::{LinkState, ProviderOutcome, link_page, signin_page};
 use crate::intake::SignIn;
+use crate::registry::Language;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 /// `GET /console/login`: how to sign in.
 pub async fn page(State(s): State<AppState>, req: Request) -> Response {
     let (parts, _) = req.into_parts();
+    signin_response(&s, language(&parts), StatusCode::OK, None)
+}
+
+/// The sign-in page with `status`; `why` says why a try failed. With a provider, the page's
+/// policy lets its button's form lead there.
+pub fn signin_response(
+    s: &AppState,
+    lang: Language,
+    status: StatusCode,
+    why: Option<&ProviderOutcome>,
+) -> Response {
     let minutes = s.intake.session_rules().link_valid.num_minutes();
-    Html(signin_page(language(&parts), minutes)).into_response()
+    let name = s.oidc.as_ref().map(|o| o.display_name.as_str());
+    let mut res = (status, Html(signin_page(lang, minutes, name, why))).into_response();
+    if let Some(oidc) = &s.oidc {
+        let csp = super::csp_with_form_targets(&oidc.form_origins());
+        if let Ok(v) = HeaderValue::from_str(&csp) {
+            res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+    res
 }
 
 /// The `token` query parameter.
