@@ -2,9 +2,12 @@
 //! JavaScript, in Finnish, Swedish or English. Rendering only: the pages are given what they
 //! show, and every form posts to a handler that calls intake.
 
+mod contact_form;
 mod dashboard;
 mod fields;
+mod import;
 mod layout;
+mod messages;
 mod notice_form;
 mod notice_page;
 mod preview;
@@ -12,7 +15,9 @@ mod registry;
 mod revise_form;
 mod signin;
 
+pub use contact_form::{ContactForm, ContactMode, contact_form_page};
 pub use dashboard::{Dashboard, DashboardNotice, dashboard_page};
+pub use import::import_page;
 pub use layout::Viewer;
 pub use notice_form::{FormMode, NoticeForm, new_notice_page, notice_form_page};
 pub use notice_page::{NoticePage, notice_page};
@@ -22,7 +27,7 @@ pub use signin::{LinkState, ProviderOutcome, link_page, signin_page};
 use crate::registry::Language;
 
 /// The same text in the three languages.
-fn t(lang: Language, p: [&'static str; 3]) -> &'static str {
+pub fn t(lang: Language, p: [&'static str; 3]) -> &'static str {
     match lang {
         Language::Fi => p[0],
         Language::Sv => p[1],

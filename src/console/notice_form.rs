@@ -145,6 +145,7 @@ pub fn notice_form_page(
     catalogue: &Catalogue,
     mode: &FormMode,
 ) -> String {
+    let errors = &super::messages::translated(lang, errors);
     let kind = form.kind();
     let (title, target, path) = match mode {
         FormMode::New => (

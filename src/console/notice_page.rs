@@ -61,7 +61,7 @@ pub fn notice_page(lang: Language, viewer: &Viewer, p: &NoticePage) -> String {
         @if !p.errors.is_empty() {
             section.alert role="alert" aria-labelledby="problems" {
                 h2 #problems { (t(lang, ["Toimintoa ei tehty", "Åtgärden gjordes inte", "Nothing was done"])) }
-                ul { @for e in p.errors { li { code { (e.field) } ": " (e.message) } } }
+                ul { @for e in p.errors { li { code { (e.field) } ": " (super::messages::translate(lang, &e.message)) } } }
             }
         }
         @if !last.draft.state.is_final() {

@@ -92,7 +92,11 @@ pub fn organisation_page(
             dd { (o.services.iter().map(|s| catalogue.name(s, lang)).collect::<Vec<_>>().join(", ")) }
         }
         h2 { (t(lang, ["Tiedotteiden vastaanottajat", "Mottagare av meddelanden", "Notice recipients"])) " (" (contacts.items.len()) ")" }
-        p { a href={ "/console/organisations/" (o.id) "/contacts.csv" } download { (t(lang, ["Lataa CSV-tiedostona", "Ladda ner som CSV", "Download as CSV"])) } }
+        ul.actions {
+            li { a.button href={ "/console/organisations/" (o.id) "/contacts/new?lang=" (lang.code()) } { (t(lang, ["Lisää vastaanottaja", "Lägg till mottagare", "Add a recipient"])) } }
+            li { a href={ "/console/organisations/" (o.id) "/contacts.csv" } download { (t(lang, ["Lataa CSV-tiedostona", "Ladda ner som CSV", "Download as CSV"])) } }
+            li { a href={ "/console/organisations/" (o.id) "/contacts/import?lang=" (lang.code()) } { (t(lang, ["Tuo CSV-tiedostosta", "Importera från CSV", "Import from CSV"])) } }
+        }
         @if contacts.items.is_empty() {
             p.alert { (t(lang, ["Organisaatiolla ei ole yhtään vastaanottajaa: se ei saa tiedotteita.", "Organisationen har inga mottagare: den får inga meddelanden.", "The organisation has no recipients: it hears of no notice."])) }
         } @else {
@@ -109,7 +113,7 @@ pub fn organisation_page(
                     tbody {
                         @for c in &contacts.items {
                             tr {
-                                td { (c.name) " (" (c.role) ")" }
+                                td { a href={ "/console/organisations/" (o.id) "/contacts/" (c.id) "?lang=" (lang.code()) } { (c.name) } " (" (c.role) ")" }
                                 td { (c.email.as_deref().unwrap_or("")) }
                                 td { (c.phone.as_deref().unwrap_or("")) }
                                 td { (c.language) }

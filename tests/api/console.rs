@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 
 /// A client that shows redirects instead of following them, like a test of a browser's view.
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -39,7 +39,7 @@ async fn sign_in(app: &TestApp, token: &str) -> reqwest::Response {
 }
 
 /// Signs in as `label`; the session cookie (`name=value`).
-async fn session(app: &TestApp, label: &str) -> String {
+pub(crate) async fn session(app: &TestApp, label: &str) -> String {
     let t = link(app, label).await;
     let res = sign_in(app, &t).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -57,12 +57,12 @@ async fn console(app: &TestApp, cookie: &str) -> reqwest::Response {
 }
 
 /// The form token in a console page.
-fn csrf_of(page: &str) -> String {
+pub(crate) fn csrf_of(page: &str) -> String {
     let at = page.find("name=\"csrf\" value=\"").expect("a form token") + 19;
     page[at..at + 64].to_owned()
 }
 
-fn location(res: &reqwest::Response) -> String {
+pub(crate) fn location(res: &reqwest::Response) -> String {
     res.headers()[LOCATION].to_str().unwrap().to_owned()
 }
 
@@ -246,7 +246,7 @@ fn login_link_prints_a_link_that_works_once() {
 }
 
 /// The hidden value `name` of a console form.
-fn hidden(page: &str, name: &str) -> String {
+pub(crate) fn hidden(page: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let at = page
         .find(&marker)

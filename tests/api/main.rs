@@ -10,6 +10,7 @@ mod cap;
 mod cli;
 mod console;
 mod console_oidc;
+mod console_registry;
 mod contacts;
 mod crash;
 mod csv;

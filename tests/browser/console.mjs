@@ -94,10 +94,33 @@ try {
     results.push(await look(page, 'organisations', lang));
     await Promise.all([page.waitForURL(/\/console\/organisations\//), page.click('table a >> nth=0')]);
     results.push(await look(page, 'organisation', lang));
+    const orgUrl = page.url().split('?')[0];
+    await page.goto(`${orgUrl}/contacts/new?lang=${lang}`);
+    results.push(await look(page, 'new-contact', lang));
+    await page.goto(`${orgUrl}/contacts/import?lang=${lang}`);
+    results.push(await look(page, 'import', lang));
+    await Promise.all([page.waitForURL(/\/contacts\/[0-9a-f-]+\?/), page.goto(orgUrl + `?lang=${lang}`).then(() => page.click('table a >> nth=0'))]);
+    results.push(await look(page, 'contact', lang));
     await page.goto(`${base}/console/audit?lang=${lang}`);
     results.push(await look(page, 'audit', lang));
   }
-  process.stdout.write(JSON.stringify({ policyErrors, strictH1, results, published, updated }));
+  // A recipient added by keyboard, a field left wrong first: the error is marked, then fixed.
+  await page.goto(`${base}/console/organisations?lang=en`);
+  await Promise.all([page.waitForURL(/\/console\/organisations\//), page.click('table a >> nth=0')]);
+  await page.goto(page.url().split('?')[0] + '/contacts/new?lang=en');
+  await page.focus('#name');
+  await page.keyboard.type('Night desk');
+  await page.focus('#email');
+  await page.keyboard.type('not an address');
+  await press('main form button[type=submit]');
+  results.push(await look(page, 'contact-errors', 'en'));
+  const marked = (await page.getAttribute('#email', 'aria-invalid')) === 'true' && (await page.inputValue('#name')) === 'Night desk';
+  await page.fill('#email', '');
+  await page.focus('#email');
+  await page.keyboard.type('night@apteekki.fi');
+  await press('main form button[type=submit]');
+  const added = marked && (await page.textContent('main')).includes('Night desk');
+  process.stdout.write(JSON.stringify({ policyErrors, strictH1, results, published, updated, added }));
 } finally {
   await browser.close();
 }

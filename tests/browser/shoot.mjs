@@ -2,7 +2,8 @@
 // Each URL is opened at a phone's and a desktop's width; a URL of the form
 // "click:SELECTOR" clicks in the page opened last (e.g. a form's button) and is shot as well.
 // SIZES=phone or SIZES=desktop shoots one width only (a one-time link works once).
-// "fill:SELECTOR=VALUE" and "check:SELECTOR" fill a field or tick a box, unshot. FULL=0
+// "fill:SELECTOR=VALUE", "file:SELECTOR=PATH" and "check:SELECTOR" fill a field, choose a
+// file or tick a box, unshot. FULL=0
 // shoots the viewport only (the top of a long page).
 import { launch } from './axe.mjs';
 
@@ -21,6 +22,10 @@ try {
       } else if (u.startsWith('fill:')) {
         const [sel, ...value] = u.slice(5).split('=');
         await page.fill(sel, value.join('='));
+        continue;
+      } else if (u.startsWith('file:')) {
+        const [sel, path] = u.slice(5).split('=');
+        await page.setInputFiles(sel, path);
         continue;
       } else if (u.startsWith('check:')) {
         await page.check(u.slice(6));

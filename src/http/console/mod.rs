@@ -1,8 +1,10 @@
 //! `/console`: the operator console's routes. Pages are rendered by `crate::console`, read
 //! through the query layer, and every form posts to a handler that calls intake.
 
+mod contacts;
 mod dashboard;
 mod form;
+mod import;
 mod notices;
 mod provider;
 mod registry;
@@ -53,6 +55,22 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/console/organisations/{id}/contacts.csv",
             get(registry::export_csv),
+        )
+        .route(
+            "/console/organisations/{id}/contacts/new",
+            get(contacts::new).post(contacts::create),
+        )
+        .route(
+            "/console/organisations/{id}/contacts/import",
+            get(import::show).post(import::import),
+        )
+        .route(
+            "/console/organisations/{id}/contacts/{contact}",
+            get(contacts::edit).post(contacts::update),
+        )
+        .route(
+            "/console/organisations/{id}/contacts/{contact}/delete",
+            post(contacts::delete),
         )
         .route("/console/audit", get(registry::audit))
         .route(

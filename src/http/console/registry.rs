@@ -20,14 +20,14 @@ fn param(req: &Request, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-fn viewer(signed: &Signed) -> Viewer<'_> {
+pub(super) fn viewer(signed: &Signed) -> Viewer<'_> {
     Viewer {
         person: &signed.session.person,
         csrf: &signed.session.csrf,
     }
 }
 
-fn org_id(text: &str) -> Result<OrgId, ApiError> {
+pub(super) fn org_id(text: &str) -> Result<OrgId, ApiError> {
     OrgId::parse(text).ok_or_else(ApiError::not_found)
 }
 
