@@ -2,7 +2,7 @@
 //! API's contact with a label, the organisation's services by name, errors next to their
 //! fields and everything typed kept.
 
-use super::fields::{Values, error_list, errors_of, text_field};
+use super::fields::{Posted, Values, error_list, errors_of, text_field};
 use super::layout::{Viewer, layout};
 use super::t;
 use crate::query::{ContactView, OrganisationView};
@@ -12,82 +12,68 @@ use maud::{Markup, html};
 
 /// What was typed into a contact form (or a contact, to change).
 #[derive(Clone, Debug, Default)]
-pub struct ContactForm {
-    pairs: Vec<(String, String)>,
-}
+pub struct ContactForm(Posted);
 
 impl Values for ContactForm {
     fn value(&self, name: &str) -> &str {
-        self.pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
+        self.0.get(name)
     }
 }
 
 impl ContactForm {
     /// The form as posted.
     pub fn from_pairs(pairs: &[(String, String)]) -> Self {
-        Self {
-            pairs: pairs.to_vec(),
-        }
+        Self(Posted::from_pairs(pairs))
     }
 
     /// An empty form: Finnish, email, every service and kind.
     pub fn blank() -> Self {
-        let pairs = [
+        let mut f = Posted::default();
+        for (k, v) in [
             ("language", "fi"),
             ("channels", "email"),
             ("all_services", "yes"),
             ("kinds", "fault"),
             ("kinds", "maintenance"),
             ("kinds", "instruction"),
-        ];
-        Self {
-            pairs: pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+        ] {
+            f.push(k, v);
         }
+        Self(f)
     }
 
     /// The form filled in from `c`, to change it.
     pub fn from_contact(c: &ContactView) -> Self {
-        let mut pairs = vec![
-            ("name".to_owned(), c.name.clone()),
-            ("role".to_owned(), c.role.clone()),
-            ("email".to_owned(), c.email.clone().unwrap_or_default()),
-            ("phone".to_owned(), c.phone.clone().unwrap_or_default()),
-            ("language".to_owned(), c.language.clone()),
-        ];
-        let all = if c.all_services { "yes" } else { "no" };
-        pairs.push(("all_services".to_owned(), all.to_owned()));
+        let mut f = Posted::default();
+        f.push("name", &c.name);
+        f.push("role", &c.role);
+        f.push("email", c.email.as_deref().unwrap_or(""));
+        f.push("phone", c.phone.as_deref().unwrap_or(""));
+        f.push("language", &c.language);
+        f.push("all_services", if c.all_services { "yes" } else { "no" });
         for (name, list) in [
             ("channels", &c.channels),
             ("services", &c.services),
             ("kinds", &c.kinds),
         ] {
-            pairs.extend(list.iter().map(|v| (name.to_owned(), v.clone())));
+            for v in list {
+                f.push(name, v);
+            }
         }
-        Self { pairs }
+        Self(f)
     }
 
     /// Names the form once, so that sending it twice adds one recipient.
     pub fn set_form_id(&mut self, id: &str) {
-        self.pairs.push(("idem".to_owned(), id.to_owned()));
+        self.0.push("idem", id);
     }
 
     fn all(&self, name: &str) -> Vec<String> {
-        self.pairs
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
+        self.0.all(name)
     }
 
     fn has(&self, name: &str, value: &str) -> bool {
-        self.pairs.iter().any(|(k, v)| k == name && v == value)
+        self.0.has(name, value)
     }
 
     /// The API's input: every field given, so that a change says the whole contact.

@@ -15,6 +15,53 @@ pub(super) trait Values {
     fn value(&self, name: &str) -> &str;
 }
 
+/// A form's fields as posted, in order, repeated names kept (checkbox lists).
+#[derive(Clone, Debug, Default)]
+pub struct Posted {
+    pairs: Vec<(String, String)>,
+}
+
+impl Posted {
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        Self {
+            pairs: pairs.to_vec(),
+        }
+    }
+
+    /// The first value of `name` (empty when none).
+    pub fn get(&self, name: &str) -> &str {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// Every value of `name`.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// Whether `name` has `value` among its values (a ticked box).
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.pairs.iter().any(|(k, v)| k == name && v == value)
+    }
+
+    pub fn push(&mut self, name: &str, value: &str) {
+        self.pairs.push((name.to_owned(), value.to_owned()));
+    }
+}
+
+impl Values for Posted {
+    fn value(&self, name: &str) -> &str {
+        self.get(name)
+    }
+}
+
 /// An audience's name.
 pub(super) fn audience_label(lang: Language, a: Audience) -> &'static str {
     t(

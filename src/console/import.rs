@@ -66,19 +66,10 @@ pub fn import_page(
                     "Ingenting ändrades. Rätta de här raderna och importera filen igen (raderna numreras som i ett kalkylprogram: rubrikraden är 1):",
                     "Nothing was changed. Correct these rows and import the file again (rows are numbered as in a spreadsheet: the header is row 1):",
                 ])) }
-                div.scroll tabindex="0" role="region" aria-label=(t(lang, ["Virheet riveittäin", "Fel per rad", "Errors by row"])) {
-                    table.summary {
-                        thead { tr {
-                            th scope="col" { (t(lang, ["Rivi", "Rad", "Row"])) }
-                            th scope="col" { (t(lang, ["Sarake", "Kolumn", "Column"])) }
-                            th scope="col" { (t(lang, ["Virhe", "Fel", "Error"])) }
-                        } }
-                        tbody {
-                            @for e in &rows {
-                                @let (row, field) = place(&e.field);
-                                tr { td { (row) } td { (field) } td { (e.message) } }
-                            }
-                        }
+                ul.rows {
+                    @for e in &rows {
+                        @let (row, field) = place(&e.field);
+                        li { strong { (t(lang, ["Rivi", "Rad", "Row"])) " " (row) ", " (field) } ": " (e.message) }
                     }
                 }
             }

@@ -64,6 +64,7 @@ pub(super) fn layout(
                             @for (href, label) in [
                                 ("/console", ["Tilannekuva", "Lägesbild", "Dashboard"]),
                                 ("/console/organisations", ["Organisaatiot", "Organisationer", "Organisations"]),
+                                ("/console/tokens", ["Avaimet", "Nycklar", "Tokens"]),
                                 ("/console/audit", ["Tapahtumaloki", "Händelselogg", "Audit log"]),
                             ] {
                                 @let here = section_of(path) == href;
@@ -83,6 +84,8 @@ pub(super) fn layout(
 fn section_of(path: &str) -> &'static str {
     if path.starts_with("/console/organisations") {
         "/console/organisations"
+    } else if path.starts_with("/console/tokens") {
+        "/console/tokens"
     } else if path.starts_with("/console/audit") {
         "/console/audit"
     } else {

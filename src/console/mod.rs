@@ -14,6 +14,7 @@ mod preview;
 mod registry;
 mod revise_form;
 mod signin;
+mod tokens;
 
 pub use contact_form::{ContactForm, ContactMode, contact_form_page};
 pub use dashboard::{Dashboard, DashboardNotice, dashboard_page};
@@ -23,6 +24,7 @@ pub use notice_form::{FormMode, NoticeForm, new_notice_page, notice_form_page};
 pub use notice_page::{NoticePage, notice_page};
 pub use registry::{audit_page, organisation_page, organisations_page};
 pub use signin::{LinkState, ProviderOutcome, link_page, signin_page};
+pub use tokens::{Issued, TokenForm, tokens_page};
 
 use crate::registry::Language;
 

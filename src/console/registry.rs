@@ -96,6 +96,7 @@ pub fn organisation_page(
             li { a.button href={ "/console/organisations/" (o.id) "/contacts/new?lang=" (lang.code()) } { (t(lang, ["Lisää vastaanottaja", "Lägg till mottagare", "Add a recipient"])) } }
             li { a href={ "/console/organisations/" (o.id) "/contacts.csv" } download { (t(lang, ["Lataa CSV-tiedostona", "Ladda ner som CSV", "Download as CSV"])) } }
             li { a href={ "/console/organisations/" (o.id) "/contacts/import?lang=" (lang.code()) } { (t(lang, ["Tuo CSV-tiedostosta", "Importera från CSV", "Import from CSV"])) } }
+            li { a href={ "/console/tokens?org=" (o.id) "&lang=" (lang.code()) } { (t(lang, ["Pääkäyttäjän avain", "Huvudanvändarens nyckel", "Admin token"])) } }
         }
         @if contacts.items.is_empty() {
             p.alert { (t(lang, ["Organisaatiolla ei ole yhtään vastaanottajaa: se ei saa tiedotteita.", "Organisationen har inga mottagare: den får inga meddelanden.", "The organisation has no recipients: it hears of no notice."])) }

@@ -8,6 +8,7 @@ mod notices;
 mod public;
 mod registry;
 mod registry_views;
+mod tokens;
 
 pub use crate::store::{DEFAULT_PAGE, MAX_PAGE, PoolStats};
 pub use audit::{AuditEntry, AuditList};
@@ -21,6 +22,7 @@ pub use public::StatusBoard;
 pub use registry_views::{
     ContactList, ContactView, OrganisationList, OrganisationView, Unreachable, UnreachableList,
 };
+pub use tokens::{TokenList, TokenView};
 
 use crate::access::Actor;
 use crate::clock::Clock;

@@ -5,7 +5,7 @@ use super::error::decode;
 use super::idempotency::{claim_key, keep_answer, made};
 use super::sql::Sql;
 use super::turns::Writer;
-use super::{AuditEvent, Store, StoreResult};
+use super::{AuditEvent, DEFAULT_PAGE, MAX_PAGE, Page, Store, StoreResult};
 use crate::access::{Keep, Kept};
 use crate::access::{Role, SecretHash, TokenId, TokenRecord};
 use crate::registry::OrgId;
@@ -21,6 +21,13 @@ struct TokenRow {
     created_at: DateTime<Utc>,
     expires_at: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    #[sqlx(flatten)]
+    token: TokenRow,
+    org_name: Option<String>,
 }
 
 impl TokenRow {
@@ -115,5 +122,33 @@ impl Store {
         insert_audit(&mut c, audit).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// A page of tokens, newest first (ids are time-ordered), each with its organisation's
+    /// name; `below` is the id to continue after.
+    #[tracing::instrument(skip_all)]
+    pub async fn list_tokens(
+        &self,
+        below: Option<&str>,
+        limit: Option<u32>,
+    ) -> StoreResult<Page<(TokenRecord, Option<String>)>> {
+        let limit = limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+        let select = "SELECT t.id, t.secret_hash, t.role, t.org_id, t.label, t.created_at, t.expires_at, \
+                      t.revoked_at, o.name AS org_name FROM tokens t LEFT JOIN organisations o ON o.id = t.org_id";
+        let fetch = i64::from(limit) + 1;
+        let sql = match below {
+            Some(id) => Sql::new(format!(
+                "{select} WHERE t.id < $1 ORDER BY t.id DESC LIMIT $2"
+            ))
+            .bind(id)
+            .bind(fetch),
+            None => Sql::new(format!("{select} ORDER BY t.id DESC LIMIT $1")).bind(fetch),
+        };
+        let rows: Vec<ListedRow> = self.read().fetch_all(sql).await?;
+        let items = rows
+            .into_iter()
+            .map(|r| Ok((r.token.into_record()?, r.org_name)))
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page::cut(items, limit, |(t, _)| t.id.to_text()))
     }
 }

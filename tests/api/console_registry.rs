@@ -7,7 +7,7 @@ use crate::support::TestApp;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, ORIGIN};
 
-async fn page(app: &TestApp, cookie: &str, path: &str) -> (StatusCode, String) {
+pub(crate) async fn page(app: &TestApp, cookie: &str, path: &str) -> (StatusCode, String) {
     let res = browser()
         .get(app.url(path))
         .header(COOKIE, cookie)
@@ -17,7 +17,7 @@ async fn page(app: &TestApp, cookie: &str, path: &str) -> (StatusCode, String) {
     (res.status(), res.text().await.unwrap())
 }
 
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     cookie: &str,
     path: &str,
@@ -41,6 +41,21 @@ async fn contacts(app: &TestApp, org: &str) -> Vec<serde_json::Value> {
         )
         .await;
     a.body["items"].as_array().unwrap().clone()
+}
+
+/// The id of a new org_admin token of a new organisation.
+async fn uuid_of_a_token(app: &TestApp) -> String {
+    let org = app
+        .organisation("Toinen", "1572860-0", "pharmacy", &["prescription-centre"])
+        .await;
+    let a = app
+        .post(
+            "/api/v1/tokens",
+            &app.operator,
+            serde_json::json!({"role": "org_admin", "org_id": org, "label": "IT"}),
+        )
+        .await;
+    a.body["id"].as_str().unwrap().to_owned()
 }
 
 async fn audit_count(app: &TestApp) -> usize {
@@ -145,6 +160,8 @@ on_both_databases! {
             format!("/console/organisations/{org}/contacts/new"),
             format!("/console/organisations/{org}/contacts/{contact}"),
             format!("/console/organisations/{org}/contacts/{contact}/delete"),
+            "/console/tokens".to_owned(),
+            format!("/console/tokens/{}/revoke", uuid_of_a_token(&app).await),
         ];
         let fields = |token: &str| vec![
             ("csrf", token.to_owned()), ("act", "publish".to_owned()), ("kind", "fault".to_owned()),
@@ -230,7 +247,7 @@ on_both_databases! {
         let res = send(vec![("csrf", csrf.clone()), ("replace", "yes".into())], bad).await.unwrap();
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let report = res.text().await.unwrap();
-        assert!(report.contains("<td>3</td><td>phone</td>"), "{report}");
+        assert!(report.contains("<strong>Row 3, phone</strong>"), "{report}");
         assert_eq!(contacts(&app, &org).await.len(), 1);
         // Without the session's token: refused.
         let res = send(vec![("csrf", "0".repeat(64)), ("replace", "yes".into())], added.clone()).await.unwrap();

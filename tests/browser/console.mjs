@@ -101,6 +101,8 @@ try {
     results.push(await look(page, 'import', lang));
     await Promise.all([page.waitForURL(/\/contacts\/[0-9a-f-]+\?/), page.goto(orgUrl + `?lang=${lang}`).then(() => page.click('table a >> nth=0'))]);
     results.push(await look(page, 'contact', lang));
+    await page.goto(`${base}/console/tokens?lang=${lang}`);
+    results.push(await look(page, 'tokens', lang));
     await page.goto(`${base}/console/audit?lang=${lang}`);
     results.push(await look(page, 'audit', lang));
   }

@@ -11,6 +11,7 @@ mod registry;
 mod revise;
 mod session;
 mod signin;
+mod tokens;
 
 use super::AppState;
 use axum::Router;
@@ -72,6 +73,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/console/organisations/{id}/contacts/{contact}/delete",
             post(contacts::delete),
         )
+        .route("/console/tokens", get(tokens::show).post(tokens::create))
+        .route("/console/tokens/{id}/revoke", post(tokens::revoke))
         .route("/console/audit", get(registry::audit))
         .route(
             "/console/notices/{id}/revise",
