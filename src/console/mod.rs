@@ -21,7 +21,7 @@ pub use dashboard::{Dashboard, DashboardNotice, dashboard_page};
 pub use import::import_page;
 pub use layout::Viewer;
 pub use notice_form::{FormMode, NoticeForm, new_notice_page, notice_form_page};
-pub use notice_page::{NoticePage, notice_page};
+pub use notice_page::{Closing, NoticePage, notice_page};
 pub use registry::{audit_page, organisation_page, organisations_page};
 pub use signin::{LinkState, ProviderOutcome, link_page, signin_page};
 pub use tokens::{Issued, TokenForm, tokens_page};

@@ -22,6 +22,19 @@ pub struct NoticePage<'a> {
     pub form_id: &'a str,
     /// Why the last action was refused, if it was.
     pub errors: &'a [FieldError],
+    /// An end or cancel being previewed: what it would do, with the texts typed.
+    pub closing: Option<Closing<'a>>,
+}
+
+/// An end or cancel shown before it is done.
+pub struct Closing<'a> {
+    /// `end` or `cancel`.
+    pub action: &'a str,
+    /// The closing texts as typed, by language code.
+    pub bodies: &'a [(String, String)],
+    /// The form's key, kept so that acting after the preview acts once.
+    pub form_id: &'a str,
+    pub preview: &'a crate::intake::NoticePreview,
 }
 
 /// A delivery state's name.
@@ -210,19 +223,27 @@ fn closing(
         section aria-labelledby="close" {
             h2 #close { (t(lang, ["Päättäminen", "Avslutning", "Ending"])) }
             @for (action, label) in actions {
-                details {
+                @let shown = p.closing.as_ref().filter(|c| c.action == *action);
+                @let typed = |l: &str| shown.and_then(|c| c.bodies.iter().find(|(k, _)| k == l)).map(|(_, v)| v.as_str()).unwrap_or("");
+                details id={ "close-" (action) } open[shown.is_some()] {
                     summary { (t(lang, *label)) }
-                    form method="post" action={ (path) "/" (action) "?lang=" (lang.code()) } {
+                    form method="post" action={ (path) "/" (action) "?lang=" (lang.code()) "#close-" (action) } {
                         input type="hidden" name="csrf" value=(viewer.csrf);
-                        input type="hidden" name="idem" value=(p.form_id);
+                        input type="hidden" name="idem" value=(shown.map(|c| c.form_id).unwrap_or(p.form_id));
                         p.help { (t(lang, ["Loppuviesti (valinnainen); tyhjä säilyttää nykyisen tekstin.", "Slutmeddelande (valfritt); tomt behåller nuvarande text.", "Closing text (optional); empty keeps the current text."])) }
                         @for (l, name) in [("fi", "suomi"), ("sv", "svenska"), ("en", "English")] {
                             div.field {
                                 label for={ (action) "_body_" (l) } { (name) }
-                                textarea id={ (action) "_body_" (l) } name={ "body_" (l) } rows="3" {}
+                                textarea id={ (action) "_body_" (l) } name={ "body_" (l) } rows="3" { (typed(l)) }
                             }
                         }
-                        button type="submit" { (t(lang, *label)) }
+                        @if let Some(c) = shown {
+                            (super::preview::preview_section(lang, c.preview))
+                        }
+                        div.actions {
+                            button type="submit" name="act" value="preview" { (t(lang, ["Esikatsele", "Förhandsgranska", "Preview"])) }
+                            button type="submit" name="act" value="publish" { (t(lang, *label)) }
+                        }
                     }
                 }
             }

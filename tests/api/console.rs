@@ -437,19 +437,41 @@ async fn an_operator_redrives_dead_deliveries_and_ends_the_fault_from_the_consol
 
     let page = page_of("").await;
     let (csrf, idem) = (hidden(&page, "csrf"), hidden(&page, "idem"));
-    let ended = browser()
-        .post(app.url(&format!("/console/notices/{id}/end?lang=en")))
-        .header(COOKIE, &cookie)
-        .header(ORIGIN, app.url(""))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("idem", idem.as_str()),
-            ("body_fi", "Häiriö on korjattu."),
-            ("body_sv", "Störningen är åtgärdad."),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let close = |act: &'static str| {
+        browser()
+            .post(app.url(&format!("/console/notices/{id}/end?lang=en")))
+            .header(COOKIE, &cookie)
+            .header(ORIGIN, app.url(""))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("idem", idem.as_str()),
+                ("body_fi", "Häiriö on korjattu."),
+                ("body_sv", "Störningen är åtgärdad."),
+                ("act", act),
+            ])
+            .send()
+    };
+    // First what ending would do: who hears of it, and how it reads; nothing is ended yet.
+    let preview = close("preview").await.unwrap();
+    assert_eq!(preview.status(), StatusCode::OK);
+    let preview = preview.text().await.unwrap();
+    assert!(
+        preview.contains("Recipients per channel and language")
+            && preview.contains("Häiriö on korjattu."),
+        "{preview}"
+    );
+    assert_eq!(
+        hidden(&preview, "idem"),
+        idem,
+        "the previewed form keeps its key"
+    );
+    let notice = app.public_get(&format!("/api/v1/notices/{id}")).await.body;
+    assert_eq!(
+        notice["revisions"].as_array().unwrap().len(),
+        1,
+        "a preview changes nothing"
+    );
+    let ended = close("publish").await.unwrap();
     assert_eq!(ended.status(), StatusCode::SEE_OTHER);
     let notice = app.public_get(&format!("/api/v1/notices/{id}")).await.body;
     assert_eq!(notice["revisions"].as_array().unwrap().len(), 2, "{notice}");

@@ -6,7 +6,7 @@ use super::form::pairs;
 use super::session::{Signed, csrf_matches, request_id, same_origin, see_other};
 use super::signin::forbidden;
 use crate::access::{Answer, BrowserSecret, Earlier, IdempotencyKey, Keep};
-use crate::console::{NoticeForm, NoticePage, Viewer, new_notice_page, notice_page};
+use crate::console::{Closing, NoticeForm, NoticePage, Viewer, new_notice_page, notice_page};
 use crate::intake::IntakeError;
 use crate::notices::{DeliveryState, NoticeId, NoticeInput, Revision};
 use crate::query::Accepted;
@@ -136,6 +136,7 @@ async fn notice_view(
     id: NoticeId,
     query: Option<&str>,
     errors: &[crate::validation::FieldError],
+    closing: Option<Closing<'_>>,
 ) -> Result<Html<String>, ApiError> {
     let param = |name: &str| {
         form_urlencoded::parse(query.unwrap_or("").as_bytes())
@@ -170,6 +171,7 @@ async fn notice_view(
         status,
         form_id: &form_id,
         errors,
+        closing,
     };
     Ok(Html(notice_page(signed.lang, &viewer, &page)))
 }
@@ -181,7 +183,7 @@ pub async fn show(
     Path(id): Path<String>,
     req: Request,
 ) -> Result<Html<String>, ApiError> {
-    notice_view(&s, &signed, notice_id(&id)?, req.uri().query(), &[]).await
+    notice_view(&s, &signed, notice_id(&id)?, req.uri().query(), &[], None).await
 }
 
 /// A checked console form on a notice: its fields and idempotency key.
@@ -268,9 +270,40 @@ async fn close(
         .collect();
     let input = NoticeInput {
         action: Some(action.to_owned()),
-        body: (!body.is_empty()).then_some(body),
+        body: (!body.is_empty()).then_some(body.clone()),
         ..NoticeInput::default()
     };
+    let act = fields
+        .iter()
+        .find(|(k, _)| k == "act")
+        .map(|(_, v)| v.as_str());
+    if act != Some("publish") {
+        return match s.intake.preview_revision(&signed.actor, id, input).await {
+            Ok(preview) => {
+                let bodies: Vec<(String, String)> = body.into_iter().collect();
+                let idem = fields
+                    .iter()
+                    .find(|(k, _)| k == "idem")
+                    .map(|(_, v)| v.as_str())
+                    .unwrap_or("");
+                let closing = Closing {
+                    action,
+                    bodies: &bodies,
+                    form_id: idem,
+                    preview: &preview,
+                };
+                Ok(notice_view(&s, &signed, id, None, &[], Some(closing))
+                    .await?
+                    .into_response())
+            }
+            Err(IntakeError::Invalid(e)) => Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                notice_view(&s, &signed, id, None, e.errors(), None).await?,
+            )
+                .into_response()),
+            Err(e) => Err(e.into()),
+        };
+    }
     let answer = |r: &Revision| Answer::json(202, &Accepted::from(r));
     let keep = key.as_ref().map(|key| Keep {
         key,
@@ -282,7 +315,7 @@ async fn close(
         }
         Err(IntakeError::Invalid(e)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            notice_view(&s, &signed, id, None, e.errors()).await?,
+            notice_view(&s, &signed, id, None, e.errors(), None).await?,
         )
             .into_response()),
         Err(e) => Err(e.into()),
