@@ -160,6 +160,39 @@ pub(super) fn localized(
     }
 }
 
+/// The SMS text in the three languages, each with a counter of its characters and parts
+/// that the console's script fills in as it is typed (empty without the script; the
+/// preview's count is the server's).
+pub(super) fn sms_fields(
+    f: &dyn Values,
+    errors: &[FieldError],
+    lang: Language,
+    legend: &str,
+) -> Markup {
+    html! {
+        fieldset id="sms" {
+            legend { (legend) }
+            (error_list(errors, "sms"))
+            @for (l, name) in LANGS {
+                @let id = format!("sms_{l}");
+                @let invalid = !errors_of(errors, &id).is_empty();
+                @let d = described(errors, &id, false);
+                div.field {
+                    label for=(id) { (name) }
+                    (error_list(errors, &id))
+                    textarea id=(id) name=(id) rows="3" aria-invalid=[invalid.then_some("true")] aria-describedby={ (d) @if !d.is_empty() { " " } (id) "-count" } { (f.value(&id)) }
+                    p.counter id={ (id) "-count" } aria-live="polite" data-sms-for=(id)
+                        data-chars=(t(lang, ["merkkiä", "tecken", "characters"]))
+                        data-part=(t(lang, ["osa", "del", "part"]))
+                        data-parts=(t(lang, ["osaa", "delar", "parts"]))
+                        data-empty=(t(lang, ["Tyhjä: lähetetään otsikko ja linkki.", "Tomt: rubriken och länken skickas.", "Empty: the title and a link are sent."]))
+                        data-over=(t(lang, ["– enintään 3 osaa sallitaan.", "– högst 3 delar tillåts.", "– at most 3 parts are allowed."])) {}
+                }
+            }
+        }
+    }
+}
+
 pub(super) fn time_field(
     f: &dyn Values,
     errors: &[FieldError],

@@ -32,6 +32,7 @@ pub(super) fn layout(
                 title { (title) " · faultcast " (t(lang, CONSOLE)) }
                 link rel="stylesheet" href="/assets/faultcast.css";
                 link rel="icon" type="image/svg+xml" href="/assets/favicon.svg";
+                script src="/assets/console.js" defer {}
             }
             body.console {
                 a.skip href="#main" { (t(lang, ["Siirry sisältöön", "Gå till innehållet", "Skip to content"])) }

@@ -28,6 +28,9 @@ pub use tokens::{Issued, TokenForm, tokens_page};
 
 use crate::registry::Language;
 
+/// The console's script: the live SMS counter.
+pub const SCRIPT: &str = include_str!("console.js");
+
 /// The same text in the three languages.
 pub fn t(lang: Language, p: [&'static str; 3]) -> &'static str {
     match lang {

@@ -3,7 +3,9 @@
 //! language's email and SMS) before Publish; bad input marked at each field with everything
 //! typed kept.
 
-use super::fields::{LANGS, Values, audience_label, error_list, field_id, localized, time_field};
+use super::fields::{
+    LANGS, Values, audience_label, error_list, field_id, localized, sms_fields, time_field,
+};
 use super::layout::{Viewer, layout};
 use super::t;
 use crate::intake::NoticePreview;
@@ -273,7 +275,7 @@ fn details_fields(
         }
         (localized(f, errors, "title", t(lang, ["Otsikko", "Rubrik", "Title"]), false, &["fi", "sv"]))
         (localized(f, errors, "body", t(lang, ["Teksti", "Text", "Text"]), true, &["fi", "sv"]))
-        (localized(f, errors, "sms", t(lang, ["Tekstiviesti (valinnainen; oletuksena otsikko ja linkki)", "SMS (valfritt; annars rubrik och länk)", "SMS (optional; by default the title and a link)"]), true, &[]))
+        (sms_fields(f, errors, lang, t(lang, ["Tekstiviesti (valinnainen; oletuksena otsikko ja linkki)", "SMS (valfritt; annars rubrik och länk)", "SMS (optional; by default the title and a link)"])))
         @if kind == NoticeKind::Maintenance {
             (time_field(f, errors, lang, "window_start", t(lang, ["Katko alkaa", "Avbrottet börjar", "Window starts"])))
             (time_field(f, errors, lang, "window_end", t(lang, ["Katko päättyy", "Avbrottet slutar", "Window ends"])))

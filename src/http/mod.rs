@@ -155,6 +155,7 @@ pub fn router(state: AppState) -> Router {
         .route("/notices/{id}", get(pages::notice))
         .route("/assets/faultcast.css", get(pages::style))
         .route("/assets/favicon.svg", get(pages::icon))
+        .route("/assets/console.js", get(pages::script))
         .route("/maintenance.ics", get(public::maintenance_ics))
         .route("/feed.rss", get(public::feed_rss))
         .route("/feed.atom", get(public::feed_atom))

@@ -197,6 +197,20 @@ pub async fn style(req: Request) -> Response {
     answer(r, headers)
 }
 
+/// `GET /assets/console.js`: the console's own script.
+pub async fn script(req: Request) -> Response {
+    let headers = req.headers();
+    static SCRIPT: std::sync::OnceLock<Rendered> = std::sync::OnceLock::new();
+    let r = SCRIPT.get_or_init(|| {
+        Rendered::new(
+            crate::console::SCRIPT.to_owned(),
+            "text/javascript; charset=utf-8",
+            None,
+        )
+    });
+    answer(r, headers)
+}
+
 /// `GET /assets/favicon.svg`.
 pub async fn icon(req: Request) -> Response {
     let headers = req.headers();

@@ -204,3 +204,60 @@ fn assert_pages_pass(results: &[Value]) {
         );
     }
 }
+
+#[tokio::test]
+async fn the_live_sms_counter_counts_as_the_server_does() {
+    if !browser_available() {
+        return;
+    }
+    let app = crate::support::spawn_app(crate::support::Backend::Sqlite)
+        .await
+        .unwrap();
+    let (token, _) = app
+        .intake
+        .issue_login_link(&faultcast::access::Actor::cli(), "Anna (tuki)")
+        .await
+        .unwrap();
+    let link = app.url(&format!("/console/login/link?token={}", token.reveal()));
+    let long = "Reseptikeskuksessa on häiriö. ".repeat(6);
+    let corpus = vec![
+        "".to_owned(),
+        "Huoltokatko klo 18–20 … “lainaus” € [x]".to_owned(),
+        "a".repeat(160),
+        "a".repeat(161),
+        format!("{}€", "a".repeat(152)),
+        "Störning 😀".to_owned(),
+        "ž".repeat(70),
+        "ž".repeat(71),
+        format!("{}😀", "ž".repeat(66)),
+        "rivi yksi\nrivi kaksi\n".to_owned(),
+        long.clone(),
+        long.repeat(2),
+    ];
+    let args = vec![app.url(""), link, serde_json::to_string(&corpus).unwrap()];
+    let report = run_script("sms_counter.mjs", args).await;
+    assert_eq!(
+        report["policyErrors"],
+        json!([]),
+        "the script runs under the CSP"
+    );
+    for (text, got) in corpus.iter().zip(report["counts"].as_array().unwrap()) {
+        // As the browser sends it: line breaks as CR LF.
+        let sent = text.replace('\n', "\r\n");
+        let normal = faultcast::notices::normalise_sms(&sent);
+        let (encoding, parts) = faultcast::notices::split_parts(&normal);
+        let parts = if normal.is_empty() { 0 } else { parts.len() };
+        assert_eq!(got["parts"], parts, "parts of {text:?}: {got}");
+        assert_eq!(
+            got["encoding"],
+            encoding.to_string(),
+            "encoding of {text:?}"
+        );
+    }
+    assert_eq!(report["empty"], "Empty: the title and a link are sent.");
+    assert_eq!(
+        report["typed"], "24 characters · 1 part · GSM-7",
+        "the dash replaced, € two septets"
+    );
+    assert_eq!(report["ucs2"], "10 characters · 1 part · UCS-2");
+}

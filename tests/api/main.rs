@@ -11,6 +11,7 @@ mod cli;
 mod console;
 mod console_oidc;
 mod console_registry;
+mod console_sessions;
 mod console_tokens;
 mod contacts;
 mod crash;

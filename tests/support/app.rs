@@ -154,6 +154,32 @@ pub async fn spawn_app_on(
 ) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = database_url(backend, dir.path()).await?;
+    Some(start(listener, backend, dir, database_url, extra).await)
+}
+
+/// A second daemon on `first`'s database (another node), with its own address and files.
+pub async fn spawn_node_of(first: &TestApp) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let dir = tempfile::tempdir().expect("temp dir");
+    start(
+        listener,
+        first.backend,
+        dir,
+        first.database_url.clone(),
+        &[],
+    )
+    .await
+}
+
+async fn start(
+    listener: tokio::net::TcpListener,
+    backend: Backend,
+    dir: tempfile::TempDir,
+    database_url: String,
+    extra: &[(&str, String)],
+) -> TestApp {
     let settings = settings_with(dir.path(), &database_url, extra);
     let clock = Arc::new(ManualClock::new(chrono::SubsecRound::trunc_subsecs(
         chrono::Utc::now(),
@@ -178,7 +204,7 @@ pub async fn spawn_app_on(
         .create_token(&Actor::cli(), req, None)
         .await
         .expect("operator token");
-    Some(TestApp {
+    TestApp {
         addr,
         http: reqwest::Client::new(),
         intake,
@@ -191,7 +217,7 @@ pub async fn spawn_app_on(
         scheduler,
         shutdown,
         server: Some(server),
-    })
+    }
 }
 
 impl TestApp {

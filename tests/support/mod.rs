@@ -12,7 +12,7 @@ pub mod sms_sink;
 pub mod smtp_sink;
 pub mod tools;
 
-pub use app::{Answer, Backend, TestApp, spawn_app, spawn_app_on, spawn_app_with};
+pub use app::{Answer, Backend, TestApp, spawn_app, spawn_app_on, spawn_app_with, spawn_node_of};
 
 /// Generates, for each `async fn name(app: TestApp)`, a module `name` with the test run
 /// `on_sqlite` and `on_postgres`.
