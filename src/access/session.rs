@@ -89,6 +89,8 @@ pub struct ConsoleSession {
     pub csrf: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    /// The console's language for this person (remembered across their sessions).
+    pub lang: crate::registry::Language,
 }
 
 /// A sign-in through the identity provider between the browser's leaving and its return:
@@ -193,6 +195,7 @@ mod tests {
             csrf: "c".into(),
             created_at: t,
             last_seen_at: t,
+            lang: crate::registry::Language::Fi,
         };
         assert!(rules.is_open(&s, t + Duration::minutes(29)));
         assert!(!rules.is_open(&s, t + Duration::minutes(30)));

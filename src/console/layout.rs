@@ -38,6 +38,20 @@ pub(super) fn layout(
                 a.skip href="#main" { (t(lang, ["Siirry sisältöön", "Gå till innehållet", "Skip to content"])) }
                 header {
                     p.site { a href={ "/console?lang=" (lang.code()) } { "faultcast " (t(lang, CONSOLE)) } }
+                    @if let Some(v) = viewer {
+                        // Signed in, the choice is the person's and remembered: a POST.
+                        form.langs method="post" action="/console/language" aria-label=(t(lang, ["Kieli", "Språk", "Language"])) {
+                            input type="hidden" name="csrf" value=(v.csrf);
+                            input type="hidden" name="back" value=(path);
+                            ul.langs {
+                                @for (l, name) in [(Language::Fi, "Suomeksi"), (Language::Sv, "På svenska"), (Language::En, "In English")] {
+                                    li {
+                                        button.link type="submit" name="lang" value=(l.code()) lang=(l.code()) aria-current=[(l == lang).then_some("true")] { (name) }
+                                    }
+                                }
+                            }
+                        }
+                    } @else {
                     nav aria-label=(t(lang, ["Kieli", "Språk", "Language"])) {
                         ul.langs {
                             @for (l, name) in [(Language::Fi, "Suomeksi"), (Language::Sv, "På svenska"), (Language::En, "In English")] {
@@ -50,6 +64,7 @@ pub(super) fn layout(
                                 }
                             }
                         }
+                    }
                     }
                     @if let Some(v) = viewer {
                         form.signout method="post" action={ "/console/logout?lang=" (lang.code()) } {

@@ -54,7 +54,13 @@ impl Intake {
     }
 
     /// Spends the sign-in link `token` and opens a session for the person it names.
-    pub async fn sign_in_by_link(&self, token: &str, request_id: &str) -> IntakeResult<SignIn> {
+    /// `lang` is the session's language unless the person chose one before.
+    pub async fn sign_in_by_link(
+        &self,
+        token: &str,
+        request_id: &str,
+        lang: Language,
+    ) -> IntakeResult<SignIn> {
         let Some(token) = BrowserSecret::presented(token) else {
             return Ok(SignIn::Spent);
         };
@@ -74,7 +80,7 @@ impl Intake {
         };
         let used = self
             .store
-            .sign_in_by_link(&token.hash(), (&id_hash, csrf.reveal()), now, audit)
+            .sign_in_by_link(&token.hash(), (&id_hash, csrf.reveal()), (now, lang), audit)
             .await?;
         Ok(match used {
             LinkUse::SignedIn(session) => {
@@ -118,6 +124,7 @@ impl Intake {
         &self,
         person: &str,
         request_id: &str,
+        lang: Language,
     ) -> IntakeResult<(BrowserSecret, ConsoleSession)> {
         let secret = random()?;
         let csrf = random()?;
@@ -136,7 +143,7 @@ impl Intake {
                 (&id_hash, csrf.reveal()),
                 person,
                 SignInMethod::Oidc,
-                self.now(),
+                (self.now(), lang),
                 &audit,
             )
             .await?;
@@ -180,6 +187,19 @@ impl Intake {
             session.last_seen_at = now;
         }
         Ok(Some(session))
+    }
+
+    /// Sets the console's language of the session's person, remembered for their next
+    /// sessions too.
+    pub async fn set_console_language(
+        &self,
+        session: &ConsoleSession,
+        lang: Language,
+    ) -> IntakeResult<()> {
+        self.store
+            .set_console_language(&session.id_hash, &session.person, lang, self.now())
+            .await?;
+        Ok(())
     }
 
     /// Ends `session` on every daemon at once.

@@ -2,10 +2,11 @@
 
 use super::audit::insert_audit;
 use super::error::decode;
-use super::sql::Sql;
+use super::sql::{Conn, Sql};
 use super::turns::Writer;
 use super::{AuditEvent, Store, StoreResult};
 use crate::access::{ConsoleSession, LinkUse, LoginLink, SignInMethod};
+use crate::registry::Language;
 use chrono::{DateTime, Utc};
 
 #[derive(sqlx::FromRow)]
@@ -23,6 +24,7 @@ struct SessionRow {
     csrf: String,
     created_at: DateTime<Utc>,
     last_seen_at: DateTime<Utc>,
+    lang: String,
 }
 
 impl SessionRow {
@@ -34,12 +36,47 @@ impl SessionRow {
             csrf: self.csrf,
             created_at: self.created_at,
             last_seen_at: self.last_seen_at,
+            lang: decode("console_sessions.lang", Language::parse(&self.lang))?,
         })
     }
 }
 
-pub(super) const INSERT_SESSION: &str = "INSERT INTO console_sessions (id_hash, person, method, csrf, created_at, last_seen_at) \
-     VALUES ($1, $2, $3, $4, $5, $5)";
+/// A new session in `c`: `person` gets the language they chose before, else `lang`.
+pub(super) async fn insert_session(
+    c: &mut Conn<'_>,
+    (id_hash, csrf): (&str, &str),
+    person: &str,
+    method: SignInMethod,
+    (now, lang): (DateTime<Utc>, Language),
+) -> StoreResult<ConsoleSession> {
+    let chosen: Option<(String,)> = c
+        .fetch_optional(Sql::new("SELECT lang FROM console_people WHERE person = $1").bind(person))
+        .await?;
+    let lang = chosen
+        .and_then(|(l,)| Language::parse(&l).ok())
+        .unwrap_or(lang);
+    let sql = "INSERT INTO console_sessions (id_hash, person, method, csrf, created_at, last_seen_at, lang) \
+               VALUES ($1, $2, $3, $4, $5, $5, $6)";
+    c.execute(
+        Sql::new(sql)
+            .bind(id_hash)
+            .bind(person)
+            .bind(method.code())
+            .bind(csrf)
+            .bind(now)
+            .bind(lang.code()),
+    )
+    .await?;
+    Ok(ConsoleSession {
+        id_hash: id_hash.to_owned(),
+        person: person.to_owned(),
+        method,
+        csrf: csrf.to_owned(),
+        created_at: now,
+        last_seen_at: now,
+        lang,
+    })
+}
 
 impl Store {
     /// Stores a new sign-in link for `label`, by the hash of its token.
@@ -91,10 +128,9 @@ impl Store {
         &self,
         token_hash: &str,
         session: (&str, &str),
-        now: DateTime<Utc>,
+        (now, lang): (DateTime<Utc>, Language),
         audit: impl FnOnce(&str) -> AuditEvent,
     ) -> StoreResult<LinkUse> {
-        let (id_hash, csrf) = session;
         let spend = "UPDATE console_links SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL \
                      AND expires_at > $2 RETURNING label";
         let mut tx = self.begin(Writer::Request).await?;
@@ -111,30 +147,16 @@ impl Store {
                 _ => LinkUse::Spent,
             });
         };
-        c.execute(
-            Sql::new(INSERT_SESSION)
-                .bind(id_hash)
-                .bind(label.as_str())
-                .bind(SignInMethod::Link.code())
-                .bind(csrf)
-                .bind(now),
-        )
-        .await?;
+        let opened =
+            insert_session(&mut c, session, &label, SignInMethod::Link, (now, lang)).await?;
         insert_audit(&mut c, &audit(&label)).await?;
         tx.commit().await?;
-        Ok(LinkUse::SignedIn(ConsoleSession {
-            id_hash: id_hash.to_owned(),
-            person: label,
-            method: SignInMethod::Link,
-            csrf: csrf.to_owned(),
-            created_at: now,
-            last_seen_at: now,
-        }))
+        Ok(LinkUse::SignedIn(opened))
     }
 
     /// The session with this id hash, open or not.
     pub async fn console_session(&self, id_hash: &str) -> StoreResult<Option<ConsoleSession>> {
-        let sql = "SELECT id_hash, person, method, csrf, created_at, last_seen_at FROM console_sessions \
+        let sql = "SELECT id_hash, person, method, csrf, created_at, last_seen_at, lang FROM console_sessions \
                    WHERE id_hash = $1";
         let row: Option<SessionRow> = self
             .read()
@@ -151,6 +173,31 @@ impl Store {
             .conn()
             .execute(Sql::new(sql).bind(id_hash).bind(now))
             .await?;
+        Ok(())
+    }
+
+    /// Sets the console language of `person`, for this session and the ones to come.
+    #[tracing::instrument(skip_all)]
+    pub async fn set_console_language(
+        &self,
+        id_hash: &str,
+        person: &str,
+        lang: Language,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let remember = "INSERT INTO console_people (person, lang, updated_at) VALUES ($1, $2, $3) \
+                        ON CONFLICT (person) DO UPDATE SET lang = excluded.lang, updated_at = excluded.updated_at";
+        let mut tx = self.begin(Writer::Request).await?;
+        let mut c = tx.conn();
+        c.execute(Sql::new(remember).bind(person).bind(lang.code()).bind(now))
+            .await?;
+        c.execute(
+            Sql::new("UPDATE console_sessions SET lang = $2 WHERE id_hash = $1")
+                .bind(id_hash)
+                .bind(lang.code()),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 
 use super::audit::insert_audit;
 use super::error::decode;
-use super::sessions::INSERT_SESSION;
+use super::sessions::insert_session;
 use super::sql::Sql;
 use super::turns::Writer;
 use super::{AuditEvent, Store, StoreResult};
@@ -77,37 +77,22 @@ impl Store {
         )))
     }
 
-    /// Opens a session for `person`, signed in by `method`, with the audit record `audit`.
+    /// Opens a session for `person`, signed in by `method` (in the language they chose
+    /// before, else `lang`), with the audit record `audit`.
     #[tracing::instrument(skip_all)]
     pub async fn open_session(
         &self,
         session: (&str, &str),
         person: &str,
         method: SignInMethod,
-        now: DateTime<Utc>,
+        at: (DateTime<Utc>, Language),
         audit: &AuditEvent,
     ) -> StoreResult<ConsoleSession> {
-        let (id_hash, csrf) = session;
         let mut tx = self.begin(Writer::Request).await?;
         let mut c = tx.conn();
-        c.execute(
-            Sql::new(INSERT_SESSION)
-                .bind(id_hash)
-                .bind(person)
-                .bind(method.code())
-                .bind(csrf)
-                .bind(now),
-        )
-        .await?;
+        let opened = insert_session(&mut c, session, person, method, at).await?;
         insert_audit(&mut c, audit).await?;
         tx.commit().await?;
-        Ok(ConsoleSession {
-            id_hash: id_hash.to_owned(),
-            person: person.to_owned(),
-            method,
-            csrf: csrf.to_owned(),
-            created_at: now,
-            last_seen_at: now,
-        })
+        Ok(opened)
     }
 }

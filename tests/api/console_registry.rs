@@ -152,6 +152,7 @@ on_both_databases! {
         let others_csrf = csrf_of(&page(&app, &other, "/console").await.1);
         let routes = [
             "/console/logout".to_owned(),
+            "/console/language".to_owned(),
             "/console/notices/new".to_owned(),
             format!("/console/notices/{notice}/revise?action=update"),
             format!("/console/notices/{notice}/retry"),

@@ -74,4 +74,47 @@ on_both_databases! {
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "the other daemon's next request is signed out");
         assert_eq!(location(&res), "/console/login?lang=en");
     }
+
+    async fn the_console_language_chosen_is_remembered_for_the_person_across_sessions(app: TestApp) {
+        // A first sign-in from an English page: English.
+        let cookie = sign_in_over(&app, "").await;
+        let home = |cookie: String| {
+            let app = &app;
+            async move {
+                browser().get(app.url("/console")).header(COOKIE, cookie).send().await.unwrap().text().await.unwrap()
+            }
+        };
+        let page = home(cookie.clone()).await;
+        assert!(page.contains("<html lang=\"en\""), "the sign-in page's language");
+        // Choosing Swedish: a POST, remembered, and back to the page it was chosen on.
+        let chose = browser()
+            .post(app.url("/console/language"))
+            .header(COOKIE, &cookie)
+            .header(ORIGIN, app.url(""))
+            .form(&[("csrf", csrf_of(&page).as_str()), ("lang", "sv"), ("back", "/console/organisations")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(chose.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&chose), "/console/organisations");
+        assert!(home(cookie.clone()).await.contains("<html lang=\"sv\""));
+        // A ?lang= shows one page in a language and changes nothing.
+        let fi = browser().get(app.url("/console?lang=fi")).header(COOKIE, &cookie).send().await.unwrap().text().await.unwrap();
+        assert!(fi.contains("<html lang=\"fi\""));
+        assert!(home(cookie.clone()).await.contains("<html lang=\"sv\""));
+        // The next session of the same person starts in Swedish.
+        let next = sign_in_over(&app, "").await;
+        assert!(home(next).await.contains("<html lang=\"sv\""), "remembered across sessions");
+        // Going back anywhere but the console is refused.
+        let page = home(cookie.clone()).await;
+        let away = browser()
+            .post(app.url("/console/language"))
+            .header(COOKIE, &cookie)
+            .header(ORIGIN, app.url(""))
+            .form(&[("csrf", csrf_of(&page).as_str()), ("lang", "fi"), ("back", "https://evil.example/")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(location(&away), "/console");
+    }
 }

@@ -5,6 +5,7 @@ mod contacts;
 mod dashboard;
 mod form;
 mod import;
+mod language;
 mod notices;
 mod provider;
 mod registry;
@@ -46,6 +47,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/console/login/oidc", post(provider::start))
         .route(crate::oidc::CALLBACK_PATH, get(provider::callback))
         .route("/console/logout", post(signin::sign_out))
+        .route("/console/language", post(language::choose))
         .route(
             "/console/notices/new",
             get(notices::new).post(notices::post),

@@ -117,8 +117,11 @@ pub async fn callback(State(s): State<AppState>, req: Request) -> Result<Respons
         };
         return Ok(outcome(&s, lang, StatusCode::FORBIDDEN, &why));
     }
-    let (secret, _) = s.intake.sign_in_by_provider(&person.display, &rid).await?;
-    let mut res = see_other(&format!("/console?lang={}", lang.code()));
+    let (secret, session) = s
+        .intake
+        .sign_in_by_provider(&person.display, &rid, lang)
+        .await?;
+    let mut res = see_other(&format!("/console?lang={}", session.lang.code()));
     let h = res.headers_mut();
     h.append(header::SET_COOKIE, set_cookie(&s, &secret));
     h.append(header::SET_COOKIE, clear_flow_cookie(&s));

@@ -108,6 +108,13 @@ pub fn language(parts: &Parts) -> Language {
     negotiate(parts.uri.query(), &parts.headers)
 }
 
+/// The language the address asks for (`?lang=`), if it does.
+fn explicit_language(parts: &Parts) -> Option<Language> {
+    form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Language::parse(&v).ok())
+}
+
 /// A request of a signed-in operator. Without an open session the request is answered
 /// 303 to the sign-in page; API tokens never count.
 pub struct Signed {
@@ -120,16 +127,17 @@ impl FromRequestParts<AppState> for Signed {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Response> {
-        let lang = language(parts);
-        let to_login = || see_other(&format!("/console/login?lang={}", lang.code()));
+        let asked = language(parts);
+        let to_login = || see_other(&format!("/console/login?lang={}", asked.code()));
         let Some(presented) = cookie(&parts.headers, cookie_name(s)) else {
             return Err(to_login());
         };
         match s.intake.resume_session(presented).await {
             Ok(Some(session)) => Ok(Signed {
                 actor: Actor::person(&session.person, request_id(&parts.extensions)),
+                // A page asked in a language shows in it; otherwise the person's own.
+                lang: explicit_language(parts).unwrap_or(session.lang),
                 session,
-                lang,
             }),
             Ok(None) => Err(to_login()),
             Err(e) => Err(super::super::ApiError::from(e).into_response()),

@@ -85,11 +85,11 @@ pub async fn sign_in(State(s): State<AppState>, req: Request) -> Result<Response
     let token = form.get("token").map(String::as_str).unwrap_or_default();
     match s
         .intake
-        .sign_in_by_link(token, &request_id(&parts.extensions))
+        .sign_in_by_link(token, &request_id(&parts.extensions), lang)
         .await?
     {
-        SignIn::Opened { secret, .. } => {
-            let mut res = see_other(&format!("/console?lang={}", lang.code()));
+        SignIn::Opened { secret, session } => {
+            let mut res = see_other(&format!("/console?lang={}", session.lang.code()));
             res.headers_mut()
                 .insert(header::SET_COOKIE, set_cookie(&s, &secret));
             Ok(res)
