@@ -133,6 +133,7 @@ impl App {
             .with_sessions(session_rules(settings));
         let query = Query::new(store.clone(), catalogue.clone(), clock.clone());
         let counters = crate::observe::DeliveryCounters::default();
+        let pauses = crate::observe::ChannelPauses::default();
         let deliverer = Arc::new(Deliverer::new(
             store.clone(),
             catalogue,
@@ -150,6 +151,7 @@ impl App {
                 public_url: settings.server.public_url.clone(),
                 counters: counters.clone(),
                 plan_rules: rules.clone(),
+                pauses: pauses.clone(),
             },
         ));
         let receipts = Arc::new(crate::http::SmsReceipts {
@@ -170,6 +172,7 @@ impl App {
             receipts,
             outputs,
             limits: Arc::new(rate_limits(settings)),
+            pauses,
             oidc: settings
                 .console
                 .oidc

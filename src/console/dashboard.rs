@@ -30,6 +30,8 @@ pub struct Dashboard<'a> {
     pub ongoing: Vec<DashboardNotice<'a>>,
     /// Maintenance ahead, soonest first.
     pub upcoming: Vec<DashboardNotice<'a>>,
+    /// Channels a configuration fault paused on this daemon, with until when.
+    pub paused: Vec<(&'static str, DateTime<Utc>)>,
 }
 
 /// Deliveries of a channel the relay or gateway gave up on (for a re-send).
@@ -71,6 +73,25 @@ pub fn dashboard_page(
                 ul {
                     @for n in &late {
                         li { (title_link(n.revision, lang)) }
+                    }
+                }
+            }
+        }
+        @if !d.paused.is_empty() {
+            section.alert aria-labelledby="paused" {
+                h2 #paused { (t(lang, ["Kanava keskeytetty", "Kanal pausad", "Channel paused"])) " (" (d.paused.len()) ")" }
+                ul {
+                    @for (channel, until) in &d.paused {
+                        li {
+                            strong { (if *channel == "sms" { "SMS" } else { t(lang, ["Sähköposti", "E-post", "Email"]) }) }
+                            " " (t(lang, ["keskeytetty asetusvirheen vuoksi; seuraava yritys", "pausad efter ett konfigurationsfel; nästa försök", "paused after a configuration fault; next try"]))
+                            " " (local_time(lang, *until)) ". "
+                            (t(lang, [
+                                "Viestit odottavat, mitään ei menetetä. Tarkista välityspalvelimen tai tekstiviestipalvelun tunnukset (loki kertoo virheen).",
+                                "Meddelandena väntar, inget går förlorat. Kontrollera reläets eller sms-tjänstens inloggningsuppgifter (loggen visar felet).",
+                                "Messages wait; nothing is lost. Check the relay's or the SMS gateway's credentials (the log says what failed).",
+                            ]))
+                        }
                     }
                 }
             }

@@ -55,7 +55,7 @@ pub struct Deliverer {
     owner: String,
     revisions: Mutex<HashMap<(NoticeId, i32), Arc<Revision>>>,
     pub(super) counters: crate::observe::DeliveryCounters,
-    paused: Mutex<HashMap<Channel, DateTime<Utc>>>,
+    paused: crate::observe::ChannelPauses,
     /// Told after every expanded batch: there is something to send.
     pub(super) expanded: Notify,
 }
@@ -73,6 +73,8 @@ pub struct DelivererConfig {
     pub counters: crate::observe::DeliveryCounters,
     /// To mark a late maintenance announcement as short notice.
     pub plan_rules: crate::notices::PlanRules,
+    /// Where paused channels are kept, for the console to show.
+    pub pauses: crate::observe::ChannelPauses,
 }
 
 impl Deliverer {
@@ -103,7 +105,7 @@ impl Deliverer {
             revisions: Mutex::new(HashMap::new()),
             counters: cfg.counters,
             plan_rules: cfg.plan_rules,
-            paused: Mutex::new(HashMap::new()),
+            paused: cfg.pauses,
             expanded: Notify::new(),
         }
     }
@@ -254,10 +256,7 @@ impl Deliverer {
         let now = self.clock.now_micros();
         if let Err(SendError::Config(reason)) = &result {
             tracing::error!(channel = %d.channel(), %reason, "channel paused: configuration fault");
-            self.paused
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(d.channel(), now + PAUSE);
+            self.paused.pause(d.channel().code(), now + PAUSE);
         }
         group
             .iter()
@@ -267,12 +266,7 @@ impl Deliverer {
 
     /// Until when `channel` is paused, if it is at `now`.
     fn paused_until(&self, channel: Channel, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.paused
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&channel)
-            .copied()
-            .filter(|u| *u > now)
+        self.paused.until(channel.code(), now)
     }
 
     /// Renders `rev` for the group led by `d` and hands it to the channel; the provider's

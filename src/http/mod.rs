@@ -81,6 +81,8 @@ pub struct AppParts {
     pub outputs: Arc<crate::publish::OutputCache>,
     /// How often each caller may ask.
     pub limits: Arc<RateLimits>,
+    /// The channels a configuration fault paused on this daemon.
+    pub pauses: crate::observe::ChannelPauses,
     /// The operator's identity provider, when the console signs in through one.
     pub oidc: Option<Arc<crate::oidc::Oidc>>,
 }

@@ -10,7 +10,7 @@ use std::process::Command;
 
 /// Whether node, chromium and the test's npm packages are here (installing the packages
 /// with `npm ci` on first use); panics where they are required (CI installs the tools).
-fn browser_available() -> bool {
+pub(crate) fn browser_available() -> bool {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     if !dir.join("node_modules/playwright-core").exists() {
         // First run here: install the pinned packages of package-lock.json.
@@ -34,7 +34,7 @@ fn browser_available() -> bool {
 }
 
 /// Runs `tests/browser/SCRIPT` with `args` in node; the JSON report it prints.
-async fn run_script(script: &str, args: Vec<String>) -> Value {
+pub(crate) async fn run_script(script: &str, args: Vec<String>) -> Value {
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/browser")
         .join(script);

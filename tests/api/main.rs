@@ -13,6 +13,7 @@ mod console_oidc;
 mod console_registry;
 mod console_sessions;
 mod console_tokens;
+mod console_xss;
 mod contacts;
 mod crash;
 mod csv;

@@ -7,7 +7,7 @@ use crate::support::TestApp;
 use crate::support::parsers::{python, python_has};
 use serde_json::{Value, json};
 
-const BASE: &[&str] = &[
+pub(crate) const BASE: &[&str] = &[
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
     "<svg/onload=alert(1)>",

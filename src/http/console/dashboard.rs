@@ -19,8 +19,10 @@ fn shown(p: &NoticeProgress) -> DashboardNotice<'_> {
 /// The dashboard of the signed-in operator.
 pub async fn show(State(s): State<AppState>, signed: Signed) -> Result<Html<String>, ApiError> {
     let board = s.query.console_board(&signed.actor).await?;
+    let now = s.clock.now_micros();
     let d = Dashboard {
-        now: s.clock.now_micros(),
+        now,
+        paused: s.pauses.active(now),
         active: board.active.iter().map(shown).collect(),
         ongoing: board.ongoing.iter().map(shown).collect(),
         upcoming: board.upcoming.iter().map(shown).collect(),

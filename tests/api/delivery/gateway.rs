@@ -91,10 +91,33 @@ async fn a_gateway_401_pauses_the_channel_without_failing_recipients(backend: Ba
     let s = deliveries(&app, &id, "").await;
     assert_paused(&s, "sms", 3);
     assert!(sink.requests().len() <= 3);
+    // The console's dashboard says so, and what to check.
+    let cookie = crate::console::session(&app, "Anna (support)").await;
+    let dashboard = |cookie: String| {
+        let app = &app;
+        async move {
+            let res = crate::console::browser()
+                .get(app.url("/console?lang=en"))
+                .header(reqwest::header::COOKIE, cookie)
+                .send()
+                .await
+                .unwrap();
+            res.text().await.unwrap()
+        }
+    };
+    let page = dashboard(cookie.clone()).await;
+    assert!(
+        page.contains("Channel paused (1)") && page.contains("<strong>SMS</strong> paused"),
+        "{page}"
+    );
     healthy.store(true, std::sync::atomic::Ordering::SeqCst);
     app.clock.advance(Duration::seconds(31));
     app.drain().await;
     assert_eq!(deliveries(&app, &id, "").await["summary"]["sms"]["sent"], 3);
+    assert!(
+        !dashboard(cookie).await.contains("Channel paused"),
+        "the pause is over"
+    );
 }
 
 /// R7: the gateway sees at most the configured rate.
