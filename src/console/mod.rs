@@ -10,6 +10,7 @@ mod layout;
 mod messages;
 mod notice_form;
 mod notice_page;
+mod phases;
 mod preview;
 mod registry;
 mod revise_form;

@@ -103,7 +103,7 @@ impl NoticeForm {
             ended_at: None,
             window_start: time("window_start"),
             window_end: time("window_end"),
-            sub_windows: None,
+            sub_windows: super::phases::phases_input(self),
         }
     }
 }
@@ -279,6 +279,7 @@ fn details_fields(
         @if kind == NoticeKind::Maintenance {
             (time_field(f, errors, lang, "window_start", t(lang, ["Katko alkaa", "Avbrottet börjar", "Window starts"])))
             (time_field(f, errors, lang, "window_end", t(lang, ["Katko päättyy", "Avbrottet slutar", "Window ends"])))
+            (super::phases::phase_fields(f, errors, lang))
         } @else {
             (time_field(f, errors, lang, "started_at", t(lang, ["Alkoi (oletuksena nyt)", "Började (annars nu)", "Started (default: now)"])))
             (time_field(f, errors, lang, "estimated_end_at", t(lang, ["Arvioitu päättyminen", "Beräknat slut", "Estimated end"])))

@@ -64,6 +64,9 @@ impl NoticeForm {
             set(&format!("was_{name}"), shown.clone());
             set(name, shown);
         }
+        super::phases::phase_values(&d.sub_windows, |k, v| {
+            f.values.insert(k, v);
+        });
         f.services = d.services.iter().map(|s| s.as_str().to_owned()).collect();
         f.audiences = d.audiences.iter().map(|a| a.code().to_owned()).collect();
         f
@@ -95,6 +98,7 @@ impl NoticeForm {
         if action == "update" {
             input.window_start = None;
             input.window_end = None;
+            input.sub_windows = None;
         }
         input
     }

@@ -9,6 +9,8 @@ mod calendar;
 mod cap;
 mod cli;
 mod console;
+mod console_e2e;
+mod console_maintenance;
 mod console_oidc;
 mod console_registry;
 mod console_sessions;

@@ -47,6 +47,9 @@ try {
   }
   // The new-notice form in every language; then, in English, its errors and its preview,
   // and a fault published with the keyboard alone.
+  await page.goto(`${base}/console/notices/new?kind=maintenance&lang=sv`);
+  await page.click('details summary >> nth=0');
+  results.push(await look(page, 'maintenance-form', 'sv'));
   for (const lang of ['fi', 'sv', 'en']) {
     await page.goto(`${base}/console/notices/new?kind=fault&lang=${lang}`);
     results.push(await look(page, 'form', lang));

@@ -1,0 +1,210 @@
+//! A fault handled from the console end to end, in Debian's chromium, through a real SMTP
+//! server and a real SMS gateway on loopback: signed in with a link, published from the form
+//! through its preview, updated, a refused delivery re-sent, and ended — on SQLite and on
+//! PostgreSQL.
+
+use crate::browser::{browser_available, run_script};
+use crate::support::sms_sink::{GatewayReply, SmsSink};
+use crate::support::smtp_sink::{Reply, SmtpSink};
+use crate::support::{Backend, spawn_app_with};
+use faultcast::access::Actor;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The messages the SMTP sink took for `rcpt`.
+fn mail_to(sink: &SmtpSink, rcpt: &str) -> Vec<String> {
+    sink.received()
+        .into_iter()
+        .filter(|r| r.rcpt.iter().any(|x| x == rcpt))
+        .map(|r| r.data)
+        .collect()
+}
+
+/// The SMS texts the gateway took.
+fn texts(sink: &SmsSink) -> Vec<String> {
+    sink.requests().iter().map(|r| r.body.to_string()).collect()
+}
+
+async fn a_fault_is_published_updated_redriven_and_ended_from_the_console(backend: Backend) {
+    if !browser_available() {
+        return;
+    }
+    // The relay refuses one mailbox until it is fixed; the gateway takes everything.
+    let fixed = Arc::new(AtomicBool::new(false));
+    let f = fixed.clone();
+    let smtp = SmtpSink::start(
+        Arc::new(move |rcpt: &str, _| {
+            if rcpt == "kassa@apteekki.fi" && !f.load(Ordering::SeqCst) {
+                Reply::Reject
+            } else {
+                Reply::Accept
+            }
+        }),
+        true,
+    )
+    .await;
+    let sms = SmsSink::start(Arc::new(|_, _| GatewayReply::Accept)).await;
+    let extra = [
+        ("FAULTCAST__EMAIL__TRANSPORT", "smtp".to_owned()),
+        ("FAULTCAST__EMAIL__SMTP__HOST", "127.0.0.1".to_owned()),
+        ("FAULTCAST__EMAIL__SMTP__PORT", smtp.addr.port().to_string()),
+        ("FAULTCAST__EMAIL__SMTP__TLS", "none".to_owned()),
+        ("FAULTCAST__SMS__GATEWAY", "http".to_owned()),
+        ("FAULTCAST__SMS__HTTP__URL", sms.url()),
+        ("FAULTCAST__SMS__HTTP__TOKEN", "gw-token".to_owned()),
+    ];
+    let Some(app) = spawn_app_with(backend, &extra).await else {
+        return;
+    };
+    let org = app.pharmacy().await;
+    crate::notices::contact(
+        &app,
+        &org,
+        Some("tuki@apteekki.fi"),
+        Some("+358401234567"),
+        "fi",
+        json!({}),
+    )
+    .await;
+    crate::notices::contact(&app, &org, Some("kassa@apteekki.fi"), None, "sv", json!({})).await;
+    let (token, _) = app
+        .intake
+        .issue_login_link(&Actor::cli(), "Anna (support)")
+        .await
+        .unwrap();
+    let link = app.url(&format!("/console/login/link?token={}", token.reveal()));
+
+    // Published from the form, after its preview.
+    let r: Value = run_script("e2e_console.mjs", vec!["publish".into(), app.url(""), link]).await;
+    assert_eq!(r["policyErrors"], json!([]));
+    assert!(
+        r["preview"]
+            .as_str()
+            .unwrap()
+            .contains("Recipients per channel and language"),
+        "{r}"
+    );
+    assert!(
+        r["dashboard"]
+            .as_str()
+            .unwrap()
+            .contains("Reseptikeskus ei vastaa"),
+        "{r}"
+    );
+    let cookie = r["cookie"].as_str().unwrap().to_owned();
+    app.drain().await;
+    let to_tuki = mail_to(&smtp, "tuki@apteekki.fi");
+    assert_eq!(to_tuki.len(), 1);
+    assert!(
+        to_tuki[0].contains("Reseptej=C3=A4 ei voi tallentaa")
+            || to_tuki[0].contains("Reseptejä ei voi tallentaa"),
+        "{}",
+        to_tuki[0]
+    );
+    let sent = texts(&sms);
+    assert_eq!(sent.len(), 1, "a critical fault goes by SMS too");
+    assert!(
+        sent[0].contains("+358401234567") && sent[0].contains("Reseptikeskus ei vastaa"),
+        "{sent:?}"
+    );
+    assert!(
+        mail_to(&smtp, "kassa@apteekki.fi").is_empty(),
+        "refused by the relay"
+    );
+
+    // Updated from the form filled in from the notice.
+    let r = run_script(
+        "e2e_console.mjs",
+        vec!["update".into(), app.url(""), cookie.clone()],
+    )
+    .await;
+    assert_eq!(r["policyErrors"], json!([]));
+    assert!(
+        r["notice"]
+            .as_str()
+            .unwrap()
+            .contains("Vika on paikannettu"),
+        "{r}"
+    );
+    app.drain().await;
+    let to_tuki = mail_to(&smtp, "tuki@apteekki.fi");
+    assert_eq!(to_tuki.len(), 2, "the update reached the helpdesk");
+
+    // The relay is fixed: the refused delivery is re-sent, then the fault ended.
+    fixed.store(true, Ordering::SeqCst);
+    let r = run_script(
+        "e2e_console.mjs",
+        vec!["redrive".into(), app.url(""), cookie.clone()],
+    )
+    .await;
+    assert!(
+        r["before"]
+            .as_str()
+            .unwrap()
+            .contains("Re-send the failed ones (1)"),
+        "{r}"
+    );
+    assert!(
+        !r["redriven"]
+            .as_str()
+            .unwrap()
+            .contains("Re-send the failed ones"),
+        "{r}"
+    );
+    app.drain().await;
+    let to_kassa = mail_to(&smtp, "kassa@apteekki.fi");
+    assert_eq!(
+        to_kassa.len(),
+        1,
+        "the re-sent update reached the cashier's desk"
+    );
+    assert!(
+        to_kassa[0].contains("Felet =C3=A4r lokaliserat")
+            || to_kassa[0].contains("Felet är lokaliserat"),
+        "{}",
+        to_kassa[0]
+    );
+    let r = run_script("e2e_console.mjs", vec!["end".into(), app.url(""), cookie]).await;
+    assert_eq!(r["policyErrors"], json!([]));
+    assert!(
+        r["preview"]
+            .as_str()
+            .unwrap()
+            .contains("Häiriö on korjattu."),
+        "{r}"
+    );
+    assert!(r["notice"].as_str().unwrap().contains("Ended"), "{r}");
+    app.drain().await;
+    let to_kassa = mail_to(&smtp, "kassa@apteekki.fi");
+    assert_eq!(to_kassa.len(), 2, "and then the end");
+    assert_eq!(
+        mail_to(&smtp, "tuki@apteekki.fi").len(),
+        3,
+        "publish, update, end"
+    );
+    let sent = texts(&sms);
+    assert!(
+        sent.len() >= 2,
+        "the end of a critical fault goes by SMS too: {sent:?}"
+    );
+}
+
+mod a_fault_is_published_updated_redriven_and_ended_from_the_console {
+    #[tokio::test]
+    async fn on_sqlite() {
+        super::a_fault_is_published_updated_redriven_and_ended_from_the_console(
+            crate::support::Backend::Sqlite,
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn on_postgres() {
+        super::a_fault_is_published_updated_redriven_and_ended_from_the_console(
+            crate::support::Backend::Postgres,
+        )
+        .await;
+    }
+}
+
