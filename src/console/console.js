@@ -1,5 +1,6 @@
 // The console's own script (served from /assets under script-src 'self'; every page works
-// without it). It counts an SMS text's characters and parts as it is typed, by the rules of
+// without it). It keeps the dashboard's delivery progress live, and it counts an SMS text's
+// characters and parts as it is typed, by the rules of
 // src/notices/sms.rs: typography replaced, GSM-7 when every character is in the GSM 03.38
 // alphabet (extension characters cost two), UCS-2 otherwise; one message holds 160 (GSM-7)
 // or 70 (UCS-2), a concatenated part 153 or 67. The server's count in the preview decides.
@@ -76,4 +77,27 @@
   }
 
   document.querySelectorAll('[data-sms-for]').forEach(attach);
+
+  // Delivery progress on the dashboard, live while a fan-out runs: the page is fetched again
+  // every few seconds and its progress lists replace these, until none is still going. A
+  // signed-out answer (a redirect to the sign-in page) stops it.
+  const PERIOD = 3000;
+  const running = () => document.querySelector('dl.progress[data-live]');
+  async function refresh() {
+    try {
+      const res = await fetch(location.href, { credentials: 'same-origin', headers: { accept: 'text/html' } });
+      if (!res.ok || res.redirected) return;
+      const fresh = new DOMParser().parseFromString(await res.text(), 'text/html');
+      for (const list of fresh.querySelectorAll('dl.progress[id]')) {
+        const here = document.getElementById(list.id);
+        if (!here) continue;
+        here.innerHTML = list.innerHTML;
+        here.toggleAttribute('data-live', list.hasAttribute('data-live'));
+      }
+    } catch (e) {
+      // The daemon is restarting or the network is down: try again at the next turn.
+    }
+    if (running()) setTimeout(refresh, PERIOD);
+  }
+  if (running()) setTimeout(refresh, PERIOD);
 })();

@@ -199,8 +199,10 @@ fn progress(lang: Language, n: &DashboardNotice) -> Markup {
         ),
         ("sms", "SMS", &n.sms),
     ];
+    // Still going: the console's script refreshes the numbers until it is done.
+    let running = !n.fanout_complete || n.email.pending() > 0 || n.sms.pending() > 0;
     html! {
-        dl.progress {
+        dl.progress id={ "progress-" (n.revision.notice_id) } data-live=[running.then_some("true")] {
             @for (code, name, s) in channels {
                 @let total = s.total();
                 @let done = total - s.pending();

@@ -208,3 +208,77 @@ mod a_fault_is_published_updated_redriven_and_ended_from_the_console {
     }
 }
 
+/// One JSON line of a script's output, within 30 s.
+async fn json_line(
+    lines: &mut tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+) -> Value {
+    let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("the script answers within 30 s")
+        .unwrap()
+        .expect("a line");
+    serde_json::from_str(&line).unwrap()
+}
+
+#[tokio::test]
+async fn the_dashboard_progress_updates_by_itself_while_a_fan_out_runs() {
+    use tokio::io::AsyncBufReadExt;
+    if !browser_available() {
+        return;
+    }
+    let app = crate::support::spawn_app(Backend::Sqlite).await.unwrap();
+    let org = app.pharmacy().await;
+    crate::notices::contact(&app, &org, Some("tuki@apteekki.fi"), None, "fi", json!({})).await;
+    let published = app
+        .post(
+            "/api/v1/notices",
+            &app.operator,
+            crate::notices::fault("major", &["prescription-centre"]),
+        )
+        .await;
+    assert_eq!(published.status, reqwest::StatusCode::ACCEPTED);
+    let cookie = crate::console::session(&app, "Anna (support)").await;
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/live_progress.mjs");
+    let mut child = tokio::process::Command::new("node")
+        .arg(script)
+        .args([app.url(""), cookie])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = json_line(&mut lines).await;
+    assert_eq!(
+        first["live"], true,
+        "a fan-out not yet done is marked live: {first}"
+    );
+    assert!(
+        first["before"].as_str().unwrap().contains("not sent yet"),
+        "{first}"
+    );
+    // The workers run while the page stays open; nobody reloads it.
+    app.drain().await;
+    let second = json_line(&mut lines).await;
+    assert_eq!(
+        second["done"], true,
+        "the page saw the fan-out finish: {second}"
+    );
+    assert!(
+        second["after"].as_str().unwrap().contains("1 / 1 done"),
+        "{second}"
+    );
+    assert_eq!(
+        second["policyErrors"],
+        json!([]),
+        "the refresh runs under the CSP"
+    );
+    assert!(
+        second["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/console?lang=en"),
+        "not reloaded"
+    );
+    let _ = child.wait().await;
+}

@@ -23,7 +23,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 /// The console's pages may post their own forms (the public pages post none).
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; \
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; \
                    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// The policy of a page whose form may also lead to `origins` (the sign-in button's POST
