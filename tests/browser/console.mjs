@@ -91,6 +91,13 @@ try {
   results.push(await look(page, 'update-preview', 'en'));
   await press('button[value=publish]');
   const updated = page.url().startsWith(noticeUrl) && (await page.textContent('main')).includes('The cause was found.');
+  // What ending would do, in every language.
+  for (const lang of ['fi', 'sv', 'en']) {
+    await page.goto(`${noticeUrl}?lang=${lang}`);
+    await page.click('#close-end summary');
+    await press('#close-end button[value=preview]');
+    results.push(await look(page, 'end-preview', lang));
+  }
   // The registry and the audit log.
   for (const lang of ['fi', 'sv', 'en']) {
     await page.goto(`${base}/console/organisations?lang=${lang}`);
@@ -102,6 +109,8 @@ try {
     results.push(await look(page, 'new-contact', lang));
     await page.goto(`${orgUrl}/contacts/import?lang=${lang}`);
     results.push(await look(page, 'import', lang));
+    await press('main form button[type=submit]');
+    results.push(await look(page, 'import-errors', lang));
     await Promise.all([page.waitForURL(/\/contacts\/[0-9a-f-]+\?/), page.goto(orgUrl + `?lang=${lang}`).then(() => page.click('table a >> nth=0'))]);
     results.push(await look(page, 'contact', lang));
     await page.goto(`${base}/console/tokens?lang=${lang}`);

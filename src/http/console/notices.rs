@@ -304,20 +304,33 @@ async fn close(
             Err(e) => Err(e.into()),
         };
     }
-    let answer = |r: &Revision| Answer::json(202, &Accepted::from(r));
-    let keep = key.as_ref().map(|key| Keep {
-        key,
-        answer: &answer,
-    });
-    match s.intake.revise_notice(&signed.actor, id, input, keep).await {
-        Ok(_) | Err(IntakeError::Earlier(Earlier::Answered(_))) => {
-            Ok(see_other(&format!("{path}?lang={}", signed.lang.code())))
-        }
-        Err(IntakeError::Invalid(e)) => Ok((
+    match publish_revision(&s, &signed, id, input, key.as_ref()).await? {
+        None => Ok(see_other(&format!("{path}?lang={}", signed.lang.code()))),
+        Some(e) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             notice_view(&s, &signed, id, None, e.errors(), None).await?,
         )
             .into_response()),
+    }
+}
+
+/// Publishes the revision `input` of notice `id`, once per form `key`: `None` when it is
+/// published (now, or before by the same form), the field errors when it is refused.
+pub(super) async fn publish_revision(
+    s: &AppState,
+    signed: &Signed,
+    id: NoticeId,
+    input: NoticeInput,
+    key: Option<&IdempotencyKey>,
+) -> Result<Option<crate::validation::FieldErrors>, ApiError> {
+    let answer = |r: &Revision| Answer::json(202, &Accepted::from(r));
+    let keep = key.map(|key| Keep {
+        key,
+        answer: &answer,
+    });
+    match s.intake.revise_notice(&signed.actor, id, input, keep).await {
+        Ok(_) | Err(IntakeError::Earlier(Earlier::Answered(_))) => Ok(None),
+        Err(IntakeError::Invalid(e)) => Ok(Some(e)),
         Err(e) => Err(e.into()),
     }
 }

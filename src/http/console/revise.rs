@@ -2,13 +2,11 @@
 //! filled in from its current revision, with a preview before publishing the revision.
 
 use super::super::{ApiError, AppState};
-use super::notices::{checked_form, form_id, notice_id};
+use super::notices::{checked_form, form_id, notice_id, publish_revision};
 use super::session::{Signed, see_other};
-use crate::access::{Answer, Earlier, Keep};
 use crate::console::{FormMode, NoticeForm, Viewer, notice_form_page};
 use crate::intake::{IntakeError, NoticePreview};
 use crate::notices::{NoticeId, Revision, Texts};
-use crate::query::Accepted;
 use crate::validation::FieldError;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
@@ -103,16 +101,8 @@ pub async fn post(
             Err(e) => Err(e.into()),
         };
     }
-    let answer = |r: &Revision| Answer::json(202, &Accepted::from(r));
-    let keep = key.as_ref().map(|key| Keep {
-        key,
-        answer: &answer,
-    });
-    match s.intake.revise_notice(&signed.actor, id, input, keep).await {
-        Ok(_) | Err(IntakeError::Earlier(Earlier::Answered(_))) => {
-            Ok(see_other(&format!("{path}?lang={}", signed.lang.code())))
-        }
-        Err(IntakeError::Invalid(e)) => invalid(e).await,
-        Err(e) => Err(e.into()),
+    match publish_revision(&s, &signed, id, input, key.as_ref()).await? {
+        None => Ok(see_other(&format!("{path}?lang={}", signed.lang.code()))),
+        Some(e) => invalid(e).await,
     }
 }
