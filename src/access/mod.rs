@@ -4,6 +4,7 @@ mod actor;
 mod audit;
 mod idempotency;
 mod session;
+mod signed_link;
 mod token;
 
 pub use actor::{Actor, ActorKind};
@@ -15,4 +16,5 @@ pub use session::{
     BrowserSecret, ConsoleSession, LinkUse, LoginLink, MAX_LABEL_LEN, PendingSignIn, SessionRules,
     SignInMethod, link_label,
 };
+pub use signed_link::{LinkKey, LinkPurpose, LinkRefusal, MAX_SUBJECT, VerifiedLink};
 pub use token::{IssuedToken, PresentedToken, Role, SecretHash, TokenId, TokenRecord};
