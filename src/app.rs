@@ -118,6 +118,28 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// The key that signs links in messages: the configured secret, else the one kept in the
+/// database (made by the first daemon to start).
+async fn link_key(
+    settings: &Settings,
+    store: &Store,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<crate::access::LinkKey> {
+    use secrecy::ExposeSecret;
+    let secret = match &settings.links.secret {
+        Some(s) => s.expose_secret().to_owned(),
+        None => {
+            let candidate = crate::access::BrowserSecret::generate()
+                .map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+            store
+                .link_secret(candidate.reveal(), now)
+                .await
+                .context("the link secret")?
+        }
+    };
+    crate::access::LinkKey::from_secret(&secret).map_err(|e| anyhow::anyhow!("links.secret: {e}"))
+}
+
 impl App {
     /// Loads the catalogue, opens and migrates the database, wires the use cases.
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
@@ -130,7 +152,8 @@ impl App {
             .with_delivery(&settings.server.public_url, max_age)
             .with_plan_rules(rules.clone())
             .with_outputs(outputs.clone())
-            .with_sessions(session_rules(settings));
+            .with_sessions(session_rules(settings))
+            .with_link_key(link_key(settings, &store, clock.now_micros()).await?);
         let query = Query::new(store.clone(), catalogue.clone(), clock.clone());
         let counters = crate::observe::DeliveryCounters::default();
         let pauses = crate::observe::ChannelPauses::default();

@@ -1,7 +1,7 @@
 //! Who performs an operation, and what they may touch.
 
 use super::token::{Role, TokenId};
-use crate::registry::OrgId;
+use crate::registry::{ContactId, OrgId};
 use std::fmt;
 
 /// The caller of a use case: an authenticated token, or the local operator CLI.
@@ -19,6 +19,9 @@ pub enum ActorKind {
     /// An operator signed in to the console, by name (a sign-in link's label, or the
     /// identity provider's name and subject).
     Person { name: String },
+    /// A contact acting through a signed link sent to them (e.g. confirming their
+    /// organisation's recipients); limited to their own organisation.
+    Contact { id: ContactId, org: OrgId },
     /// An API token.
     Token {
         id: TokenId,
@@ -42,6 +45,14 @@ impl Actor {
             kind: ActorKind::Person {
                 name: name.to_owned(),
             },
+            request_id,
+        }
+    }
+
+    /// A contact of `org` acting through a signed link sent to them.
+    pub fn contact(id: ContactId, org: OrgId, request_id: String) -> Self {
+        Self {
+            kind: ActorKind::Contact { id, org },
             request_id,
         }
     }
@@ -73,6 +84,7 @@ impl Actor {
                 org: own,
                 ..
             } => *own == Some(org),
+            ActorKind::Contact { org: own, .. } => *own == org,
         }
     }
 
@@ -84,6 +96,7 @@ impl Actor {
                 org,
                 ..
             } => *org,
+            ActorKind::Contact { org, .. } => Some(*org),
             _ => None,
         }
     }
@@ -93,6 +106,7 @@ impl Actor {
         match &self.kind {
             ActorKind::Cli => "cli".into(),
             ActorKind::Person { name } => format!("console:{name}"),
+            ActorKind::Contact { id, .. } => format!("contact:{}", id.to_text()),
             ActorKind::Token { id, .. } => id.to_text(),
         }
     }

@@ -255,6 +255,14 @@ mod tests {
     }
 
     #[test]
+    fn a_link_secret_must_be_long_enough() {
+        let err = load(None, env(&[("FAULTCAST__LINKS__SECRET", "short")])).unwrap_err();
+        assert!(err.starts_with("links.secret"), "{err}");
+        let long = "x".repeat(32);
+        assert!(load(None, env(&[("FAULTCAST__LINKS__SECRET", &long)])).is_ok());
+    }
+
+    #[test]
     fn cleartext_smtp_is_allowed_only_to_loopback() {
         let base = [
             ("FAULTCAST__EMAIL__TRANSPORT", "smtp"),

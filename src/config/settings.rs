@@ -19,7 +19,18 @@ pub struct Settings {
     pub services: ServicesSettings,
     pub limits: LimitSettings,
     pub console: ConsoleSettings,
+    #[serde(default)]
+    pub links: LinkSettings,
     pub log: LogSettings,
+}
+
+/// Signed links in messages.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSettings {
+    /// The secret that signs them (32 characters or more); absent, the first daemon makes
+    /// one and keeps it in the database for all.
+    pub secret: Option<SecretString>,
 }
 
 /// The operator console's sessions.

@@ -163,6 +163,12 @@ impl Settings {
         if let Some(o) = &c.oidc {
             check_oidc(o)?;
         }
+        if let Some(s) = &self.links.secret {
+            use secrecy::ExposeSecret;
+            if s.expose_secret().chars().count() < 32 {
+                return Err("links.secret: must be at least 32 characters".into());
+            }
+        }
         self.schedule
             .timezone
             .parse::<chrono_tz::Tz>()

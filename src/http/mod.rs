@@ -11,6 +11,7 @@ mod health;
 mod idempotency;
 mod json_scan;
 mod limiter;
+mod links;
 mod metrics;
 mod notices;
 mod openapi;
@@ -153,6 +154,7 @@ pub fn router(state: AppState) -> Router {
         .merge(receipts)
         .merge(health)
         .merge(console::routes(state.clone()))
+        .merge(links::routes(state.clone()))
         .route("/", get(pages::status))
         .route("/notices/{id}", get(pages::notice))
         .route("/assets/faultcast.css", get(pages::style))

@@ -94,15 +94,17 @@ impl Intake {
             .unwrap_or(DateTime::<Utc>::MIN_UTC);
         let stale = self.store.stale_contacts(before).await?;
         let month = now.format("%Y-%m");
-        let messages: Vec<NewSystemMessage> = stale
+        let messages = stale
             .iter()
-            .map(|c| {
+            .map(|c| -> IntakeResult<NewSystemMessage> {
                 let lang = Language::parse(&c.language).unwrap_or(Language::Fi);
                 let since = local_time(lang, c.reviewed_at);
-                let contacts = format!(
-                    "{}/api/v1/organisations/{}/contacts",
-                    self.public_url, c.org_id
-                );
+                let ids = crate::registry::OrgId::parse(&c.org_id)
+                    .zip(crate::registry::ContactId::parse(&c.contact_id));
+                let contacts = match ids {
+                    Some((org, contact)) => self.still_current_link(org, contact)?,
+                    None => format!("{}/", self.public_url),
+                };
                 let (subject, body) = match lang {
                     Language::Sv => (
                         "Kontrollera mottagarna av driftmeddelanden".to_owned(),
@@ -129,16 +131,16 @@ impl Intake {
                         ),
                     ),
                 };
-                NewSystemMessage {
+                Ok(NewSystemMessage {
                     dedup_key: format!("review:{}:{month}", c.contact_id),
                     kind: "contact-review",
                     recipient: c.email.clone(),
                     contact_id: Some(c.contact_id.clone()),
                     subject,
                     body,
-                }
+                })
             })
-            .collect();
+            .collect::<IntakeResult<Vec<_>>>()?;
         self.enqueue(&messages).await
     }
 

@@ -4,6 +4,7 @@
 mod console;
 mod contacts;
 mod housekeeping;
+mod links;
 mod maintenance;
 mod notices;
 mod organisations;
@@ -11,6 +12,7 @@ mod tokens;
 
 pub use console::SignIn;
 pub use contacts::ImportSummary;
+pub use links::{STILL_CURRENT_VALID, StillCurrent};
 pub use notices::{NoticePreview, PreviewCount};
 pub use tokens::{MAX_TOKEN_LABEL_LEN, NewToken};
 
@@ -96,6 +98,8 @@ pub struct Intake {
     outputs: Arc<OutputCache>,
     /// How long console sessions and sign-in links last.
     sessions: SessionRules,
+    /// Signs the links in messages; the daemon always has one (the CLI makes no links).
+    link_key: Option<Arc<crate::access::LinkKey>>,
 }
 
 /// The default base URL of links (the daemon's own default listen address).
@@ -124,7 +128,21 @@ impl Intake {
             plans: Arc::new(tokio::sync::Notify::new()),
             outputs: Arc::default(),
             sessions: SessionRules::default(),
+            link_key: None,
         }
+    }
+
+    /// Links in messages are signed with `key`.
+    pub fn with_link_key(mut self, key: crate::access::LinkKey) -> Self {
+        self.link_key = Some(Arc::new(key));
+        self
+    }
+
+    /// The key that signs links, or an error where none was given (the CLI).
+    fn link_key(&self) -> IntakeResult<&crate::access::LinkKey> {
+        self.link_key
+            .as_deref()
+            .ok_or_else(|| IntakeError::Internal(anyhow::anyhow!("no key to sign links with")))
     }
 
     /// How long console sessions and sign-in links last.

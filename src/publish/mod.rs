@@ -7,6 +7,7 @@ mod error_page;
 mod feeds;
 mod ical;
 mod page;
+mod review_link;
 
 pub use cache::{OutputCache, Rendered};
 pub use cap::{CapSource, alert as cap_alert, cap_feed};
@@ -14,3 +15,4 @@ pub use error_page::error_page;
 pub use feeds::{FeedSpec, atom, rss};
 pub use ical::maintenance_calendar;
 pub use page::{ICON, STYLE, StatusPage, not_found_page, notice_page, status_page};
+pub use review_link::{ListedRecipient, ReviewLink, review_link_page};

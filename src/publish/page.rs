@@ -63,6 +63,7 @@ pub struct StatusPage<'a> {
 }
 
 pub(super) fn layout(lang: Language, title: &str, path: &str, body: Markup) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
     let page = html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -86,9 +87,9 @@ pub(super) fn layout(lang: Language, title: &str, path: &str, body: Markup) -> S
                             @for (l, name) in [(Language::Fi, "Suomeksi"), (Language::Sv, "På svenska"), (Language::En, "In English")] {
                                 li {
                                     @if l == lang {
-                                        a href={ (path) "?lang=" (l.code()) } hreflang=(l.code()) lang=(l.code()) aria-current="page" { (name) }
+                                        a href={ (path) (sep) "lang=" (l.code()) } hreflang=(l.code()) lang=(l.code()) aria-current="page" { (name) }
                                     } @else {
-                                        a href={ (path) "?lang=" (l.code()) } hreflang=(l.code()) lang=(l.code()) { (name) }
+                                        a href={ (path) (sep) "lang=" (l.code()) } hreflang=(l.code()) lang=(l.code()) { (name) }
                                     }
                                 }
                             }

@@ -87,5 +87,9 @@ pub fn review_link_page(lang: Language, state: &ReviewLink) -> String {
             }
         }
     };
-    layout(lang, t(lang, TITLE), "/links/still-current", body)
+    let path = match state {
+        ReviewLink::Valid { token, .. } => format!("/links/still-current?t={token}"),
+        _ => "/".to_owned(),
+    };
+    layout(lang, t(lang, TITLE), &path, body)
 }

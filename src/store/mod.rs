@@ -14,6 +14,7 @@ mod erasure;
 mod error;
 mod housekeeping;
 mod idempotency;
+mod links;
 mod notices;
 mod organisations;
 mod outbox;

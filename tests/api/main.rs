@@ -29,6 +29,7 @@ mod hostile_bytes;
 mod housekeeping;
 mod idempotency;
 mod isolation;
+mod links;
 mod maintenance;
 mod nodes;
 mod notices;

@@ -10,8 +10,8 @@ mod notices;
 mod provider;
 mod registry;
 mod revise;
-mod session;
-mod signin;
+pub(super) mod session;
+pub(super) mod signin;
 mod tokens;
 
 use super::AppState;
@@ -93,7 +93,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
 }
 
 /// Console answers are private: never cached, never framed, their own forms only.
-async fn private(req: Request, next: Next) -> Response {
+pub(super) async fn private(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {

@@ -1,0 +1,21 @@
+// axe-core (WCAG 2.1 A and AA) on each page of a list, at a phone's width.
+// Prints one JSON document; the Rust test decides.
+// Usage: node axe_pages.mjs BASE_URL PATHS_JSON
+import { axe, launch, phone } from './axe.mjs';
+
+const [base, pathsJson] = process.argv.slice(2);
+const browser = await launch();
+const results = [];
+try {
+  // axe-core is injected, which the CSP would refuse: this context bypasses it.
+  const context = await browser.newContext({ ...phone, bypassCSP: true });
+  const page = await context.newPage();
+  for (const path of JSON.parse(pathsJson)) {
+    const res = await page.goto(base + path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    results.push({ path, status: res.status(), lang: await page.getAttribute('html', 'lang'), overflow, violations: await axe(page) });
+  }
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify({ results }));
