@@ -138,4 +138,10 @@ async fn the_xss_corpus_entered_through_console_forms_never_becomes_markup() {
         report["previews"], 12,
         "each payload came back in its field as typed"
     );
+    let statuses = report["statuses"].as_object().unwrap();
+    assert_eq!(statuses.len(), pages.len());
+    assert!(
+        statuses.values().all(|s| s == 200),
+        "every page opened, signed in: {statuses:?}"
+    );
 }

@@ -11,6 +11,7 @@ const [name, value] = cookie.split('=');
 const browser = await launch();
 const dialogs = [];
 const found = [];
+const statuses = {};
 let previews = 0;
 try {
   const context = await browser.newContext({ bypassCSP: true });
@@ -32,7 +33,8 @@ try {
     for (const b of bad) found.push(`${where}: ${b}`);
   };
   for (const path of JSON.parse(pagesJson)) {
-    await page.goto(base + path);
+    const res = await page.goto(base + path);
+    statuses[path] = res.status();
     await inspect(path);
   }
   for (const p of JSON.parse(payloadsJson)) {
@@ -47,4 +49,4 @@ try {
 } finally {
   await browser.close();
 }
-process.stdout.write(JSON.stringify({ dialogs, found, previews }));
+process.stdout.write(JSON.stringify({ dialogs, found, previews, statuses }));
