@@ -194,7 +194,7 @@ async fn the_console_signs_in_through_the_identity_provider_in_a_real_browser() 
 
 /// Each console page a script looked at is in the language asked for, passes axe-core and
 /// fits a phone's width.
-fn assert_pages_pass(results: &[Value]) {
+pub(crate) fn assert_pages_pass(results: &[Value]) {
     for r in results {
         assert_eq!(r["htmlLang"], r["lang"], "{r}");
         assert_eq!(r["violations"], json!([]), "axe-core: {r}");

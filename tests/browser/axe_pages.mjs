@@ -13,7 +13,10 @@ try {
   for (const path of JSON.parse(pathsJson)) {
     const res = await page.goto(base + path);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-    results.push({ path, status: res.status(), lang: await page.getAttribute('html', 'lang'), overflow, violations: await axe(page) });
+    // The language asked for (the page's `?lang=`), and the one the page says it is in.
+    const lang = new URL(base + path).searchParams.get('lang');
+    const htmlLang = await page.getAttribute('html', 'lang');
+    results.push({ path, status: res.status(), lang, htmlLang, overflow, violations: await axe(page) });
   }
 } finally {
   await browser.close();
