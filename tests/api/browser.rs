@@ -8,17 +8,10 @@ use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Command;
 
-/// Whether node, chromium and the test's npm packages are here (installing the packages
-/// with `npm ci` on first use); panics where they are required (CI installs the tools).
+/// Whether node, chromium and the test's npm packages are here (installing the pinned
+/// packages when they are not); panics where they are required (CI installs the tools).
 pub(crate) fn browser_available() -> bool {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    if !dir.join("node_modules/playwright-core").exists() {
-        // First run here: install the pinned packages of package-lock.json.
-        let _ = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir)
-            .status();
-    }
+    let dir = crate::support::tools::node_packages();
     let ok = Command::new("node")
         .arg("--version")
         .output()

@@ -24,13 +24,7 @@ pub struct IdentityProvider {
 /// Whether node and the provider package are here (installing the pinned packages on first
 /// use); panics where tools are required.
 pub fn available() -> bool {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    if !dir.join("node_modules/oidc-provider").exists() {
-        let _ = std::process::Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir)
-            .status();
-    }
+    let dir = super::tools::node_packages();
     let ok = std::process::Command::new("node")
         .arg("--version")
         .output()
