@@ -14,7 +14,7 @@ pub use idempotency::{
 };
 pub use session::{
     BrowserSecret, ConsoleSession, LinkUse, LoginLink, MAX_LABEL_LEN, PendingSignIn, SessionRules,
-    SignInMethod, link_label,
+    SessionScope, SignInMethod, link_label,
 };
 pub use signed_link::{LinkKey, LinkPurpose, LinkRefusal, MAX_SUBJECT, VerifiedLink};
 pub use token::{IssuedToken, PresentedToken, Role, SecretHash, TokenId, TokenRecord};

@@ -56,6 +56,8 @@ pub enum SignInMethod {
     Link,
     /// The operator's OpenID Connect provider.
     Oidc,
+    /// A link emailed to an organisation's portal admin.
+    Email,
 }
 
 impl SignInMethod {
@@ -64,6 +66,7 @@ impl SignInMethod {
         match self {
             SignInMethod::Link => "link",
             SignInMethod::Oidc => "oidc",
+            SignInMethod::Email => "email",
         }
     }
 
@@ -72,6 +75,7 @@ impl SignInMethod {
         match code {
             "link" => Ok(SignInMethod::Link),
             "oidc" => Ok(SignInMethod::Oidc),
+            "email" => Ok(SignInMethod::Email),
             other => Err(format!("`{other}` is not a sign-in method")),
         }
     }
@@ -91,6 +95,20 @@ pub struct ConsoleSession {
     pub last_seen_at: DateTime<Utc>,
     /// The console's language for this person (remembered across their sessions).
     pub lang: crate::registry::Language,
+    /// Whom the session serves.
+    pub scope: SessionScope,
+}
+
+/// Whom a session serves: an operator in the console, or one organisation's portal admin
+/// in the portal. Each side's pages open only sessions of their own scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionScope {
+    Operator,
+    /// Limited to `org`, opened for its contact `contact` (who must stay a portal admin).
+    Portal {
+        org: crate::registry::OrgId,
+        contact: crate::registry::ContactId,
+    },
 }
 
 /// A sign-in through the identity provider between the browser's leaving and its return:
@@ -196,6 +214,7 @@ mod tests {
             created_at: t,
             last_seen_at: t,
             lang: crate::registry::Language::Fi,
+            scope: SessionScope::Operator,
         };
         assert!(rules.is_open(&s, t + Duration::minutes(29)));
         assert!(!rules.is_open(&s, t + Duration::minutes(30)));

@@ -24,6 +24,8 @@ crate::codes::code_enum! {
     pub enum LinkPurpose {
         /// The monthly review: "every recipient is still current".
         StillCurrent = "still-current",
+        /// Signs an organisation's portal admin in to the portal (single-use, 15 minutes).
+        PortalSignIn = "portal-sign-in",
     }
 }
 

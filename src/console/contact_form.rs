@@ -51,6 +51,9 @@ impl ContactForm {
         f.push("phone", c.phone.as_deref().unwrap_or(""));
         f.push("language", &c.language);
         f.push("all_services", if c.all_services { "yes" } else { "no" });
+        if c.portal_admin {
+            f.push("portal_admin", "yes");
+        }
         for (name, list) in [
             ("channels", &c.channels),
             ("services", &c.services),
@@ -96,6 +99,7 @@ impl ContactForm {
             channels: Some(self.all("channels")),
             services,
             kinds: Some(Some(self.all("kinds"))),
+            portal_admin: Some(self.value("portal_admin") == "yes"),
         }
     }
 }
@@ -174,13 +178,14 @@ pub fn contact_form_page(
     catalogue: &Catalogue,
 ) -> String {
     let errors = &super::messages::translated(lang, errors);
+    let base = viewer.desk.org_base(&o.id);
     let (title, action) = match mode {
         ContactMode::New => (
             t(
                 lang,
                 ["Uusi vastaanottaja", "Ny mottagare", "New recipient"],
             ),
-            format!("/console/organisations/{}/contacts/new", o.id),
+            format!("{base}/contacts/new"),
         ),
         ContactMode::Edit(c) => (
             t(
@@ -191,7 +196,7 @@ pub fn contact_form_page(
                     "Change recipient",
                 ],
             ),
-            format!("/console/organisations/{}/contacts/{}", o.id, c.id),
+            format!("{base}/contacts/{}", c.id),
         ),
     };
     let roles: Vec<Markup> = ContactRole::ALL
@@ -215,7 +220,7 @@ pub fn contact_form_page(
     ]
     .map(|(k, l)| (k.to_owned(), t(lang, l).to_owned()));
     let body = html! {
-        p { a href={ "/console/organisations/" (o.id) "?lang=" (lang.code()) } { "← " (o.name) } }
+        p { a href={ (base) "?lang=" (lang.code()) } { "← " (o.name) } }
         h1 { (title) }
         @if !errors.is_empty() {
             div.alert role="alert" {
@@ -244,11 +249,19 @@ pub fn contact_form_page(
             ]))
             (checks(f, errors, "services", t(lang, ["Valitut palvelut", "Valda tjänster", "Chosen services"]), &services))
             (checks(f, errors, "kinds", t(lang, ["Tiedotteet", "Meddelanden", "Notices"]), &kinds))
+            (checks(f, errors, "portal_admin", t(lang, ["Organisaatioportaali", "Organisationsportalen", "Organisation portal"]), &[(
+                "yes".to_owned(),
+                t(lang, [
+                    "Portaalin pääkäyttäjä: voi kirjautua portaaliin sähköpostiin lähetettävällä linkillä ja ylläpitää organisaation vastaanottajia",
+                    "Huvudanvändare av portalen: kan logga in med en länk som skickas till e-postadressen och sköta organisationens mottagare",
+                    "Portal admin: signs in to the portal with a link sent to the email address and keeps the organisation's recipients",
+                ]).to_owned(),
+            )]))
             button type="submit" { (t(lang, ["Tallenna", "Spara", "Save"])) }
         }
         @if let ContactMode::Edit(c) = mode {
             h2 { (t(lang, ["Poista vastaanottaja", "Ta bort mottagaren", "Delete the recipient"])) }
-            form method="post" action={ "/console/organisations/" (o.id) "/contacts/" (c.id) "/delete?lang=" (lang.code()) } {
+            form method="post" action={ (base) "/contacts/" (c.id) "/delete?lang=" (lang.code()) } {
                 input type="hidden" name="csrf" value=(viewer.csrf);
                 p { (t(lang, [
                     "Poistaminen poistaa myös henkilön yhteystiedot toimitushistoriasta. Sitä ei voi perua.",
@@ -259,9 +272,5 @@ pub fn contact_form_page(
             }
         }
     };
-    let path = match mode {
-        ContactMode::New => format!("/console/organisations/{}/contacts/new", o.id),
-        ContactMode::Edit(c) => format!("/console/organisations/{}/contacts/{}", o.id, c.id),
-    };
-    layout(lang, title, &path, Some(viewer), body)
+    layout(lang, title, &action, Some(viewer), body)
 }

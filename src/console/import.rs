@@ -31,6 +31,7 @@ pub fn import_page(
     errors: &[FieldError],
 ) -> String {
     let errors = &super::messages::translated(lang, errors);
+    let base = viewer.desk.org_base(&o.id);
     let title = t(
         lang,
         [
@@ -44,7 +45,7 @@ pub fn import_page(
         .filter(|e| e.field != "file" && e.field != "replace")
         .collect();
     let body = html! {
-        p { a href={ "/console/organisations/" (o.id) "?lang=" (lang.code()) } { "← " (o.name) } }
+        p { a href={ (base) "?lang=" (lang.code()) } { "← " (o.name) } }
         h1 { (title) }
         @if let Some(s) = summary {
             div.preview role="status" {
@@ -79,7 +80,7 @@ pub fn import_page(
             "Ladda först ned den nuvarande listan från organisationens sida, redigera den och importera den här. Rader med id uppdaterar den mottagaren; rader utan id läggs till.",
             "First download the current list from the organisation's page, edit it, and import it here. Rows with an id update that recipient; rows without one are added.",
         ])) }
-        form method="post" enctype="multipart/form-data" action={ "/console/organisations/" (o.id) "/contacts/import?lang=" (lang.code()) } {
+        form method="post" enctype="multipart/form-data" action={ (base) "/contacts/import?lang=" (lang.code()) } {
             input type="hidden" name="csrf" value=(viewer.csrf);
             div.field {
                 label for="file" { (t(lang, ["CSV-tiedosto", "CSV-fil", "CSV file"])) " *" }
@@ -101,7 +102,7 @@ pub fn import_page(
             button type="submit" { (t(lang, ["Tuo", "Importera", "Import"])) }
         }
     };
-    let path = format!("/console/organisations/{}/contacts/import", o.id);
+    let path = format!("{base}/contacts/import");
     layout(lang, title, &path, Some(viewer), body)
 }
 

@@ -9,9 +9,92 @@ pub struct Viewer<'a> {
     pub person: &'a str,
     /// The session's form token, carried by every form.
     pub csrf: &'a str,
+    /// Where they signed in.
+    pub desk: Desk,
 }
 
 pub(super) const CONSOLE: [&str; 3] = ["Ylläpito", "Konsol", "Console"];
+pub(super) const PORTAL: [&str; 3] = [
+    "Organisaatioportaali",
+    "Organisationsportalen",
+    "Organisation portal",
+];
+
+/// Which door a page belongs to: the operators' console or an organisation's portal (the
+/// same kit; its own name, sections and sign-out).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Desk {
+    Console,
+    Portal,
+}
+
+impl Desk {
+    /// Where the pages of organisation `org` are: in the console under its id, in the portal
+    /// at the top (a portal session has one organisation).
+    pub fn org_base(self, org: &str) -> String {
+        match self {
+            Desk::Console => format!("/console/organisations/{org}"),
+            Desk::Portal => "/portal".to_owned(),
+        }
+    }
+
+    fn of(path: &str) -> Self {
+        if path.starts_with("/portal") {
+            Desk::Portal
+        } else {
+            Desk::Console
+        }
+    }
+
+    fn home(self) -> &'static str {
+        match self {
+            Desk::Console => "/console",
+            Desk::Portal => "/portal",
+        }
+    }
+
+    fn name(self) -> [&'static str; 3] {
+        match self {
+            Desk::Console => CONSOLE,
+            Desk::Portal => PORTAL,
+        }
+    }
+
+    fn sections(self) -> &'static [(&'static str, [&'static str; 3])] {
+        match self {
+            Desk::Console => &[
+                ("/console", ["Tilannekuva", "Lägesbild", "Dashboard"]),
+                (
+                    "/console/organisations",
+                    ["Organisaatiot", "Organisationer", "Organisations"],
+                ),
+                ("/console/tokens", ["Avaimet", "Nycklar", "Tokens"]),
+                (
+                    "/console/audit",
+                    ["Tapahtumaloki", "Händelselogg", "Audit log"],
+                ),
+            ],
+            Desk::Portal => &[
+                (
+                    "/portal",
+                    [
+                        "Organisaatio ja vastaanottajat",
+                        "Organisation och mottagare",
+                        "Organisation and recipients",
+                    ],
+                ),
+                (
+                    "/portal/notices",
+                    [
+                        "Tavoittiko tiedote?",
+                        "Nådde meddelandet fram?",
+                        "Did we get it?",
+                    ],
+                ),
+            ],
+        }
+    }
+}
 
 /// A console page: `path` is where the language links point.
 pub(super) fn layout(
@@ -22,6 +105,8 @@ pub(super) fn layout(
     body: Markup,
 ) -> String {
     let sep = if path.contains('?') { '&' } else { '?' };
+    let desk = Desk::of(path);
+    let home = desk.home();
     let page = html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -29,7 +114,7 @@ pub(super) fn layout(
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
-                title { (title) " · faultcast " (t(lang, CONSOLE)) }
+                title { (title) " · faultcast " (t(lang, desk.name())) }
                 link rel="stylesheet" href="/assets/faultcast.css";
                 link rel="icon" type="image/svg+xml" href="/assets/favicon.svg";
                 script src="/assets/console.js" defer {}
@@ -37,10 +122,10 @@ pub(super) fn layout(
             body.console {
                 a.skip href="#main" { (t(lang, ["Siirry sisältöön", "Gå till innehållet", "Skip to content"])) }
                 header {
-                    p.site { a href={ "/console?lang=" (lang.code()) } { "faultcast " (t(lang, CONSOLE)) } }
+                    p.site { a href={ (home) "?lang=" (lang.code()) } { "faultcast " (t(lang, desk.name())) } }
                     @if let Some(v) = viewer {
                         // Signed in, the choice is the person's and remembered: a POST.
-                        form.langs method="post" action="/console/language" aria-label=(t(lang, ["Kieli", "Språk", "Language"])) {
+                        form.langs method="post" action={ (home) "/language" } aria-label=(t(lang, ["Kieli", "Språk", "Language"])) {
                             input type="hidden" name="csrf" value=(v.csrf);
                             input type="hidden" name="back" value=(path);
                             ul.langs {
@@ -67,7 +152,7 @@ pub(super) fn layout(
                     }
                     }
                     @if let Some(v) = viewer {
-                        form.signout method="post" action={ "/console/logout?lang=" (lang.code()) } {
+                        form.signout method="post" action={ (home) "/logout?lang=" (lang.code()) } {
                             span.person { (v.person) }
                             input type="hidden" name="csrf" value=(v.csrf);
                             button type="submit" { (t(lang, ["Kirjaudu ulos", "Logga ut", "Sign out"])) }
@@ -75,16 +160,11 @@ pub(super) fn layout(
                     }
                 }
                 @if viewer.is_some() {
-                    nav.sections aria-label=(t(lang, ["Ylläpidon osat", "Konsolens delar", "Console sections"])) {
+                    nav.sections aria-label=(t(lang, ["Osiot", "Delar", "Sections"])) {
                         ul.kinds {
-                            @for (href, label) in [
-                                ("/console", ["Tilannekuva", "Lägesbild", "Dashboard"]),
-                                ("/console/organisations", ["Organisaatiot", "Organisationer", "Organisations"]),
-                                ("/console/tokens", ["Avaimet", "Nycklar", "Tokens"]),
-                                ("/console/audit", ["Tapahtumaloki", "Händelselogg", "Audit log"]),
-                            ] {
-                                @let here = section_of(path) == href;
-                                li { a href={ (href) "?lang=" (lang.code()) } aria-current=[here.then_some("page")] { (t(lang, label)) } }
+                            @for (href, label) in desk.sections() {
+                                @let here = section_of(path) == *href;
+                                li { a href={ (href) "?lang=" (lang.code()) } aria-current=[here.then_some("page")] { (t(lang, *label)) } }
                             }
                         }
                     }
@@ -96,9 +176,13 @@ pub(super) fn layout(
     page.into_string()
 }
 
-/// The console section a page belongs to (its bar's link).
+/// The section a page belongs to (its bar's link).
 fn section_of(path: &str) -> &'static str {
-    if path.starts_with("/console/organisations") {
+    if path.starts_with("/portal/notices") {
+        "/portal/notices"
+    } else if path.starts_with("/portal") {
+        "/portal"
+    } else if path.starts_with("/console/organisations") {
         "/console/organisations"
     } else if path.starts_with("/console/tokens") {
         "/console/tokens"

@@ -1,12 +1,12 @@
 //! The registry in the console: organisations (search, paging), one organisation with its
 //! services and contacts, and the audit log.
 
-use super::fields::audience_label;
 use super::layout::{Viewer, layout};
+use super::org_record::{audience, organisation_facts, recipients};
 use super::t;
 use crate::notices::local_time;
 use crate::query::{AuditList, ContactList, OrganisationList, OrganisationView};
-use crate::registry::{Audience, Catalogue, Language};
+use crate::registry::{Catalogue, Language};
 use maud::html;
 
 const ORGANISATIONS: [&str; 3] = ["Organisaatiot", "Organisationer", "Organisations"];
@@ -67,12 +67,6 @@ fn urlencode(q: &str) -> String {
     form_urlencoded::byte_serialize(q.as_bytes()).collect()
 }
 
-fn audience(lang: Language, code: &str) -> &str {
-    Audience::parse(code)
-        .map(|a| audience_label(lang, a))
-        .unwrap_or(code)
-}
-
 /// One organisation with its contacts.
 pub fn organisation_page(
     lang: Language,
@@ -84,48 +78,8 @@ pub fn organisation_page(
     let body = html! {
         p { a href={ "/console/organisations?lang=" (lang.code()) } { "← " (t(lang, ORGANISATIONS)) } }
         h1 { (o.name) }
-        dl.facts {
-            dt { (t(lang, ["Y-tunnus", "FO-nummer", "Business ID"])) } dd { (o.business_id) }
-            @if let Some(oid) = &o.oid { dt { "OID" } dd { (oid) } }
-            dt { (t(lang, ["Toimiala", "Bransch", "Audience"])) } dd { (audience(lang, &o.audience)) }
-            dt { (t(lang, ["Palvelut", "Tjänster", "Services"])) }
-            dd { (o.services.iter().map(|s| catalogue.name(s, lang)).collect::<Vec<_>>().join(", ")) }
-        }
-        h2 { (t(lang, ["Tiedotteiden vastaanottajat", "Mottagare av meddelanden", "Notice recipients"])) " (" (contacts.items.len()) ")" }
-        ul.actions {
-            li { a.button href={ "/console/organisations/" (o.id) "/contacts/new?lang=" (lang.code()) } { (t(lang, ["Lisää vastaanottaja", "Lägg till mottagare", "Add a recipient"])) } }
-            li { a href={ "/console/organisations/" (o.id) "/contacts.csv" } download { (t(lang, ["Lataa CSV-tiedostona", "Ladda ner som CSV", "Download as CSV"])) } }
-            li { a href={ "/console/organisations/" (o.id) "/contacts/import?lang=" (lang.code()) } { (t(lang, ["Tuo CSV-tiedostosta", "Importera från CSV", "Import from CSV"])) } }
-            li { a href={ "/console/tokens?org=" (o.id) "&lang=" (lang.code()) } { (t(lang, ["Pääkäyttäjän avain", "Huvudanvändarens nyckel", "Admin token"])) } }
-        }
-        @if contacts.items.is_empty() {
-            p.alert { (t(lang, ["Organisaatiolla ei ole yhtään vastaanottajaa: se ei saa tiedotteita.", "Organisationen har inga mottagare: den får inga meddelanden.", "The organisation has no recipients: it hears of no notice."])) }
-        } @else {
-            div.scroll tabindex="0" role="region" aria-label=(t(lang, ["Taulukko", "Tabell", "Table"])) {
-                table.deliveries {
-                    thead { tr {
-                        th scope="col" { (t(lang, ["Nimi", "Namn", "Name"])) }
-                        th scope="col" { (t(lang, ["Sähköposti", "E-post", "Email"])) }
-                        th scope="col" { (t(lang, ["Puhelin", "Telefon", "Phone"])) }
-                        th scope="col" { (t(lang, ["Kieli", "Språk", "Language"])) }
-                        th scope="col" { (t(lang, ["Kanavat", "Kanaler", "Channels"])) }
-                        th scope="col" { (t(lang, ["Vahvistettu", "Bekräftad", "Confirmed"])) }
-                    } }
-                    tbody {
-                        @for c in &contacts.items {
-                            tr {
-                                td { a href={ "/console/organisations/" (o.id) "/contacts/" (c.id) "?lang=" (lang.code()) } { (c.name) } " (" (c.role) ")" }
-                                td { (c.email.as_deref().unwrap_or("")) }
-                                td { (c.phone.as_deref().unwrap_or("")) }
-                                td { (c.language) }
-                                td { (c.channels.join(", ")) }
-                                td { time datetime=(c.reviewed_at.to_rfc3339()) { (local_time(lang, c.reviewed_at)) } }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        (organisation_facts(lang, o, catalogue))
+        (recipients(lang, viewer, o, contacts))
     };
     layout(
         lang,

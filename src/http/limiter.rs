@@ -55,10 +55,16 @@ struct State<K> {
 
 impl<K: Hash + Eq + Clone> Limiter<K> {
     pub fn new(rate: Rate) -> Self {
-        let interval = 1_000_000 / i64::from(rate.per_second.max(1));
+        Self::every(1_000_000 / i64::from(rate.per_second.max(1)), rate.burst)
+    }
+
+    /// `burst` at once, then one every `interval` microseconds (for rates below one a
+    /// second).
+    pub fn every(interval: i64, burst: u32) -> Self {
+        let interval = interval.max(1);
         Self {
             interval,
-            tolerance: interval * i64::from(rate.burst.max(1) - 1),
+            tolerance: interval * i64::from(burst.max(1) - 1),
             state: Mutex::new(State {
                 arrivals: HashMap::new(),
                 prune_at: PRUNE_ABOVE,

@@ -2,7 +2,7 @@
 //! capability. A GET only shows what the link would do; the POST (from our own page) acts.
 //! Answers are private like the console's (never cached: the address holds the link).
 
-use super::console::session::{language, request_id, same_origin};
+use super::console::session::{language, query_param, request_id, same_origin};
 use super::console::signin::forbidden;
 use super::{ApiError, AppState};
 use crate::intake::StillCurrent;
@@ -25,13 +25,6 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .layer(axum::middleware::from_fn(super::console::private))
 }
 
-fn param(query: Option<&str>, name: &str) -> String {
-    form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
-}
-
 /// The page of a link that cannot be used.
 fn refused(lang: Language, why: &StillCurrent) -> Response {
     let (status, state) = match why {
@@ -45,7 +38,7 @@ fn refused(lang: Language, why: &StillCurrent) -> Response {
 pub async fn show(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
     let (parts, _) = req.into_parts();
     let lang = language(&parts);
-    let token = param(parts.uri.query(), "t");
+    let token = query_param(parts.uri.query(), "t").unwrap_or_default();
     match s.intake.still_current(&token).await? {
         StillCurrent::Valid {
             organisation,
@@ -77,7 +70,7 @@ pub async fn confirm(State(s): State<AppState>, req: Request) -> Result<Response
     let body = axum::body::to_bytes(body, 8 * 1024)
         .await
         .map_err(|e| super::extract::body_error(&e))?;
-    let token = param(std::str::from_utf8(&body).ok(), "t");
+    let token = query_param(std::str::from_utf8(&body).ok(), "t").unwrap_or_default();
     match s
         .intake
         .confirm_still_current(&token, &request_id(&parts.extensions))

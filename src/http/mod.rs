@@ -17,6 +17,7 @@ mod notices;
 mod openapi;
 mod organisations;
 mod pages;
+mod portal;
 mod problem;
 mod public;
 mod rate_limits;
@@ -155,6 +156,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health)
         .merge(console::routes(state.clone()))
         .merge(links::routes(state.clone()))
+        .merge(portal::routes(state.clone()))
         .route("/", get(pages::status))
         .route("/notices/{id}", get(pages::notice))
         .route("/assets/faultcast.css", get(pages::style))

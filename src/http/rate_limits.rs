@@ -52,6 +52,11 @@ pub struct RateLimits {
     auth_failures: Limiter<ClientKey>,
     receipts: Limiter<ClientKey>,
     health: Limiter<ClientKey>,
+    /// Portal sign-in links asked for, per client address.
+    portal_clients: Limiter<ClientKey>,
+    /// Portal sign-in links asked for, per email address (its SHA-256: the limiter keeps no
+    /// address), whether or not it is a portal admin's, so that a refusal tells nothing.
+    portal_addresses: Limiter<[u8; 32]>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     trusted_proxies: Vec<IpAddr>,
 }
@@ -64,6 +69,8 @@ impl RateLimits {
             auth_failures: Limiter::new(rates.auth_failures),
             receipts: Limiter::new(rates.receipts),
             health: Limiter::new(rates.health),
+            portal_clients: Limiter::every(PORTAL_CLIENT_EVERY, PORTAL_CLIENT_BURST),
+            portal_addresses: Limiter::every(PORTAL_ADDRESS_EVERY, PORTAL_ADDRESS_BURST),
             trusted_proxies,
         }
     }
@@ -71,19 +78,52 @@ impl RateLimits {
     /// The client's address: the peer, or — when the peer is a trusted proxy — the last
     /// address in `X-Forwarded-For` that is not one of ours.
     fn client(&self, req: &Request) -> ClientKey {
-        let peer = req
-            .extensions()
+        self.client_of(req.extensions(), req.headers())
+    }
+
+    fn client_of(&self, ext: &axum::http::Extensions, headers: &HeaderMap) -> ClientKey {
+        let peer = ext
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
         if !self.trusted_proxies.contains(&peer) {
             return peer.into();
         }
-        forwarded(req.headers())
+        forwarded(headers)
             .into_iter()
             .rev()
             .find(|ip| !self.trusted_proxies.contains(ip))
             .unwrap_or(peer)
             .into()
+    }
+}
+
+/// A person asks for a portal link a few times when the first seems slow to come; a client
+/// asking for more is working through a list of addresses.
+const PORTAL_CLIENT_BURST: u32 = 10;
+const PORTAL_CLIENT_EVERY: i64 = 60 * 1_000_000;
+/// An address gets three links at once, then one every five minutes: enough for a person,
+/// too few to fill their mailbox for someone else.
+const PORTAL_ADDRESS_BURST: u32 = 3;
+const PORTAL_ADDRESS_EVERY: i64 = 5 * 60 * 1_000_000;
+
+impl RateLimits {
+    /// Spends one portal link request of the client and of the address `email_key`; the
+    /// seconds to wait when either is refused (nothing is spent from the address then).
+    pub fn portal_link_request(
+        &self,
+        parts: &axum::http::request::Parts,
+        email_key: &str,
+        now: i64,
+    ) -> Option<u64> {
+        use sha2::Digest;
+        let client = self.client_of(&parts.extensions, &parts.headers);
+        if let Some(secs) = self.portal_clients.check(&client, now).retry_after_secs() {
+            return Some(secs);
+        }
+        let address: [u8; 32] = sha2::Sha256::digest(email_key.as_bytes()).into();
+        self.portal_addresses
+            .check(&address, now)
+            .retry_after_secs()
     }
 }
 

@@ -217,12 +217,12 @@ impl Intake {
     }
 }
 
-fn random() -> IntakeResult<BrowserSecret> {
+pub(super) fn random() -> IntakeResult<BrowserSecret> {
     BrowserSecret::generate()
         .map_err(|e| IntakeError::Internal(anyhow::anyhow!("no randomness: {e}")))
 }
 
 /// Enough of a hash to tell records apart in the audit log, not enough to use.
-fn short(hash: &str) -> String {
+pub(super) fn short(hash: &str) -> String {
     hash.chars().take(12).collect()
 }

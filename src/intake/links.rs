@@ -90,17 +90,23 @@ impl Intake {
             other => return Ok(Err(other)),
         };
         let actor = Actor::contact(contact, organisation.id, request_id.to_owned());
+        let n = self.confirm_contacts(&actor, organisation.id).await?;
+        Ok(Ok((organisation.draft.name.clone(), n)))
+    }
+
+    /// Confirms every contact of `org` as current (the portal's one step, and the review
+    /// link's); how many there are.
+    pub async fn confirm_contacts(&self, actor: &Actor, org: OrgId) -> IntakeResult<u64> {
+        if !actor.may_access(org) {
+            return Err(IntakeError::NotFound);
+        }
         let audit = self.event(
-            &actor,
+            actor,
             "contact.confirm",
             "organisation",
-            organisation.id.to_text(),
-            Some(organisation.id.to_text()),
+            org.to_text(),
+            Some(org.to_text()),
         );
-        let n = self
-            .store
-            .confirm_contacts(organisation.id, self.now(), &audit)
-            .await?;
-        Ok(Ok((organisation.draft.name.clone(), n)))
+        Ok(self.store.confirm_contacts(org, self.now(), &audit).await?)
     }
 }

@@ -8,12 +8,14 @@ mod links;
 mod maintenance;
 mod notices;
 mod organisations;
+mod portal;
 mod tokens;
 
 pub use console::SignIn;
 pub use contacts::ImportSummary;
 pub use links::{STILL_CURRENT_VALID, StillCurrent};
 pub use notices::{NoticePreview, PreviewCount};
+pub use portal::{PortalLink, PortalSignIn};
 pub use tokens::{MAX_TOKEN_LABEL_LEN, NewToken};
 
 use crate::access::{Actor, Answer, Earlier, IdempotencyKey, Kept, SessionRules};

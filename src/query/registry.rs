@@ -111,4 +111,13 @@ impl Query {
             next_cursor: None,
         })
     }
+
+    /// The portal admin a portal session was opened for, while they are one.
+    pub async fn portal_admin(
+        &self,
+        org: OrgId,
+        contact: ContactId,
+    ) -> IntakeResult<Option<crate::registry::PortalAdmin>> {
+        Ok(self.store.portal_admin(org, contact).await?)
+    }
 }

@@ -51,6 +51,8 @@ pub struct ContactView {
     pub services: Vec<String>,
     pub all_services: bool,
     pub kinds: Vec<String>,
+    /// Signs in to the organisation portal with a link sent to `email`.
+    pub portal_admin: bool,
     pub source: String,
     pub reviewed_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
@@ -77,6 +79,7 @@ impl ContactView {
                 .collect(),
             all_services: d.services.is_none(),
             kinds: d.kinds.iter().map(|k| k.code().to_owned()).collect(),
+            portal_admin: d.portal_admin,
             source: c.source.code().to_owned(),
             reviewed_at: c.reviewed_at,
             created_at: c.created_at,

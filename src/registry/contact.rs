@@ -44,6 +44,8 @@ pub struct ContactInput {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Vec<String>>)]
     pub kinds: Option<Option<Vec<String>>>,
+    /// May sign in to the organisation portal with a link sent to `email` (default false).
+    pub portal_admin: Option<bool>,
 }
 
 /// A contact's fields as plain data; a `ContactDraft` is these, checked.
@@ -58,6 +60,8 @@ pub struct ContactFields {
     /// `None`: every service the organisation uses.
     pub services: Option<BTreeSet<ServiceCode>>,
     pub kinds: BTreeSet<NoticeKind>,
+    /// Signs in to the organisation portal with a link sent to `email`.
+    pub portal_admin: bool,
 }
 
 /// A validated contact, ready to store: built only by `parse` (client input) or `restore`
@@ -171,6 +175,13 @@ impl ContactDraft {
             e.add("channels", "must name at least one channel (email, sms)");
         }
         check_addresses(channels.as_ref(), &email, &phone, &mut e);
+        let portal_admin = input.portal_admin.unwrap_or(false);
+        if portal_admin && matches!(email, Some(None)) {
+            e.add(
+                "portal_admin",
+                "needs an email address: the portal's sign-in link is sent there",
+            );
+        }
         let services = services(input.services.flatten(), catalogue, org_services, &mut e);
         let kinds = kinds(input.kinds.flatten(), &mut e);
         let (Some(name), Some(role), Some(email), Some(phone), Some(language), Some(channels)) =
@@ -191,6 +202,7 @@ impl ContactDraft {
                 channels,
                 services,
                 kinds,
+                portal_admin,
             })
         })
     }
@@ -209,6 +221,9 @@ impl ContactDraft {
             || f.channels.contains(&Channel::Sms) && f.phone.is_none()
         {
             return Err("has a channel without its address".into());
+        }
+        if f.portal_admin && f.email.is_none() {
+            return Err("is a portal admin without an email address".into());
         }
         if plain_text(&f.name, MAX_CONTACT_NAME_LEN).as_deref() != Ok(f.name.as_str()) {
             return Err("has a name that is not plain text".into());
@@ -262,6 +277,7 @@ impl Contact {
                     .map(|s| s.iter().map(|c| c.as_str().to_owned()).collect()),
             ),
             kinds: Some(Some(d.kinds.iter().map(|k| k.code().to_owned()).collect())),
+            portal_admin: Some(d.portal_admin),
         }
     }
 }
@@ -278,119 +294,11 @@ impl ContactInput {
             channels: self.channels.or(base.channels),
             services: self.services.or(base.services),
             kinds: self.kinds.or(base.kinds),
+            portal_admin: self.portal_admin.or(base.portal_admin),
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn catalogue() -> Catalogue {
-        Catalogue::from_toml(include_str!("../../config/services.toml")).unwrap()
-    }
-
-    fn org_services() -> BTreeSet<ServiceCode> {
-        let c = catalogue();
-        ["prescription", "prescription-centre"]
-            .iter()
-            .map(|s| c.parse_code(s).unwrap())
-            .collect()
-    }
-
-    fn input() -> ContactInput {
-        ContactInput {
-            name: Some("Helpdesk".into()),
-            role: Some("helpdesk".into()),
-            email: Some(Some("tuki@apteekki.fi".into())),
-            phone: Some(Some("040 123 4567".into())),
-            language: Some("sv".into()),
-            channels: Some(vec!["email".into(), "sms".into()]),
-            services: None,
-            kinds: None,
-        }
-    }
-
-    #[test]
-    fn a_contact_defaults_to_every_service_and_kind() {
-        let d = ContactDraft::parse(input(), &catalogue(), &org_services()).unwrap();
-        assert_eq!(d.phone.as_ref().unwrap().as_str(), "+358401234567");
-        assert_eq!(d.services, None);
-        assert_eq!(d.effective_services(&org_services()), org_services());
-        assert_eq!(d.kinds.len(), 3);
-    }
-
-    #[test]
-    fn sms_needs_a_phone_and_email_needs_an_address() {
-        let i = ContactInput {
-            email: Some(None),
-            phone: None,
-            ..input()
-        };
-        let err = ContactDraft::parse(i, &catalogue(), &org_services()).unwrap_err();
-        let fields: Vec<&str> = err.errors().iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["email", "phone"]);
-    }
-
-    #[test]
-    fn services_must_be_used_by_the_organisation() {
-        let i = ContactInput {
-            services: Some(Some(vec![
-                "prescription".into(),
-                "mykanta".into(),
-                "warp".into(),
-            ])),
-            ..input()
-        };
-        let err = ContactDraft::parse(i, &catalogue(), &org_services()).unwrap_err();
-        assert_eq!(err.errors()[0].field, "services[1]");
-        assert!(
-            err.errors()[0]
-                .message
-                .contains("not a service the organisation uses")
-        );
-        assert_eq!(err.errors()[1].field, "services[2]");
-    }
-
-    #[test]
-    fn empty_lists_are_refused_rather_than_silently_muting_a_contact() {
-        let i = ContactInput {
-            channels: Some(vec![]),
-            kinds: Some(Some(vec![])),
-            services: Some(Some(vec![])),
-            ..input()
-        };
-        let err = ContactDraft::parse(i, &catalogue(), &org_services()).unwrap_err();
-        let fields: Vec<&str> = err.errors().iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["channels", "services", "kinds"]);
-    }
-
-    #[test]
-    fn removing_the_email_of_an_email_contact_is_refused() {
-        let d = ContactDraft::parse(input(), &catalogue(), &org_services()).unwrap();
-        let c = Contact {
-            id: ContactId::generate(),
-            org_id: OrgId::generate(),
-            draft: d,
-            source: ContactSource::Operator,
-            reviewed_at: Utc::now(),
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-        };
-        let change = ContactInput {
-            email: Some(None),
-            ..Default::default()
-        };
-        let err = ContactDraft::parse(change.over(c.as_input()), &catalogue(), &org_services())
-            .unwrap_err();
-        assert_eq!(err.errors()[0].field, "email");
-        let change = ContactInput {
-            email: Some(None),
-            channels: Some(vec!["sms".into()]),
-            ..Default::default()
-        };
-        assert!(
-            ContactDraft::parse(change.over(c.as_input()), &catalogue(), &org_services()).is_ok()
-        );
-    }
-}
+#[path = "contact_tests.rs"]
+mod tests;

@@ -5,7 +5,7 @@ use crate::validation::FieldErrors;
 
 /// Columns written on export, in order. `id` ties a row to an existing contact on import;
 /// `source` and `reviewed_at` are informational and ignored on import.
-pub const CSV_COLUMNS: [&str; 11] = [
+pub const CSV_COLUMNS: [&str; 12] = [
     "id",
     "name",
     "role",
@@ -15,6 +15,7 @@ pub const CSV_COLUMNS: [&str; 11] = [
     "channels",
     "services",
     "kinds",
+    "portal_admin",
     "source",
     "reviewed_at",
 ];
@@ -57,6 +58,7 @@ pub fn contacts_to_csv(contacts: &[Contact]) -> String {
                 .map(|s| join(s.iter().map(|c| c.as_str()).collect()))
                 .unwrap_or_default(),
             join(d.kinds.iter().map(|k| k.code()).collect()),
+            if d.portal_admin { "yes" } else { "no" }.to_owned(),
             c.source.code().to_owned(),
             c.reviewed_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -155,6 +157,15 @@ pub fn contacts_from_csv(bytes: &[u8]) -> Result<Vec<CsvRow>, FieldErrors> {
                     .collect()
             })
         };
+        let portal_admin = match cell("portal_admin").map(|v| v.to_lowercase()).as_deref() {
+            None => None,
+            Some("yes" | "true" | "1") => Some(true),
+            Some("no" | "false" | "0") => Some(false),
+            Some(_) => {
+                errors.add(format!("rows[{row}].portal_admin"), "must be yes or no");
+                None
+            }
+        };
         rows.push(CsvRow {
             row,
             id: cell("id"),
@@ -167,6 +178,7 @@ pub fn contacts_from_csv(bytes: &[u8]) -> Result<Vec<CsvRow>, FieldErrors> {
                 channels: Some(list("channels").unwrap_or_default()),
                 services: Some(list("services")),
                 kinds: Some(list("kinds")),
+                portal_admin,
             },
         });
     }

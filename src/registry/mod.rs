@@ -9,6 +9,7 @@ mod email;
 mod language;
 mod organisation;
 mod phone;
+mod portal_admin;
 mod reach;
 mod vocabulary;
 
@@ -26,5 +27,6 @@ pub use organisation::{
     OrganisationInput,
 };
 pub use phone::PhoneNumber;
+pub use portal_admin::PortalAdmin;
 pub use reach::UnreachableService;
 pub use vocabulary::{Audience, Channel, ContactRole, ContactSource, NoticeKind, OrgState};

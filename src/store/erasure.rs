@@ -28,7 +28,7 @@ pub(super) async fn forget_answers(conn: &mut Conn<'_>, id: &str) -> StoreResult
 }
 
 /// Removes what a deleted contact leaves elsewhere: stored answers that mention it, its
-/// addresses in deliveries, faultcast's own messages to it (review reminders).
+/// addresses in deliveries, faultcast's own messages to it (review reminders), its portal sessions.
 pub(super) async fn erase_contact_traces(conn: &mut Conn<'_>, id: ContactId) -> StoreResult<()> {
     let id = id.to_text();
     forget_answers(conn, &id).await?;
@@ -36,6 +36,8 @@ pub(super) async fn erase_contact_traces(conn: &mut Conn<'_>, id: ContactId) -> 
     conn.execute(Sql::new(deliveries).bind(&id)).await?;
     let messages = "DELETE FROM system_messages WHERE contact_id = $1";
     conn.execute(Sql::new(messages).bind(&id)).await?;
+    let sessions = "DELETE FROM console_sessions WHERE contact_id = $1";
+    conn.execute(Sql::new(sessions).bind(&id)).await?;
     Ok(())
 }
 
@@ -48,5 +50,7 @@ pub(super) async fn erase_organisation_traces(conn: &mut Conn<'_>, org: OrgId) -
     conn.execute(Sql::new(deliveries).bind(&org)).await?;
     let messages = format!("DELETE FROM system_messages WHERE {of_org}");
     conn.execute(Sql::new(messages).bind(&org)).await?;
+    let sessions = "DELETE FROM console_sessions WHERE org_id = $1";
+    conn.execute(Sql::new(sessions).bind(&org)).await?;
     Ok(())
 }

@@ -8,6 +8,7 @@
 
 mod audit;
 mod claims;
+mod contact_rows;
 mod contacts;
 mod deliveries;
 mod erasure;
@@ -20,6 +21,7 @@ mod organisations;
 mod outbox;
 mod plans;
 mod pool;
+mod portal;
 mod reminders;
 mod revisions;
 mod services;
@@ -39,6 +41,7 @@ pub use housekeeping::{MessageOutcome, NewSystemMessage, StaleContact, SystemMes
 pub use notices::PlanChange;
 pub use outbox::{FanoutJob, Recipient};
 pub use pool::{PoolStats, Store};
+pub use portal::PortalSignInUse;
 pub use reminders::Firing;
 
 /// Which SQL dialect a pool speaks.

@@ -5,8 +5,8 @@ use super::error::decode;
 use super::sql::{Conn, Sql};
 use super::turns::Writer;
 use super::{AuditEvent, Store, StoreResult};
-use crate::access::{ConsoleSession, LinkUse, LoginLink, SignInMethod};
-use crate::registry::Language;
+use crate::access::{ConsoleSession, LinkUse, LoginLink, SessionScope, SignInMethod};
+use crate::registry::{ContactId, Language, OrgId};
 use chrono::{DateTime, Utc};
 
 #[derive(sqlx::FromRow)]
@@ -25,11 +25,27 @@ struct SessionRow {
     created_at: DateTime<Utc>,
     last_seen_at: DateTime<Utc>,
     lang: String,
+    org_id: Option<String>,
+    contact_id: Option<String>,
 }
 
 impl SessionRow {
     fn decode(self) -> StoreResult<ConsoleSession> {
+        let scope = match (self.org_id, self.contact_id) {
+            (Some(org), Some(contact)) => SessionScope::Portal {
+                org: decode(
+                    "console_sessions.org_id",
+                    OrgId::parse(&org).ok_or_else(|| "not a uuid".to_owned()),
+                )?,
+                contact: decode(
+                    "console_sessions.contact_id",
+                    ContactId::parse(&contact).ok_or_else(|| "not a uuid".to_owned()),
+                )?,
+            },
+            _ => SessionScope::Operator,
+        };
         Ok(ConsoleSession {
+            scope,
             method: decode("console_sessions.method", SignInMethod::parse(&self.method))?,
             id_hash: self.id_hash,
             person: self.person,
@@ -45,7 +61,7 @@ impl SessionRow {
 pub(super) async fn insert_session(
     c: &mut Conn<'_>,
     (id_hash, csrf): (&str, &str),
-    person: &str,
+    (person, scope): (&str, SessionScope),
     method: SignInMethod,
     (now, lang): (DateTime<Utc>, Language),
 ) -> StoreResult<ConsoleSession> {
@@ -55,8 +71,12 @@ pub(super) async fn insert_session(
     let lang = chosen
         .and_then(|(l,)| Language::parse(&l).ok())
         .unwrap_or(lang);
-    let sql = "INSERT INTO console_sessions (id_hash, person, method, csrf, created_at, last_seen_at, lang) \
-               VALUES ($1, $2, $3, $4, $5, $5, $6)";
+    let sql = "INSERT INTO console_sessions (id_hash, person, method, csrf, created_at, last_seen_at, lang, org_id, contact_id) \
+               VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)";
+    let (org, contact) = match scope {
+        SessionScope::Operator => (None, None),
+        SessionScope::Portal { org, contact } => (Some(org.to_text()), Some(contact.to_text())),
+    };
     c.execute(
         Sql::new(sql)
             .bind(id_hash)
@@ -64,10 +84,13 @@ pub(super) async fn insert_session(
             .bind(method.code())
             .bind(csrf)
             .bind(now)
-            .bind(lang.code()),
+            .bind(lang.code())
+            .bind(org)
+            .bind(contact),
     )
     .await?;
     Ok(ConsoleSession {
+        scope,
         id_hash: id_hash.to_owned(),
         person: person.to_owned(),
         method,
@@ -147,17 +170,26 @@ impl Store {
                 _ => LinkUse::Spent,
             });
         };
-        let opened =
-            insert_session(&mut c, session, &label, SignInMethod::Link, (now, lang)).await?;
+        let opened = insert_session(
+            &mut c,
+            session,
+            (&label, SessionScope::Operator),
+            SignInMethod::Link,
+            (now, lang),
+        )
+        .await?;
         insert_audit(&mut c, &audit(&label)).await?;
         tx.commit().await?;
         Ok(LinkUse::SignedIn(opened))
     }
 
-    /// The session with this id hash, open or not.
+    /// The session with this id hash, open or not; a portal session only while its contact
+    /// is still a portal admin of its organisation.
     pub async fn console_session(&self, id_hash: &str) -> StoreResult<Option<ConsoleSession>> {
-        let sql = "SELECT id_hash, person, method, csrf, created_at, last_seen_at, lang FROM console_sessions \
-                   WHERE id_hash = $1";
+        let sql = "SELECT s.id_hash, s.person, s.method, s.csrf, s.created_at, s.last_seen_at, s.lang, \
+                   s.org_id, s.contact_id FROM console_sessions s WHERE s.id_hash = $1 \
+                   AND (s.contact_id IS NULL OR EXISTS (SELECT 1 FROM contacts c \
+                        WHERE c.id = s.contact_id AND c.org_id = s.org_id AND c.portal_admin))";
         let row: Option<SessionRow> = self
             .read()
             .fetch_optional(Sql::new(sql).bind(id_hash))
@@ -228,6 +260,9 @@ impl Store {
         let sign_ins = c
             .execute(Sql::new("DELETE FROM console_sign_ins WHERE expires_at < $1").bind(before))
             .await?;
-        Ok(sessions + links + sign_ins)
+        let used = c
+            .execute(Sql::new("DELETE FROM used_links WHERE expires_at < $1").bind(before))
+            .await?;
+        Ok(sessions + links + sign_ins + used)
     }
 }

@@ -6,7 +6,7 @@ use super::sessions::insert_session;
 use super::sql::Sql;
 use super::turns::Writer;
 use super::{AuditEvent, Store, StoreResult};
-use crate::access::{ConsoleSession, PendingSignIn, SignInMethod};
+use crate::access::{ConsoleSession, PendingSignIn, SessionScope, SignInMethod};
 use crate::registry::Language;
 use chrono::{DateTime, Utc};
 
@@ -90,7 +90,14 @@ impl Store {
     ) -> StoreResult<ConsoleSession> {
         let mut tx = self.begin(Writer::Request).await?;
         let mut c = tx.conn();
-        let opened = insert_session(&mut c, session, person, method, at).await?;
+        let opened = insert_session(
+            &mut c,
+            session,
+            (person, SessionScope::Operator),
+            method,
+            at,
+        )
+        .await?;
         insert_audit(&mut c, audit).await?;
         tx.commit().await?;
         Ok(opened)

@@ -33,7 +33,7 @@ pub(crate) async fn post(
         .unwrap()
 }
 
-async fn contacts(app: &TestApp, org: &str) -> Vec<serde_json::Value> {
+pub(crate) async fn contacts(app: &TestApp, org: &str) -> Vec<serde_json::Value> {
     let a = app
         .get(
             &format!("/api/v1/organisations/{org}/contacts"),

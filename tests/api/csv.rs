@@ -15,7 +15,7 @@ on_both_databases! {
         let csv = app.get(&format!("{path}.csv"), &op).await;
         assert_eq!(csv.status, StatusCode::OK);
         assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
-        assert!(csv.text.starts_with("id,name,role,email,phone,language,channels,services,kinds,source,reviewed_at\n"), "{}", csv.text);
+        assert!(csv.text.starts_with("id,name,role,email,phone,language,channels,services,kinds,portal_admin,source,reviewed_at\n"), "{}", csv.text);
         assert!(csv.text.contains("'+358401234567"), "a leading + is defused: {}", csv.text);
         assert!(csv.text.contains("\"Päivystys, yö\""), "{}", csv.text);
         let put = app.send_raw(Method::PUT, &format!("{path}.csv"), Some(&op), "text/csv", csv.text.into_bytes()).await;

@@ -36,6 +36,8 @@ mod notices;
 mod openapi;
 mod organisations;
 mod pages;
+mod portal;
+mod portal_registry;
 mod rate_limits;
 mod resilience;
 mod schemathesis;

@@ -1,14 +1,19 @@
 // axe-core (WCAG 2.1 A and AA) on each page of a list, at a phone's width.
 // Prints one JSON document; the Rust test decides.
-// Usage: node axe_pages.mjs BASE_URL PATHS_JSON
+// Usage: node axe_pages.mjs BASE_URL PATHS_JSON [COOKIE]
+// COOKIE ("name=value") is a session the pages are opened with.
 import { axe, launch, phone } from './axe.mjs';
 
-const [base, pathsJson] = process.argv.slice(2);
+const [base, pathsJson, cookie] = process.argv.slice(2);
 const browser = await launch();
 const results = [];
 try {
   // axe-core is injected, which the CSP would refuse: this context bypasses it.
   const context = await browser.newContext({ ...phone, bypassCSP: true });
+  if (cookie) {
+    const [name, ...value] = cookie.split('=');
+    await context.addCookies([{ name, value: value.join('='), url: base }]);
+  }
   const page = await context.newPage();
   for (const path of JSON.parse(pathsJson)) {
     const res = await page.goto(base + path);

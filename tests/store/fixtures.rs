@@ -41,6 +41,7 @@ pub fn contact(
         channels: Some(vec!["email".into(), "sms".into()]),
         services: Some(services.map(|s| s.iter().map(|x| x.to_string()).collect())),
         kinds: Some(Some(vec!["fault".into(), "instruction".into()])),
+        portal_admin: None,
     };
     ContactDraft::parse(input, &catalogue(), org_services).unwrap()
 }

@@ -28,8 +28,9 @@ pub async fn show(State(s): State<AppState>, signed: Signed) -> Result<Html<Stri
         upcoming: board.upcoming.iter().map(shown).collect(),
     };
     let viewer = Viewer {
-        person: &signed.session.person,
+        person: &signed.name,
         csrf: &signed.session.csrf,
+        desk: crate::console::Desk::Console,
     };
     Ok(Html(dashboard_page(
         signed.lang,

@@ -1,27 +1,24 @@
-//! `/console/organisations/{id}/contacts/import`: replacing the recipient list from a CSV
+//! `…/contacts/import` (console and portal): replacing the recipient list from a CSV
 //! file, through the intake function the API's `PUT …/contacts.csv` calls.
 
 use super::super::{ApiError, AppState};
-use super::registry::{org_id, viewer};
-use super::session::{Signed, csrf_matches, same_origin};
+use super::in_org::InOrg;
+use super::registry::viewer;
+use super::session::{csrf_matches, same_origin};
 use super::signin::forbidden;
 use crate::console::import_page;
 use crate::intake::IntakeError;
 use crate::validation::{FieldError, FieldErrors};
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-/// `GET /console/organisations/{id}/contacts/import`.
-pub async fn show(
-    State(s): State<AppState>,
-    signed: Signed,
-    Path(id): Path<String>,
-) -> Result<Html<String>, ApiError> {
-    let org = s.query.organisation(&signed.actor, org_id(&id)?).await?;
+/// `GET …/contacts/import`.
+pub async fn show(State(s): State<AppState>, at: InOrg) -> Result<Html<String>, ApiError> {
+    let org = s.query.organisation(&at.signed.actor, at.org).await?;
     Ok(Html(import_page(
-        signed.lang,
-        &viewer(&signed),
+        at.signed.lang,
+        &viewer(&at.signed),
         &org,
         None,
         &[],
@@ -62,15 +59,14 @@ async fn upload(s: &AppState, req: Request) -> Result<Upload, ApiError> {
     Ok(up)
 }
 
-/// `POST /console/organisations/{id}/contacts/import` (multipart): imports the file when
+/// `POST …/contacts/import` (multipart): imports the file when
 /// the replacement is confirmed; a refused file changes nothing and is reported by row.
 pub async fn import(
     State(s): State<AppState>,
-    signed: Signed,
-    Path(id): Path<String>,
+    at: InOrg,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let org = org_id(&id)?;
+    let (signed, org) = (&at.signed, at.org);
     if !same_origin(&s, req.headers()) {
         return Err(forbidden());
     }
@@ -81,7 +77,7 @@ pub async fn import(
     let view = s.query.organisation(&signed.actor, org).await?;
     let lang = signed.lang;
     let refused = |errors: &[FieldError]| {
-        let html = import_page(lang, &viewer(&signed), &view, None, errors);
+        let html = import_page(lang, &viewer(signed), &view, None, errors);
         (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response()
     };
     let mut missing = FieldErrors::new();
@@ -116,7 +112,7 @@ pub async fn import(
     }
     match s.intake.import_contacts(&signed.actor, org, &up.file).await {
         Ok(summary) => {
-            let html = import_page(lang, &viewer(&signed), &view, Some(&summary), &[]);
+            let html = import_page(lang, &viewer(signed), &view, Some(&summary), &[]);
             Ok(Html(html).into_response())
         }
         Err(IntakeError::Invalid(e)) => Ok(refused(e.errors())),

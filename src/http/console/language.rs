@@ -10,16 +10,27 @@ use crate::registry::Language;
 use axum::extract::{Request, State};
 use axum::response::Response;
 
-/// Where to go back to: a console path of ours, never another site.
-fn back_to(path: Option<&String>) -> &str {
+/// Where to go back to: a path of ours under `home`, never another site.
+fn back_to<'a>(path: Option<&'a String>, home: &'a str) -> &'a str {
     path.map(String::as_str)
-        .filter(|p| p.starts_with("/console") && !p.contains("//") && !p.contains('\\'))
-        .unwrap_or("/console")
+        .filter(|p| p.starts_with(home) && !p.contains("//") && !p.contains('\\'))
+        .unwrap_or(home)
 }
 
+/// `POST /console/language`.
 pub async fn choose(
     State(s): State<AppState>,
     signed: Signed,
+    req: Request,
+) -> Result<Response, ApiError> {
+    choose_for(&s, &signed, "/console", req).await
+}
+
+/// The language chosen by `signed`, who signed in at `home` (`/console` or `/portal`).
+pub(in crate::http) async fn choose_for(
+    s: &AppState,
+    signed: &Signed,
+    home: &str,
     req: Request,
 ) -> Result<Response, ApiError> {
     let (parts, body) = req.into_parts();
@@ -27,7 +38,7 @@ pub async fn choose(
         .await
         .map_err(|e| super::super::extract::body_error(&e))?;
     let form = fields(&body);
-    if !same_origin(&s, &parts.headers)
+    if !same_origin(s, &parts.headers)
         || !csrf_matches(&signed.session, form.get("csrf").map(String::as_str))
     {
         return Err(forbidden());
@@ -37,7 +48,7 @@ pub async fn choose(
         .and_then(|l| Language::parse(l).ok())
         .unwrap_or(signed.lang);
     s.intake.set_console_language(&signed.session, lang).await?;
-    Ok(see_other(back_to(form.get("back"))))
+    Ok(see_other(back_to(form.get("back"), home)))
 }
 
 #[cfg(test)]
@@ -45,12 +56,18 @@ mod tests {
     use super::back_to;
 
     #[test]
-    fn only_a_console_path_is_gone_back_to() {
+    fn only_a_path_of_the_same_desk_is_gone_back_to() {
         let p = |s: &str| Some(s.to_owned());
-        assert_eq!(back_to(p("/console/tokens").as_ref()), "/console/tokens");
-        assert_eq!(back_to(p("https://evil.example/").as_ref()), "/console");
-        assert_eq!(back_to(p("//evil.example/console").as_ref()), "/console");
-        assert_eq!(back_to(p("/console//evil.example").as_ref()), "/console");
-        assert_eq!(back_to(None), "/console");
+        let c = "/console";
+        assert_eq!(back_to(p("/console/tokens").as_ref(), c), "/console/tokens");
+        assert_eq!(back_to(p("https://evil.example/").as_ref(), c), "/console");
+        assert_eq!(back_to(p("//evil.example/console").as_ref(), c), "/console");
+        assert_eq!(back_to(p("/console//evil.example").as_ref(), c), "/console");
+        assert_eq!(back_to(None, c), "/console");
+        assert_eq!(back_to(p("/console").as_ref(), "/portal"), "/portal");
+        assert_eq!(
+            back_to(p("/portal/notices").as_ref(), "/portal"),
+            "/portal/notices"
+        );
     }
 }

@@ -1,14 +1,15 @@
 //! `/console`: the operator console's routes. Pages are rendered by `crate::console`, read
 //! through the query layer, and every form posts to a handler that calls intake.
 
-mod contacts;
+pub(super) mod contacts;
 mod dashboard;
-mod form;
-mod import;
-mod language;
-mod notices;
+pub(super) mod form;
+pub(super) mod import;
+mod in_org;
+pub(super) mod language;
+pub(super) mod notices;
 mod provider;
-mod registry;
+pub(super) mod registry;
 mod revise;
 pub(super) mod session;
 pub(super) mod signin;

@@ -26,8 +26,9 @@ fn page(
     preview: Option<&crate::intake::NoticePreview>,
 ) -> Html<String> {
     let viewer = Viewer {
-        person: &signed.session.person,
+        person: &signed.name,
         csrf: &signed.session.csrf,
+        desk: crate::console::Desk::Console,
     };
     Html(new_notice_page(
         signed.lang,
@@ -161,8 +162,9 @@ async fn notice_view(
         )
         .await?;
     let viewer = Viewer {
-        person: &signed.session.person,
+        person: &signed.name,
         csrf: &signed.session.csrf,
+        desk: crate::console::Desk::Console,
     };
     let form_id = form_id();
     let page = NoticePage {
@@ -187,7 +189,7 @@ pub async fn show(
 }
 
 /// A checked console form on a notice: its fields and idempotency key.
-pub(super) async fn checked_form(
+pub(in crate::http) async fn checked_form(
     s: &AppState,
     signed: &Signed,
     req: Request,

@@ -2,8 +2,10 @@
 //! through the query layer.
 
 use super::super::{ApiError, AppState};
+use super::in_org::InOrg;
 use super::session::Signed;
-use crate::console::{Viewer, audit_page, organisation_page, organisations_page};
+use crate::access::SessionScope;
+use crate::console::{Desk, Viewer, audit_page, organisation_page, organisations_page};
 use crate::registry::OrgId;
 use axum::extract::{Path, Request, State};
 use axum::response::{Html, Response};
@@ -20,10 +22,14 @@ fn param(req: &Request, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-pub(super) fn viewer(signed: &Signed) -> Viewer<'_> {
+pub(in crate::http) fn viewer(signed: &Signed) -> Viewer<'_> {
     Viewer {
-        person: &signed.session.person,
+        person: &signed.name,
         csrf: &signed.session.csrf,
+        desk: match signed.session.scope {
+            SessionScope::Operator => Desk::Console,
+            SessionScope::Portal { .. } => Desk::Portal,
+        },
     }
 }
 
@@ -76,13 +82,9 @@ pub async fn organisation(
     )))
 }
 
-/// `GET /console/organisations/{id}/contacts.csv`: the contact list to edit in a spreadsheet.
-pub async fn export_csv(
-    State(s): State<AppState>,
-    signed: Signed,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let csv = s.query.export_contacts(&signed.actor, org_id(&id)?).await?;
+/// `GET …/contacts.csv` (console and portal): the contact list to edit in a spreadsheet.
+pub async fn export_csv(State(s): State<AppState>, at: InOrg) -> Result<Response, ApiError> {
+    let csv = s.query.export_contacts(&at.signed.actor, at.org).await?;
     Ok(super::super::contacts::contacts_csv(csv))
 }
 

@@ -43,8 +43,9 @@ async fn page(
     let current = current(s, id).await?;
     let (title, _) = Texts::pick(&current.draft.texts.title, signed.lang);
     let viewer = Viewer {
-        person: &signed.session.person,
+        person: &signed.name,
         csrf: &signed.session.csrf,
+        desk: crate::console::Desk::Console,
     };
     let mode = FormMode::Revise { id, action, title };
     Ok(Html(notice_form_page(

@@ -4,8 +4,8 @@
 use super::super::AppState;
 use super::super::pages::negotiate;
 use super::super::request_id::RequestId;
-use crate::access::{Actor, BrowserSecret, ConsoleSession};
-use crate::registry::Language;
+use crate::access::{Actor, BrowserSecret, ConsoleSession, SessionScope};
+use crate::registry::{Language, PortalAdmin};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -24,6 +24,34 @@ fn https(s: &AppState) -> bool {
 
 fn cookie_name(s: &AppState) -> &'static str {
     if https(s) { HOST_COOKIE } else { COOKIE }
+}
+
+/// The portal's session cookie: its own name, so that a browser may hold a console session
+/// and a portal session side by side, and neither is ever presented to the other's pages.
+const PORTAL_COOKIE: &str = "faultcast_portal";
+const HOST_PORTAL_COOKIE: &str = "__Host-faultcast_portal";
+
+fn portal_cookie_name(s: &AppState) -> &'static str {
+    if https(s) {
+        HOST_PORTAL_COOKIE
+    } else {
+        PORTAL_COOKIE
+    }
+}
+
+/// `Set-Cookie` for a new portal session.
+pub fn set_portal_cookie(s: &AppState, secret: &BrowserSecret) -> HeaderValue {
+    cookie_header(s, portal_cookie_name(s), secret.reveal(), None)
+}
+
+/// `Set-Cookie` that removes the portal session's cookie.
+pub fn clear_portal_cookie(s: &AppState) -> HeaderValue {
+    cookie_header(s, portal_cookie_name(s), "", Some(0))
+}
+
+/// The portal session's cookie, if the browser presented one.
+pub fn portal_cookie<'h>(s: &AppState, headers: &'h HeaderMap) -> Option<&'h str> {
+    cookie(headers, portal_cookie_name(s))
 }
 
 /// The cookie that ties a sign-in through the identity provider to the browser that left.
@@ -108,8 +136,15 @@ pub fn language(parts: &Parts) -> Language {
     negotiate(parts.uri.query(), &parts.headers)
 }
 
+/// The value of the query parameter `name` (the first, if given twice), if any.
+pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
 /// The language the address asks for (`?lang=`), if it does.
-fn explicit_language(parts: &Parts) -> Option<Language> {
+pub fn explicit_language(parts: &Parts) -> Option<Language> {
     form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
         .find(|(k, _)| k == "lang")
         .and_then(|(_, v)| Language::parse(&v).ok())
@@ -121,6 +156,8 @@ pub struct Signed {
     pub session: ConsoleSession,
     pub actor: Actor,
     pub lang: Language,
+    /// Who is signed in, as the page header names them.
+    pub name: String,
 }
 
 impl FromRequestParts<AppState> for Signed {
@@ -133,15 +170,60 @@ impl FromRequestParts<AppState> for Signed {
             return Err(to_login());
         };
         match s.intake.resume_session(presented).await {
-            Ok(Some(session)) => Ok(Signed {
+            Ok(Some(session)) if session.scope == SessionScope::Operator => Ok(Signed {
                 actor: Actor::person(&session.person, request_id(&parts.extensions)),
+                name: session.person.clone(),
                 // A page asked in a language shows in it; otherwise the person's own.
                 lang: explicit_language(parts).unwrap_or(session.lang),
                 session,
             }),
-            Ok(None) => Err(to_login()),
+            Ok(_) => Err(to_login()),
             Err(e) => Err(super::super::ApiError::from(e).into_response()),
         }
+    }
+}
+
+/// A request of a signed-in portal admin: `signed` acts as their contact and is limited to
+/// their organisation. Without an open portal session (or once the contact is no longer a
+/// portal admin) the request is answered 303 to the portal's sign-in page.
+pub struct PortalSigned {
+    pub signed: Signed,
+    pub admin: PortalAdmin,
+}
+
+impl FromRequestParts<AppState> for PortalSigned {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Response> {
+        let asked = language(parts);
+        let to_portal = || see_other(&format!("/portal?lang={}", asked.code()));
+        let failed =
+            |e: crate::intake::IntakeError| super::super::ApiError::from(e).into_response();
+        let Some(presented) = portal_cookie(s, &parts.headers) else {
+            return Err(to_portal());
+        };
+        let session = match s.intake.resume_session(presented).await {
+            Ok(Some(session)) => session,
+            Ok(None) => return Err(to_portal()),
+            Err(e) => return Err(failed(e)),
+        };
+        let SessionScope::Portal { org, contact } = session.scope else {
+            return Err(to_portal());
+        };
+        let admin = match s.query.portal_admin(org, contact).await {
+            Ok(Some(admin)) => admin,
+            Ok(None) => return Err(to_portal()),
+            Err(e) => return Err(failed(e)),
+        };
+        Ok(PortalSigned {
+            signed: Signed {
+                actor: Actor::contact(contact, org, request_id(&parts.extensions)),
+                lang: explicit_language(parts).unwrap_or(session.lang),
+                name: format!("{} ({})", admin.name, admin.org_name),
+                session,
+            },
+            admin,
+        })
     }
 }
 

@@ -3,7 +3,8 @@
 use super::super::{ApiError, AppState};
 use super::form::fields;
 use super::session::{
-    Signed, clear_cookie, csrf_matches, language, request_id, same_origin, see_other, set_cookie,
+    Signed, clear_cookie, csrf_matches, language, query_param, request_id, same_origin, see_other,
+    set_cookie,
 };
 use crate::console::{LinkState, ProviderOutcome, link_page, signin_page};
 use crate::intake::SignIn;
@@ -39,20 +40,12 @@ pub fn signin_response(
     res
 }
 
-/// The `token` query parameter.
-fn token_of(query: Option<&str>) -> String {
-    form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .find(|(k, _)| k == "token")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
-}
-
 /// `GET /console/login/link?token=…`: what the link would do, and a button. Nothing is
 /// spent here: scanners that fetch links must not sign anyone in.
 pub async fn link(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
     let (parts, _) = req.into_parts();
     let lang = language(&parts);
-    let token = token_of(parts.uri.query());
+    let token = query_param(parts.uri.query(), "token").unwrap_or_default();
     let now = s.clock.now_micros();
     let link = s.query.login_link(&token).await?;
     let state = match &link {

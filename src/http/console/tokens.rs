@@ -4,7 +4,7 @@
 use super::super::{ApiError, AppState};
 use super::notices::{checked_form, form_id};
 use super::registry::viewer;
-use super::session::{Signed, see_other};
+use super::session::{Signed, query_param as param, see_other};
 use crate::access::{Answer, Earlier, IssuedToken, Keep, TokenId, TokenRecord};
 use crate::calendar::{Edge, parse_time};
 use crate::console::{Issued, TokenForm, tokens_page};
@@ -16,13 +16,6 @@ use axum::response::{Html, IntoResponse, Response};
 
 /// Tokens listed per page.
 const PER_PAGE: u32 = 100;
-
-fn param(query: Option<&str>, name: &str) -> Option<String> {
-    form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-        .filter(|v| !v.is_empty())
-}
 
 async fn page(
     s: &AppState,
