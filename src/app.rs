@@ -148,12 +148,13 @@ impl App {
         let max_age = chrono::Duration::hours(settings.delivery.max_age_hours as i64);
         let rules = plan_rules(settings)?;
         let outputs = Arc::new(OutputCache::default());
+        let key = link_key(settings, &store, clock.now_micros()).await?;
         let intake = Intake::new(store.clone(), catalogue.clone(), clock.clone())
             .with_delivery(&settings.server.public_url, max_age)
             .with_plan_rules(rules.clone())
             .with_outputs(outputs.clone())
             .with_sessions(session_rules(settings))
-            .with_link_key(link_key(settings, &store, clock.now_micros()).await?);
+            .with_link_key(key.clone());
         let query = Query::new(store.clone(), catalogue.clone(), clock.clone());
         let counters = crate::observe::DeliveryCounters::default();
         let pauses = crate::observe::ChannelPauses::default();
@@ -175,6 +176,7 @@ impl App {
                 counters: counters.clone(),
                 plan_rules: rules.clone(),
                 pauses: pauses.clone(),
+                link_key: Some(key),
             },
         ));
         let receipts = Arc::new(crate::http::SmsReceipts {

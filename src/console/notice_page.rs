@@ -38,7 +38,7 @@ pub struct Closing<'a> {
 }
 
 /// A delivery state's name.
-fn delivery_state(lang: Language, s: DeliveryState) -> &'static str {
+pub(super) fn delivery_state(lang: Language, s: DeliveryState) -> &'static str {
     t(
         lang,
         match s {

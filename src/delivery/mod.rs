@@ -1,5 +1,6 @@
 //! Delivery: claim, render, send, record, retry.
 
+mod compose;
 mod email;
 mod error;
 mod pipeline;

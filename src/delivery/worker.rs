@@ -1,13 +1,13 @@
 //! The workers: expand fan-out jobs, claim due deliveries with a lease, send outside any
 //! transaction, record the outcomes in one fenced batch.
 
-use super::email::{EmailChannel, OutgoingEmail};
+use super::compose::MessageLinks;
+use super::email::EmailChannel;
 use super::error::SendError;
 use super::retry::Backoff;
 use super::sms::SmsChannel;
 use crate::clock::Clock;
-use crate::gateways::OutgoingSms;
-use crate::notices::{DeliveryState, NoticeId, Revision, render_email, render_sms};
+use crate::notices::{DeliveryState, NoticeId, Revision};
 use crate::registry::{Catalogue, Channel};
 use crate::store::{ClaimedDelivery, Outcome, Store};
 use chrono::{DateTime, Duration, Utc};
@@ -41,17 +41,17 @@ pub struct Round {
 /// The delivery engine of one daemon.
 pub struct Deliverer {
     pub(super) store: Store,
-    catalogue: Arc<Catalogue>,
+    pub(super) catalogue: Arc<Catalogue>,
     pub(super) clock: Arc<dyn Clock>,
     pub(super) email: EmailChannel,
-    sms: SmsChannel,
+    pub(super) sms: SmsChannel,
     pub(super) backoff: Backoff,
     pub(super) lease: Duration,
     pub(super) max_age: Duration,
     pub(super) workers: u32,
-    public_url: String,
+    pub(super) links: MessageLinks,
     pub(super) message_domain: String,
-    plan_rules: crate::notices::PlanRules,
+    pub(super) plan_rules: crate::notices::PlanRules,
     owner: String,
     revisions: Mutex<HashMap<(NoticeId, i32), Arc<Revision>>>,
     pub(super) counters: crate::observe::DeliveryCounters,
@@ -75,6 +75,8 @@ pub struct DelivererConfig {
     pub plan_rules: crate::notices::PlanRules,
     /// Where paused channels are kept, for the console to show.
     pub pauses: crate::observe::ChannelPauses,
+    /// Signs the links in messages that act for one delivery (acknowledgements).
+    pub link_key: Option<crate::access::LinkKey>,
 }
 
 impl Deliverer {
@@ -99,7 +101,7 @@ impl Deliverer {
             lease: cfg.lease,
             max_age: cfg.max_age,
             workers: cfg.workers.max(1),
-            public_url: cfg.public_url.trim_end_matches('/').to_owned(),
+            links: MessageLinks::new(&cfg.public_url, cfg.link_key),
             message_domain,
             owner: format!("node-{}", uuid::Uuid::now_v7().simple()),
             revisions: Mutex::new(HashMap::new()),
@@ -108,10 +110,6 @@ impl Deliverer {
             paused: cfg.pauses,
             expanded: Notify::new(),
         }
-    }
-
-    fn link(&self, id: NoticeId) -> String {
-        format!("{}/notices/{id}", self.public_url)
     }
 
     async fn revision(&self, id: NoticeId, number: i32) -> anyhow::Result<Arc<Revision>> {
@@ -269,47 +267,6 @@ impl Deliverer {
         self.paused.until(channel.code(), now)
     }
 
-    /// Renders `rev` for the group led by `d` and hands it to the channel; the provider's
-    /// message id when it gives one.
-    async fn send(
-        &self,
-        group: &[ClaimedDelivery],
-        d: &ClaimedDelivery,
-        rev: &Revision,
-    ) -> Result<Option<String>, SendError> {
-        let link = self.link(d.notice_id);
-        match d.channel() {
-            Channel::Email => {
-                let mail = OutgoingEmail {
-                    to: d.address.as_str().to_owned(),
-                    message_id: format!("<{}@{}>", self.reference(d), self.message_domain),
-                    language: d.language.code(),
-                    rendered: render_email(
-                        rev,
-                        d.language,
-                        Some(d.audience),
-                        &self.catalogue,
-                        &link,
-                        self.plan_rules.is_short_notice(rev),
-                    ),
-                };
-                self.email.send(&mail).await.map(|()| None)
-            }
-            Channel::Sms => {
-                let text = render_sms(rev, d.language, &link);
-                let batch: Vec<OutgoingSms> = group
-                    .iter()
-                    .map(|m| OutgoingSms {
-                        to: m.address.as_str().to_owned(),
-                        text: text.clone(),
-                        reference: self.reference(m),
-                    })
-                    .collect();
-                self.sms.send_batch(&batch).await
-            }
-        }
-    }
-
     /// What the channel's `result` means for delivery `m`.
     fn outcome(
         &self,
@@ -373,7 +330,7 @@ impl Deliverer {
     }
 
     /// Our stable id of a (revision, channel, address): a duplicate carries the same one.
-    fn reference(&self, d: &ClaimedDelivery) -> String {
+    pub(super) fn reference(&self, d: &ClaimedDelivery) -> String {
         crate::notices::delivery_reference(d.notice_id, d.revision, d.channel(), &d.address_key)
     }
 

@@ -5,11 +5,11 @@
 use super::console::session::{language, query_param, request_id, same_origin};
 use super::console::signin::forbidden;
 use super::{ApiError, AppState};
-use crate::intake::StillCurrent;
-use crate::publish::{ListedRecipient, ReviewLink, review_link_page};
+use crate::intake::{AckLink, Acknowledgement, StillCurrent};
+use crate::publish::{AckPage, ListedRecipient, ReviewLink, ack_page, review_link_page};
 use crate::registry::Language;
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -18,6 +18,8 @@ use axum::routing::get;
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/links/still-current", get(show).post(confirm))
+        .route("/links/ack", get(ack_show).post(ack_record))
+        .route("/a/{code}", get(short_show).post(short_record))
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             super::rate_limits::console,
@@ -85,4 +87,96 @@ pub async fn confirm(State(s): State<AppState>, req: Request) -> Result<Response
         }
         Err(why) => Ok(refused(lang, &why)),
     }
+}
+
+/// The page of acknowledgement `link` at `base` (its address without a language): as it is,
+/// or after recording it when `record`.
+async fn ack(
+    s: &AppState,
+    req: Request,
+    link: AckLink<'_>,
+    base: &str,
+    record: bool,
+) -> Result<Response, ApiError> {
+    let (parts, _) = req.into_parts();
+    let lang = language(&parts);
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let action = format!("{base}{sep}lang={}", lang.code());
+    if record && !same_origin(s, &parts.headers) {
+        return Err(forbidden());
+    }
+    let found = if record {
+        s.intake
+            .acknowledge(link, &request_id(&parts.extensions))
+            .await?
+    } else {
+        s.intake.acknowledgement(link).await?
+    };
+    let (status, page) = match found {
+        Acknowledgement::Valid(target) => {
+            let notice = s.query.notice(target.notice).await?;
+            let titles = &notice.current.title;
+            let title = titles
+                .get(lang.code())
+                .or_else(|| titles.get("fi"))
+                .map(String::as_str)
+                .unwrap_or("");
+            let state = AckPage::Valid {
+                title,
+                organisation: &target.org_name,
+                contact: &target.contact_name,
+                notice: &notice.id,
+                action: &action,
+                base,
+                at: target.acknowledged_at,
+            };
+            (StatusCode::OK, ack_page(lang, &state))
+        }
+        Acknowledgement::Expired => (StatusCode::GONE, ack_page(lang, &AckPage::Expired)),
+        Acknowledgement::Invalid => (StatusCode::NOT_FOUND, ack_page(lang, &AckPage::Invalid)),
+    };
+    Ok((status, Html(page)).into_response())
+}
+
+/// The `t` of an email's acknowledgement link, and the link without its language.
+fn token_and_base(req: &Request) -> (String, String) {
+    let token = query_param(req.uri().query(), "t").unwrap_or_default();
+    let base = format!("/links/ack?t={}", urlencoding(&token));
+    (token, base)
+}
+
+fn urlencoding(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// `GET /links/ack?t=…`: which notice the email's link acknowledges, and a button.
+pub async fn ack_show(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
+    let (token, base) = token_and_base(&req);
+    ack(&s, req, AckLink::Token(&token), &base, false).await
+}
+
+/// `POST /links/ack?t=…`: records the acknowledgement (once).
+pub async fn ack_record(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
+    let (token, base) = token_and_base(&req);
+    ack(&s, req, AckLink::Token(&token), &base, true).await
+}
+
+/// `GET /a/{code}`: the same for an SMS's short link.
+pub async fn short_show(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let base = format!("/a/{}", urlencoding(&code));
+    ack(&s, req, AckLink::Code(&code), &base, false).await
+}
+
+/// `POST /a/{code}`.
+pub async fn short_record(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let base = format!("/a/{}", urlencoding(&code));
+    ack(&s, req, AckLink::Code(&code), &base, true).await
 }

@@ -1,6 +1,7 @@
 //! Use cases: the only way writes enter faultcast. Each checks who acts, validates, and
 //! commits the change with its audit record.
 
+mod acknowledge;
 mod console;
 mod contacts;
 mod housekeeping;
@@ -11,6 +12,7 @@ mod organisations;
 mod portal;
 mod tokens;
 
+pub use acknowledge::{AckLink, Acknowledgement};
 pub use console::SignIn;
 pub use contacts::ImportSummary;
 pub use links::{STILL_CURRENT_VALID, StillCurrent};

@@ -3,8 +3,8 @@
 use super::{Intake, IntakeError, IntakeResult, made};
 use crate::access::{Actor, Keep};
 use crate::notices::{
-    Action, NoticeDraft, NoticeId, NoticeInput, RenderedEmail, Revision, render_email, revise,
-    revision_action,
+    Action, EmailLinks, NoticeDraft, NoticeId, NoticeInput, RenderedEmail, Revision, render_email,
+    revise, revision_action,
 };
 use crate::registry::{Channel, Language};
 use crate::validation::FieldErrors;
@@ -281,7 +281,15 @@ impl Intake {
                     *lang,
                     None,
                     &self.catalogue,
-                    &link,
+                    EmailLinks {
+                        notice: &link,
+                        manage: &format!("{}/portal?lang={}", self.public_url, lang.code()),
+                        // Signed for each delivery when sent.
+                        acknowledge: rev
+                            .asks_acknowledgement()
+                            .then(|| format!("{}/links/ack?t=…", self.public_url))
+                            .as_deref(),
+                    },
                     self.plan_rules.is_short_notice(rev),
                 ),
             );

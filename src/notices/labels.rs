@@ -93,6 +93,8 @@ pub enum Field {
     FinnishOnly,
     ShortNotice,
     Phase,
+    Acknowledge,
+    ManageRecipients,
 }
 
 /// A field's label.
@@ -130,6 +132,16 @@ pub fn field(lang: Language, f: Field) -> &'static str {
                 "(Not available in English; the Finnish text follows.)",
             ],
             Field::Phase => ["Vaihe", "Fas", "Phase"],
+            Field::Acknowledge => [
+                "Kuittaa: vastaanotettu ja välitetty eteenpäin organisaatiossamme",
+                "Kvittera: mottaget och vidarebefordrat inom vår organisation",
+                "Acknowledge: received and passed on in our organisation",
+            ],
+            Field::ManageRecipients => [
+                "Organisaationne tiedotteiden vastaanottajat",
+                "Er organisations mottagare av meddelanden",
+                "Your organisation's notice recipients",
+            ],
             Field::ShortNotice => [
                 "Lyhyellä varoitusajalla: tästä huollosta ei voitu ilmoittaa kahta viikkoa etukäteen.",
                 "Med kort varsel: detta underhåll kunde inte meddelas två veckor i förväg.",

@@ -26,6 +26,32 @@ pub struct DeliveryRecord {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A delivery to one of an organisation's own contacts ("did we get it?").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContactDelivery {
+    pub notice: super::NoticeId,
+    /// The contact's name.
+    pub contact: String,
+    pub record: DeliveryRecord,
+}
+
+/// The delivery an acknowledgement link names: what went to whom, and whether it was
+/// acknowledged already.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AcknowledgementTarget {
+    pub delivery: i64,
+    pub notice: super::NoticeId,
+    pub revision: i32,
+    pub channel: Channel,
+    pub org: crate::registry::OrgId,
+    pub org_name: String,
+    pub contact: crate::registry::ContactId,
+    pub contact_name: String,
+    /// When the delivery was made (a short SMS code is good for a while after it).
+    pub sent_at: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+}
+
 /// Counts per state for one channel: answered as `total`, `pending` (every delivery not
 /// yet in a terminal state) and one count per terminal state.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -23,12 +23,14 @@ pub use labels::{
     action as action_label, kind as kind_label, severity as severity_label, state as state_label,
     time as local_time,
 };
-pub use ledger::{ChannelSummary, DeliveryRecord};
-pub use notice::{NoticeDraft, NoticeFields, NoticeId, Revision};
+pub use ledger::{AcknowledgementTarget, ChannelSummary, ContactDelivery, DeliveryRecord};
+pub use notice::{ACKNOWLEDGE_VALID, NoticeDraft, NoticeFields, NoticeId, Revision};
 pub use plan::{Effect, PlanRules, PlanStatus, PlannedStep, Sends, Step, StepState};
 pub use reference::delivery_reference;
 pub use reminder::Reminder;
-pub use render::{RenderedEmail, escape_html, phases, render_email, render_sms, subject};
+pub use render::{
+    EmailLinks, RenderedEmail, escape_html, phases, render_email, render_sms, subject,
+};
 pub use revise::{revise, revision_action};
 pub use sms::{MAX_SMS_PARTS, SmsEncoding, SmsText, normalise as normalise_sms, split_parts};
 pub use vocabulary::{Action, DeliveryState, NoticeFilter, NoticeState, Severity, lane};

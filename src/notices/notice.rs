@@ -179,7 +179,20 @@ pub struct Revision {
     pub sms: bool,
 }
 
+/// How long an acknowledgement link works: a month covers a fault and its aftermath.
+pub const ACKNOWLEDGE_VALID: chrono::Duration = chrono::Duration::days(30);
+
 impl Revision {
+    /// Whether its recipients are asked to acknowledge it ("received and passed on"): what
+    /// must reach people inside each organisation — critical faults and the authorities'
+    /// instructions.
+    pub fn asks_acknowledgement(&self) -> bool {
+        let d = &self.draft;
+        d.kind == crate::registry::NoticeKind::Instruction
+            || (d.kind == crate::registry::NoticeKind::Fault
+                && d.severity == super::Severity::Critical)
+    }
+
     /// Of a notice's revisions `revs` (oldest first), the number `wanted` if there is such
     /// a revision, else the latest; none if there are no revisions or no such one.
     pub fn pick(revs: &[Revision], wanted: Option<i32>) -> Option<i32> {

@@ -5,6 +5,17 @@ use super::labels::{self, Field};
 use super::notice::Revision;
 use crate::registry::{Audience, Catalogue, Language, NoticeKind};
 
+/// The links an email carries.
+#[derive(Clone, Copy, Debug)]
+pub struct EmailLinks<'a> {
+    /// The notice on the public page.
+    pub notice: &'a str,
+    /// Where the organisation manages its recipients (the portal's sign-in).
+    pub manage: &'a str,
+    /// "Received and passed on", signed for this delivery (critical faults, instructions).
+    pub acknowledge: Option<&'a str>,
+}
+
 /// An email ready for the transport.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct RenderedEmail {
@@ -129,7 +140,7 @@ struct EmailParts<'a> {
     /// The reader's audience's instructions.
     instructions: Option<&'a str>,
     facts: Vec<(&'static str, String)>,
-    link: &'a str,
+    links: EmailLinks<'a>,
 }
 
 /// The plain-text form of an email.
@@ -153,11 +164,19 @@ fn plain_email(p: &EmailParts) -> String {
             labels::field(p.lang, Field::Instructions)
         ));
     }
+    if let Some(ack) = p.links.acknowledge {
+        text.push_str(&format!(
+            "\n{}:\n{ack}\n",
+            labels::field(p.lang, Field::Acknowledge)
+        ));
+    }
     text.push_str(&format!(
-        "\n{}: {}\n\n-- \n{}\n",
+        "\n{}: {}\n\n-- \n{}\n{}: {}\n",
         labels::field(p.lang, Field::MoreInformation),
-        p.link,
-        labels::field(p.lang, Field::Footer)
+        p.links.notice,
+        labels::field(p.lang, Field::Footer),
+        labels::field(p.lang, Field::ManageRecipients),
+        p.links.manage,
     ));
     text
 }
@@ -197,11 +216,20 @@ fn html_email(p: &EmailParts) -> String {
             paragraphs(i)
         ));
     }
+    if let Some(ack) = p.links.acknowledge {
+        html.push_str(&format!(
+            "<p><strong><a href=\"{}\">{}</a></strong></p>",
+            escape_html(ack),
+            escape_html(labels::field(p.lang, Field::Acknowledge))
+        ));
+    }
     html.push_str(&format!(
-        "<p><a href=\"{}\">{}</a></p><hr><p><small>{}</small></p></body></html>",
-        escape_html(p.link),
+        "<p><a href=\"{}\">{}</a></p><hr><p><small>{} <a href=\"{}\">{}</a></small></p></body></html>",
+        escape_html(p.links.notice),
         escape_html(labels::field(p.lang, Field::MoreInformation)),
-        escape_html(labels::field(p.lang, Field::Footer))
+        escape_html(labels::field(p.lang, Field::Footer)),
+        escape_html(p.links.manage),
+        escape_html(labels::field(p.lang, Field::ManageRecipients)),
     ));
     html
 }
@@ -212,7 +240,7 @@ pub fn render_email(
     lang: Language,
     audience: Option<Audience>,
     catalogue: &Catalogue,
-    link: &str,
+    links: EmailLinks,
     short_notice: bool,
 ) -> RenderedEmail {
     let texts = &rev.draft.texts;
@@ -237,7 +265,7 @@ pub fn render_email(
         note: fallback_note.as_deref(),
         instructions: instructions.as_deref(),
         facts: facts(rev, lang, catalogue),
-        link,
+        links,
     };
     RenderedEmail {
         subject: subject(rev, lang),

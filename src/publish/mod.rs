@@ -1,6 +1,7 @@
 //! Read-only public views rendered from data passed in: the feeds and the maintenance
 //! calendar (later the status page and CAP), and the cache that renders each once per change.
 
+mod ack_link;
 mod cache;
 mod cap;
 mod error_page;
@@ -9,6 +10,7 @@ mod ical;
 mod page;
 mod review_link;
 
+pub use ack_link::{AckPage, ack_page};
 pub use cache::{OutputCache, Rendered};
 pub use cap::{CapSource, alert as cap_alert, cap_feed};
 pub use error_page::error_page;

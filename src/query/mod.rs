@@ -6,6 +6,7 @@ mod console;
 mod notice_views;
 mod notices;
 mod public;
+mod received;
 mod registry;
 mod registry_views;
 mod tokens;
@@ -19,6 +20,7 @@ pub use notice_views::{
 };
 pub use notices::NoticeQuery;
 pub use public::StatusBoard;
+pub use received::{RECEIVED_DAYS, ReceivedDelivery, ReceivedNotice};
 pub use registry_views::{
     ContactList, ContactView, OrganisationList, OrganisationView, Unreachable, UnreachableList,
 };
@@ -75,6 +77,15 @@ fn require_operator(actor: &Actor, read: &'static str) -> IntakeResult<()> {
         Ok(())
     } else {
         Err(IntakeError::Forbidden(read))
+    }
+}
+
+/// One organisation's reads are its own (and operators'); for anyone else it is not there.
+fn require_access(actor: &Actor, org: crate::registry::OrgId) -> IntakeResult<()> {
+    if actor.may_access(org) {
+        Ok(())
+    } else {
+        Err(IntakeError::NotFound)
     }
 }
 

@@ -79,7 +79,7 @@ pub enum Outcome {
 
 /// One delivery as stored.
 #[derive(sqlx::FromRow)]
-struct DeliveryRow {
+pub(super) struct DeliveryRow {
     id: i64,
     revision: i32,
     channel: String,
@@ -93,7 +93,7 @@ struct DeliveryRow {
 }
 
 impl DeliveryRow {
-    fn into_record(self) -> StoreResult<DeliveryRecord> {
+    pub(super) fn into_record(self) -> StoreResult<DeliveryRecord> {
         let channel = decode("deliveries.channel", Channel::parse(&self.channel))?;
         Ok(DeliveryRecord {
             id: self.id,

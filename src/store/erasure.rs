@@ -38,6 +38,8 @@ pub(super) async fn erase_contact_traces(conn: &mut Conn<'_>, id: ContactId) -> 
     conn.execute(Sql::new(messages).bind(&id)).await?;
     let sessions = "DELETE FROM console_sessions WHERE contact_id = $1";
     conn.execute(Sql::new(sessions).bind(&id)).await?;
+    let acks = "UPDATE acknowledgements SET contact_id = NULL WHERE contact_id = $1";
+    conn.execute(Sql::new(acks).bind(&id)).await?;
     Ok(())
 }
 
@@ -52,5 +54,7 @@ pub(super) async fn erase_organisation_traces(conn: &mut Conn<'_>, org: OrgId) -
     conn.execute(Sql::new(messages).bind(&org)).await?;
     let sessions = "DELETE FROM console_sessions WHERE org_id = $1";
     conn.execute(Sql::new(sessions).bind(&org)).await?;
+    let acks = "DELETE FROM acknowledgements WHERE org_id = $1";
+    conn.execute(Sql::new(acks).bind(&org)).await?;
     Ok(())
 }

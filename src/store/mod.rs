@@ -6,6 +6,7 @@
 //! functions over a `Conn`. The SQL uses `$n` placeholders, which both dialects accept, and
 //! differs only where the dialects do.
 
+mod acknowledgements;
 mod audit;
 mod claims;
 mod contact_rows;
@@ -17,6 +18,7 @@ mod housekeeping;
 mod idempotency;
 mod links;
 mod notices;
+mod org_deliveries;
 mod organisations;
 mod outbox;
 mod plans;

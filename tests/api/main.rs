@@ -3,6 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod acknowledge;
 mod audit;
 mod browser;
 mod calendar;

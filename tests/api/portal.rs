@@ -273,16 +273,19 @@ on_both_databases! {
         crate::browser::assert_pages_pass(results);
         assert_eq!(results[6]["status"], 404);
 
+        let published = app.post("/api/v1/notices", &app.operator, crate::notices::fault("critical", &["prescription-centre"])).await;
+        assert_eq!(published.status, StatusCode::ACCEPTED);
+        app.drain().await;
         let cookie = portal_session(&app, "admin@apteekki.fi").await;
         let mut signed = Vec::new();
         for l in ["fi", "sv", "en"] {
-            for path in ["/portal", "/portal/contacts/new", &format!("/portal/contacts/{other}"), "/portal/contacts/import"] {
+            for path in ["/portal", "/portal/contacts/new", &format!("/portal/contacts/{other}"), "/portal/contacts/import", "/portal/notices"] {
                 signed.push(format!("{path}?lang={l}"));
             }
         }
         let report = crate::browser::run_script("axe_pages.mjs", vec![app.url(""), serde_json::to_string(&signed).unwrap(), cookie]).await;
         let results = report["results"].as_array().unwrap();
-        assert_eq!(results.len(), 12);
+        assert_eq!(results.len(), 15);
         crate::browser::assert_pages_pass(results);
         assert!(results.iter().all(|r| r["status"] == 200), "signed in, every page opens: {results:?}");
     }

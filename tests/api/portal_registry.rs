@@ -159,3 +159,42 @@ on_both_databases! {
         assert_eq!(organisation(&app, &a).await["services"], json!(["prescription"]));
     }
 }
+
+on_both_databases! {
+    async fn did_we_get_it_shows_what_each_of_the_organisations_own_contacts_was_sent(app: TestApp) {
+        let a = app.pharmacy().await;
+        let b = app.organisation("Toinen apteekki", "1572860-0", "pharmacy", &["prescription-centre"]).await;
+        portal_admin(&app, &a, "admin@a.fi", "en").await;
+        contact(&app, &a, Some("desk@a.fi"), Some("040 123 4567"), "sv", json!({"name": "Night desk"})).await;
+        contact(&app, &b, Some("secret@b.fi"), Some("040 765 4321"), "fi", json!({"name": "B desk"})).await;
+        let cookie = portal_session(&app, "admin@a.fi").await;
+        let (status, empty) = page(&app, &cookie, "/portal/notices?lang=en").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(empty.contains("No notice was sent"), "{empty}");
+
+        let mut notice = crate::notices::fault("critical", &["prescription-centre"]);
+        notice["sms"] = json!({"fi": "Reseptikeskuksessa häiriö.", "sv": "Störning i Receptcentret."});
+        let published = app.post("/api/v1/notices", &app.operator, notice).await;
+        assert_eq!(published.status, StatusCode::ACCEPTED, "{}", published.text);
+        app.drain().await;
+
+        let (status, text) = page(&app, &cookie, "/portal/notices?lang=en").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(text.contains("Prescription Centre disruption"), "{text}");
+        for own in ["admin@a.fi", "desk@a.fi", "+358401234567", "Night desk"] {
+            assert!(text.contains(own), "the organisation's own {own} in full: {text}");
+        }
+        assert!(text.contains("accepted by the recipient&#39;s mail server") || text.contains("accepted by the recipient's mail server"), "{text}");
+        assert!(text.contains("sent, no receipt from the phone yet"), "{text}");
+        for other in ["secret@b.fi", "+358407654321", "B desk"] {
+            assert!(!text.contains(other), "another organisation's {other}");
+        }
+        assert_eq!(text.matches("<td>Night desk<br>").count(), 2, "email and SMS: {text}");
+
+        // Another organisation's admin sees theirs, not A's.
+        portal_admin(&app, &b, "admin@b.fi", "fi").await;
+        let b_cookie = portal_session(&app, "admin@b.fi").await;
+        let (_, b_text) = page(&app, &b_cookie, "/portal/notices?lang=fi").await;
+        assert!(b_text.contains("secret@b.fi") && !b_text.contains("desk@a.fi"), "{b_text}");
+    }
+}

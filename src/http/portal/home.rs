@@ -5,7 +5,9 @@ use super::super::console::notices::checked_form;
 use super::super::console::registry::viewer;
 use super::super::console::session::{PortalSigned, language, query_param, see_other};
 use super::super::{ApiError, AppState};
-use crate::console::{LinkRequest, PortalHome, portal_home_page, portal_request_page};
+use crate::console::{
+    LinkRequest, PortalHome, portal_home_page, portal_request_page, received_page,
+};
 use crate::intake::IntakeError;
 use crate::registry::OrganisationInput;
 use crate::validation::FieldError;
@@ -121,4 +123,17 @@ pub async fn services(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `GET /portal/notices`: "did we get it?" for the organisation's own recipients.
+pub async fn received(
+    State(s): State<AppState>,
+    p: PortalSigned,
+) -> Result<Html<String>, ApiError> {
+    let notices = s.query.received(&p.signed.actor, p.admin.org).await?;
+    Ok(Html(received_page(
+        p.signed.lang,
+        &viewer(&p.signed),
+        &notices,
+    )))
 }

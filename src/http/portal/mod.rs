@@ -21,6 +21,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/portal/language", post(signin::choose_language))
         .route("/portal/confirm", post(home::confirm))
         .route("/portal/services", post(home::services))
+        .route("/portal/notices", get(home::received))
         .route("/portal/contacts.csv", get(registry::export_csv))
         .route(
             "/portal/contacts/new",
