@@ -177,6 +177,7 @@ impl App {
                 plan_rules: rules.clone(),
                 pauses: pauses.clone(),
                 link_key: Some(key),
+                bounce_address: settings.email.bounce_address.clone(),
             },
         ));
         let receipts = Arc::new(crate::http::SmsReceipts {
@@ -184,11 +185,10 @@ impl App {
             provider: crate::gateways::provider(&settings.sms.http),
             public_url: settings.server.public_url.trim_end_matches('/').to_owned(),
         });
-        let housekeeping = Arc::new(Housekeeping::new(
-            intake.clone(),
-            &settings.housekeeping,
-            rules.tz,
-        )?);
+        let housekeeping = Arc::new(
+            Housekeeping::new(intake.clone(), &settings.housekeeping, rules.tz)?
+                .with_escalation(settings.reach.escalate_after()),
+        );
         let state = AppState::new(AppParts {
             intake,
             query,

@@ -30,6 +30,10 @@ crate::codes::code_enum! {
         Acknowledge = "acknowledge",
         /// The same for one delivery of an SMS, as a short code.
         AcknowledgeSms = "acknowledge-sms",
+        /// "This address is right": verifies one contact's email address (as it is now).
+        VerifyAddress = "verify-address",
+        /// The envelope sender of one email delivery (VERP): a bounce names it.
+        Bounce = "bounce",
     }
 }
 
@@ -158,6 +162,26 @@ impl LinkKey {
         Some(URL_SAFE_NO_PAD.encode(out))
     }
 
+    /// The same code in lowercase hexadecimal (30 characters), for where case may not
+    /// survive: the local part of an envelope sender (VERP) is lowercased by some servers.
+    pub fn short_hex(&self, purpose: LinkPurpose, id: u64) -> Option<String> {
+        let code = URL_SAFE_NO_PAD.decode(self.short_code(purpose, id)?).ok()?;
+        Some(code.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    /// The record a hexadecimal short code of `purpose` names, if the code is ours.
+    pub fn verify_short_hex(&self, purpose: LinkPurpose, hex: &str) -> Option<u64> {
+        let hex = hex.trim();
+        if hex.len() != 2 * (SHORT_ID + SHORT_MAC) || !hex.is_ascii() {
+            return None;
+        }
+        let bytes: Option<Vec<u8>> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
+            .collect();
+        self.verify_short_code(purpose, &URL_SAFE_NO_PAD.encode(bytes?))
+    }
+
     /// The record a short code of `purpose` names, if the code is ours.
     pub fn verify_short_code(&self, purpose: LinkPurpose, code: &str) -> Option<u64> {
         let bytes = URL_SAFE_NO_PAD.decode(code.trim()).ok()?;
@@ -277,6 +301,24 @@ mod tests {
     }
 
     #[test]
+    fn a_hexadecimal_short_code_survives_any_case() {
+        let k = key();
+        let hex = k.short_hex(LinkPurpose::Bounce, 77).unwrap();
+        assert_eq!(hex.len(), 30);
+        assert_eq!(k.verify_short_hex(LinkPurpose::Bounce, &hex), Some(77));
+        assert_eq!(
+            k.verify_short_hex(LinkPurpose::Bounce, &hex.to_uppercase()),
+            Some(77)
+        );
+        assert_eq!(k.verify_short_hex(LinkPurpose::AcknowledgeSms, &hex), None);
+        assert_eq!(k.verify_short_hex(LinkPurpose::Bounce, &hex[1..]), None);
+        assert_eq!(
+            k.verify_short_hex(LinkPurpose::Bounce, "ä".repeat(15).as_str()),
+            None
+        );
+    }
+
+    #[test]
     fn a_short_code_names_its_record_for_its_purpose_only() {
         let k = key();
         let code = k.short_code(LinkPurpose::AcknowledgeSms, 123_456).unwrap();
@@ -304,5 +346,59 @@ mod tests {
             );
             bytes[i] = was;
         }
+    }
+
+    #[test]
+    fn no_mutation_of_a_link_or_a_short_code_of_any_purpose_is_accepted_for_any_purpose() {
+        let k = key();
+        let now = Utc::now();
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut tried = 0;
+        for purpose in LinkPurpose::ALL {
+            let token = k
+                .sign(*purpose, "42:subject", now + Duration::days(1))
+                .unwrap();
+            let raw = URL_SAFE_NO_PAD.decode(&token).unwrap();
+            let code = k.short_code(*purpose, 4_242).unwrap();
+            let raw_code = URL_SAFE_NO_PAD.decode(&code).unwrap();
+            for other in LinkPurpose::ALL.iter().filter(|p| *p != purpose) {
+                assert!(
+                    k.verify(*other, &token, now).is_err(),
+                    "{purpose:?} as {other:?}"
+                );
+                assert_eq!(
+                    k.verify_short_code(*other, &code),
+                    None,
+                    "{purpose:?} as {other:?}"
+                );
+            }
+            for _ in 0..10_000 {
+                for (raw, long) in [(&raw, true), (&raw_code, false)] {
+                    let mut b = raw.clone();
+                    let at = next() as usize % b.len();
+                    b[at] ^= (next() % 255 + 1) as u8;
+                    let text = URL_SAFE_NO_PAD.encode(&b);
+                    for p in LinkPurpose::ALL {
+                        let accepted = if long {
+                            k.verify(*p, &text, now).is_ok()
+                        } else {
+                            k.verify_short_code(*p, &text).is_some()
+                        };
+                        assert!(
+                            !accepted,
+                            "a mutation of a {purpose:?} link passed as {p:?}"
+                        );
+                    }
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried >= 100_000, "{tried}");
     }
 }

@@ -21,6 +21,8 @@ pub struct Settings {
     pub console: ConsoleSettings,
     #[serde(default)]
     pub links: LinkSettings,
+    #[serde(default)]
+    pub reach: ReachSettings,
     pub log: LogSettings,
 }
 
@@ -31,6 +33,31 @@ pub struct LinkSettings {
     /// The secret that signs them (32 characters or more); absent, the first daemon makes
     /// one and keeps it in the database for all.
     pub secret: Option<SecretString>,
+}
+
+/// Reach of critical faults and instructions.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReachSettings {
+    /// Minutes after publication an organisation that has not acknowledged is escalated
+    /// (once); 0 turns escalation off.
+    pub escalate_after_minutes: u32,
+}
+
+impl Default for ReachSettings {
+    fn default() -> Self {
+        Self {
+            escalate_after_minutes: 30,
+        }
+    }
+}
+
+impl ReachSettings {
+    /// When to escalate, if at all.
+    pub fn escalate_after(&self) -> Option<chrono::Duration> {
+        (self.escalate_after_minutes > 0)
+            .then(|| chrono::Duration::minutes(i64::from(self.escalate_after_minutes)))
+    }
 }
 
 /// The operator console's sessions.
@@ -159,6 +186,10 @@ pub struct DatabaseSettings {
 pub struct EmailSettings {
     pub transport: EmailTransport,
     pub from: String,
+    /// The envelope sender's base for VERP (`bounces@example.fi` sends as
+    /// `bounces+<code>@example.fi`); empty: the From address, bounces not tracked.
+    #[serde(default)]
+    pub bounce_address: String,
     pub file: DirSettings,
     pub smtp: SmtpSettings,
 }
@@ -271,6 +302,13 @@ pub struct HousekeepingSettings {
     pub purge: String,
     pub delivery_retention_days: u32,
     pub operator_emails: Vec<String>,
+    /// Sends the verification link of each new or changed email address.
+    #[serde(default = "every_five_minutes")]
+    pub verify_addresses: String,
+}
+
+fn every_five_minutes() -> String {
+    "0 */5 * * * *".to_owned()
 }
 
 impl HousekeepingSettings {
@@ -281,6 +319,7 @@ impl HousekeepingSettings {
             ("overdue_updates", self.overdue_updates.as_str()),
             ("unreachable_report", self.unreachable_report.as_str()),
             ("purge", self.purge.as_str()),
+            ("verify_addresses", self.verify_addresses.as_str()),
         ]
         .into_iter()
         .filter(|(_, e)| !e.trim().is_empty())

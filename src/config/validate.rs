@@ -53,6 +53,20 @@ impl Settings {
     fn check_email(&self) -> Result<(), String> {
         crate::registry::EmailAddress::parse(mailbox_address(&self.email.from))
             .map_err(|e| format!("email.from: the address {e}"))?;
+        let bounce = self.email.bounce_address.trim();
+        if !bounce.is_empty() {
+            crate::registry::EmailAddress::parse(bounce)
+                .map_err(|e| format!("email.bounce_address: {e}"))?;
+            if bounce
+                .split('@')
+                .next()
+                .is_some_and(|local| local.contains('+'))
+            {
+                return Err(
+                    "email.bounce_address: must have no '+' (faultcast adds +<code> to it)".into(),
+                );
+            }
+        }
         let production = self.server.environment == Environment::Production;
         if production && self.email.transport == EmailTransport::File {
             return Err(

@@ -78,17 +78,18 @@
 
   document.querySelectorAll('[data-sms-for]').forEach(attach);
 
-  // Delivery progress on the dashboard, live while a fan-out runs: the page is fetched again
-  // every few seconds and its progress lists replace these, until none is still going. A
-  // signed-out answer (a redirect to the sign-in page) stops it.
+  // Delivery progress on the dashboard, live while a fan-out runs, and a notice's reach
+  // board, live while organisations have not acknowledged: the page is fetched again every
+  // few seconds and its live parts replace these, until none is still going. A signed-out
+  // answer (a redirect to the sign-in page) stops it.
   const PERIOD = 3000;
-  const running = () => document.querySelector('dl.progress[data-live]');
+  const running = () => document.querySelector('dl.progress[data-live], section.reach[data-live]');
   async function refresh() {
     try {
       const res = await fetch(location.href, { credentials: 'same-origin', headers: { accept: 'text/html' } });
       if (!res.ok || res.redirected) return;
       const fresh = new DOMParser().parseFromString(await res.text(), 'text/html');
-      for (const list of fresh.querySelectorAll('dl.progress[id]')) {
+      for (const list of fresh.querySelectorAll('dl.progress[id], section.reach[id]')) {
         const here = document.getElementById(list.id);
         if (!here) continue;
         here.innerHTML = list.innerHTML;

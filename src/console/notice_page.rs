@@ -69,7 +69,8 @@ pub fn notice_page(lang: Language, viewer: &Viewer, p: &NoticePage) -> String {
         h1 { (title) }
         p.meta {
             (kind_label(lang, last.draft.kind)) " · " (state_label(lang, last.draft.state)) " · "
-            a href={ "/notices/" (id) "?lang=" (lang.code()) } { (t(lang, ["julkinen sivu", "offentlig sida", "public page"])) }
+            a href={ "/notices/" (id) "?lang=" (lang.code()) } { (t(lang, ["julkinen sivu", "offentlig sida", "public page"])) } " · "
+            a href={ (path) "/reach?lang=" (lang.code()) } { (t(lang, ["Tavoittavuus organisaatioittain", "Räckvidd per organisation", "Reach per organisation"])) }
         }
         @if !p.errors.is_empty() {
             section.alert role="alert" aria-labelledby="problems" {

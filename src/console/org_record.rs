@@ -70,7 +70,12 @@ pub(super) fn recipients(
                                     a href={ (base) "/contacts/" (c.id) "?lang=" (lang.code()) } { (c.name) } " (" (c.role) ")"
                                     @if c.portal_admin { br; small { (t(lang, ["portaalin pääkäyttäjä", "portalens huvudanvändare", "portal admin"])) } }
                                 }
-                                td { (c.email.as_deref().unwrap_or("")) }
+                                td {
+                                    (c.email.as_deref().unwrap_or(""))
+                                    @if c.email.is_some() && !c.email_verified {
+                                        br; small { (t(lang, ["vahvistamaton", "obekräftad", "unverified"])) }
+                                    }
+                                }
                                 td { (c.phone.as_deref().unwrap_or("")) }
                                 td { (c.language) }
                                 td { (c.channels.join(", ")) }

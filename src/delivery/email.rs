@@ -18,6 +18,8 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub struct OutgoingEmail {
     pub to: String,
+    /// The envelope sender (VERP), when not the From address.
+    pub return_path: Option<String>,
     /// Our stable id for this (revision, address): a duplicate send carries the same one.
     pub message_id: String,
     pub language: &'static str,
@@ -126,7 +128,16 @@ impl EmailChannel {
         let to: Mailbox = mail.to.parse().map_err(|_| {
             SendError::Permanent("the recipient address is not valid for SMTP".into())
         })?;
-        Message::builder()
+        let mut builder = Message::builder();
+        if let Some(rp) = &mail.return_path {
+            let sender: lettre::Address = rp
+                .parse()
+                .map_err(|_| SendError::Config("email.bounce_address: not an address".into()))?;
+            let envelope = lettre::address::Envelope::new(Some(sender), vec![to.email.clone()])
+                .map_err(|e| SendError::Permanent(format!("cannot build the envelope: {e}")))?;
+            builder = builder.envelope(envelope);
+        }
+        builder
             .from(self.from().clone())
             .to(to)
             .subject(mail.rendered.subject.clone())
@@ -155,7 +166,13 @@ impl EmailChannel {
                     .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
                     .collect();
                 let path = dir.join(format!("{name}.eml"));
-                tokio::fs::write(&path, message.formatted())
+                // As a receiving server records it, so that the envelope sender shows.
+                let mut bytes = match &mail.return_path {
+                    Some(rp) => format!("Return-Path: <{rp}>\r\n").into_bytes(),
+                    None => Vec::new(),
+                };
+                bytes.extend(message.formatted());
+                tokio::fs::write(&path, bytes)
                     .await
                     .map_err(|e| SendError::Transient(format!("writing the .eml file: {e}")))
             }

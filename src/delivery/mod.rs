@@ -3,6 +3,7 @@
 mod compose;
 mod email;
 mod error;
+mod links;
 mod pipeline;
 mod retry;
 mod sms;

@@ -40,6 +40,8 @@ impl Deliverer {
         );
         let mail = OutgoingEmail {
             to: m.recipient.clone(),
+            // faultcast's own messages carry no delivery to name in a bounce.
+            return_path: None,
             message_id: format!("<system.{}.{}@{}>", m.kind, m.id, self.message_domain),
             language: "fi",
             rendered: RenderedEmail {

@@ -1,9 +1,9 @@
 //! The workers: expand fan-out jobs, claim due deliveries with a lease, send outside any
 //! transaction, record the outcomes in one fenced batch.
 
-use super::compose::MessageLinks;
 use super::email::EmailChannel;
 use super::error::SendError;
+use super::links::MessageLinks;
 use super::retry::Backoff;
 use super::sms::SmsChannel;
 use crate::clock::Clock;
@@ -77,6 +77,8 @@ pub struct DelivererConfig {
     pub pauses: crate::observe::ChannelPauses,
     /// Signs the links in messages that act for one delivery (acknowledgements).
     pub link_key: Option<crate::access::LinkKey>,
+    /// `[email] bounce_address`: the base of each message's envelope sender (VERP).
+    pub bounce_address: String,
 }
 
 impl Deliverer {
@@ -101,7 +103,7 @@ impl Deliverer {
             lease: cfg.lease,
             max_age: cfg.max_age,
             workers: cfg.workers.max(1),
-            links: MessageLinks::new(&cfg.public_url, cfg.link_key),
+            links: MessageLinks::new(&cfg.public_url, cfg.link_key, &cfg.bounce_address),
             message_domain,
             owner: format!("node-{}", uuid::Uuid::now_v7().simple()),
             revisions: Mutex::new(HashMap::new()),

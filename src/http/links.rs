@@ -5,8 +5,10 @@
 use super::console::session::{language, query_param, request_id, same_origin};
 use super::console::signin::forbidden;
 use super::{ApiError, AppState};
-use crate::intake::{AckLink, Acknowledgement, StillCurrent};
-use crate::publish::{AckPage, ListedRecipient, ReviewLink, ack_page, review_link_page};
+use crate::intake::{AckLink, Acknowledgement, StillCurrent, Verification};
+use crate::publish::{
+    AckPage, ListedRecipient, ReviewLink, VerifyPage, ack_page, review_link_page, verify_page,
+};
 use crate::registry::Language;
 use axum::Router;
 use axum::extract::{Path, Request, State};
@@ -20,6 +22,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/links/still-current", get(show).post(confirm))
         .route("/links/ack", get(ack_show).post(ack_record))
         .route("/a/{code}", get(short_show).post(short_record))
+        .route("/links/verify", get(verify_show).post(verify_record))
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             super::rate_limits::console,
@@ -179,4 +182,55 @@ pub async fn short_record(
 ) -> Result<Response, ApiError> {
     let base = format!("/a/{}", urlencoding(&code));
     ack(&s, req, AckLink::Code(&code), &base, true).await
+}
+
+/// The verification link's page, after verifying when `record`.
+async fn verify(s: &AppState, req: Request, record: bool) -> Result<Response, ApiError> {
+    let (parts, _) = req.into_parts();
+    let lang = language(&parts);
+    if record && !same_origin(s, &parts.headers) {
+        return Err(forbidden());
+    }
+    let token = query_param(parts.uri.query(), "t").unwrap_or_default();
+    let found = if record {
+        s.intake
+            .verify_address(&token, &request_id(&parts.extensions))
+            .await?
+    } else {
+        s.intake.verification(&token).await?
+    };
+    let base = format!("/links/verify?t={}", urlencoding(&token));
+    let action = format!("{base}&lang={}", lang.code());
+    let (status, page) = match &found {
+        Verification::Valid {
+            organisation,
+            email,
+            verified,
+        } => {
+            let state = VerifyPage::Valid {
+                organisation,
+                email,
+                verified: *verified,
+                action: &action,
+                base: &base,
+            };
+            (StatusCode::OK, verify_page(lang, &state))
+        }
+        Verification::Expired => (StatusCode::GONE, verify_page(lang, &VerifyPage::Expired)),
+        Verification::Invalid => (
+            StatusCode::NOT_FOUND,
+            verify_page(lang, &VerifyPage::Invalid),
+        ),
+    };
+    Ok((status, Html(page)).into_response())
+}
+
+/// `GET /links/verify?t=…`: which address the link confirms, and a button.
+pub async fn verify_show(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
+    verify(&s, req, false).await
+}
+
+/// `POST /links/verify?t=…`: confirms the address.
+pub async fn verify_record(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
+    verify(&s, req, true).await
 }

@@ -21,6 +21,7 @@ mod portal;
 mod problem;
 mod public;
 mod rate_limits;
+mod reach;
 mod receipts;
 mod reports;
 mod request_id;
@@ -116,6 +117,7 @@ fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(notices::revise))
         .routes(routes!(notices::deliveries))
         .routes(routes!(notices::retry))
+        .routes(routes!(reach::reach))
         .routes(routes!(openapi::document))
         .split_for_parts();
     doc.merge(receipts_doc);

@@ -12,7 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
-fn notice_id(text: &str) -> Result<NoticeId, ApiError> {
+pub(super) fn notice_id(text: &str) -> Result<NoticeId, ApiError> {
     NoticeId::parse(text).ok_or_else(ApiError::not_found)
 }
 

@@ -105,12 +105,14 @@ impl Intake {
                     Some((org, contact)) => self.still_current_link(org, contact)?,
                     None => format!("{}/", self.public_url),
                 };
+                let portal = format!("{}/portal?lang={}", self.public_url, lang.code());
                 let (subject, body) = match lang {
                     Language::Sv => (
                         "Kontrollera mottagarna av driftmeddelanden".to_owned(),
                         format!(
                             "Mottagaruppgifterna för {} bekräftades senast {since}.\n\n\
-                             Kontrollera och bekräfta dem så att störnings- och underhållsmeddelanden når rätt personer: {contacts}",
+                             Kontrollera och bekräfta dem så att störnings- och underhållsmeddelanden når rätt personer: {contacts}\n\n\
+                             Mottagarna ändras i organisationsportalen: {portal}",
                             c.org_name
                         ),
                     ),
@@ -118,7 +120,8 @@ impl Intake {
                         "Please review your notice recipients".to_owned(),
                         format!(
                             "The notice recipients of {} were last confirmed on {since}.\n\n\
-                             Please review and confirm them so that fault and maintenance notices reach the right people: {contacts}",
+                             Please review and confirm them so that fault and maintenance notices reach the right people: {contacts}\n\n\
+                             The recipients are changed in the organisation portal: {portal}",
                             c.org_name
                         ),
                     ),
@@ -126,7 +129,8 @@ impl Intake {
                         "Tarkistakaa tiedotteiden vastaanottajat".to_owned(),
                         format!(
                             "Organisaation {} tiedotteiden vastaanottajat on vahvistettu viimeksi {since}.\n\n\
-                             Tarkistakaa ja vahvistakaa tiedot, jotta häiriö- ja huoltotiedotteet tavoittavat oikeat henkilöt: {contacts}",
+                             Tarkistakaa ja vahvistakaa tiedot, jotta häiriö- ja huoltotiedotteet tavoittavat oikeat henkilöt: {contacts}\n\n\
+                             Vastaanottajia muutetaan organisaatioportaalissa: {portal}",
                             c.org_name
                         ),
                     ),
@@ -151,7 +155,8 @@ impl Intake {
             organisations_and_services = list.len(),
             "organisations without a reachable contact"
         );
-        if list.is_empty() {
+        let unverified = self.store.only_unverified().await?;
+        if list.is_empty() && unverified.is_empty() {
             return Ok(0);
         }
         let mut by_org: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
@@ -178,6 +183,16 @@ impl Intake {
                 services.join(", ")
             ));
         }
+        if !unverified.is_empty() {
+            body.push_str(&format!(
+                "\nNäiden organisaatioiden ainoat osoitteet ovat vahvistamattomia ({n}).\n\
+                 The only addresses of these organisations are unverified ({n}).\n\n",
+                n = unverified.len()
+            ));
+            for (name, business_id) in &unverified {
+                body.push_str(&format!("{name} ({business_id})\n"));
+            }
+        }
         let day = self.now().format("%Y-%m-%d");
         let messages: Vec<NewSystemMessage> = operators
             .iter()
@@ -188,7 +203,7 @@ impl Intake {
                 contact_id: None,
                 subject: format!(
                     "Tavoittamattomat organisaatiot / Unreachable organisations: {}",
-                    by_org.len()
+                    by_org.len() + unverified.len()
                 ),
                 body: body.clone(),
             })

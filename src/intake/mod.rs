@@ -10,7 +10,9 @@ mod maintenance;
 mod notices;
 mod organisations;
 mod portal;
+mod reach;
 mod tokens;
+mod verify;
 
 pub use acknowledge::{AckLink, Acknowledgement};
 pub use console::SignIn;
@@ -19,6 +21,7 @@ pub use links::{STILL_CURRENT_VALID, StillCurrent};
 pub use notices::{NoticePreview, PreviewCount};
 pub use portal::{PortalLink, PortalSignIn};
 pub use tokens::{MAX_TOKEN_LABEL_LEN, NewToken};
+pub use verify::{VERIFY_VALID, Verification};
 
 use crate::access::{Actor, Answer, Earlier, IdempotencyKey, Kept, SessionRules};
 use crate::clock::Clock;

@@ -7,6 +7,7 @@ mod labels;
 mod ledger;
 mod notice;
 mod plan;
+mod reach;
 mod reference;
 mod reminder;
 mod render;
@@ -26,6 +27,7 @@ pub use labels::{
 pub use ledger::{AcknowledgementTarget, ChannelSummary, ContactDelivery, DeliveryRecord};
 pub use notice::{ACKNOWLEDGE_VALID, NoticeDraft, NoticeFields, NoticeId, Revision};
 pub use plan::{Effect, PlanRules, PlanStatus, PlannedStep, Sends, Step, StepState};
+pub use reach::{DueEscalation, OrganisationReach, ReachState};
 pub use reference::delivery_reference;
 pub use reminder::Reminder;
 pub use render::{

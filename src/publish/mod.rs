@@ -9,6 +9,7 @@ mod feeds;
 mod ical;
 mod page;
 mod review_link;
+mod verify_link;
 
 pub use ack_link::{AckPage, ack_page};
 pub use cache::{OutputCache, Rendered};
@@ -18,3 +19,4 @@ pub use feeds::{FeedSpec, atom, rss};
 pub use ical::maintenance_calendar;
 pub use page::{ICON, STYLE, StatusPage, not_found_page, notice_page, status_page};
 pub use review_link::{ListedRecipient, ReviewLink, review_link_page};
+pub use verify_link::{VerifyPage, verify_page};

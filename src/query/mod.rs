@@ -6,6 +6,7 @@ mod console;
 mod notice_views;
 mod notices;
 mod public;
+mod reach;
 mod received;
 mod registry;
 mod registry_views;
@@ -20,6 +21,7 @@ pub use notice_views::{
 };
 pub use notices::NoticeQuery;
 pub use public::StatusBoard;
+pub use reach::{OrganisationReachView, PhoneView, ReachCounts, ReachView};
 pub use received::{RECEIVED_DAYS, ReceivedDelivery, ReceivedNotice};
 pub use registry_views::{
     ContactList, ContactView, OrganisationList, OrganisationView, Unreachable, UnreachableList,

@@ -53,6 +53,9 @@ pub struct ContactView {
     pub kinds: Vec<String>,
     /// Signs in to the organisation portal with a link sent to `email`.
     pub portal_admin: bool,
+    /// Someone reading `email` confirmed it with the link sent there (notices go to an
+    /// unverified address all the same).
+    pub email_verified: bool,
     pub source: String,
     pub reviewed_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
@@ -80,6 +83,7 @@ impl ContactView {
             all_services: d.services.is_none(),
             kinds: d.kinds.iter().map(|k| k.code().to_owned()).collect(),
             portal_admin: d.portal_admin,
+            email_verified: d.email.is_some() && c.email_verified_at.is_some(),
             source: c.source.code().to_owned(),
             reviewed_at: c.reviewed_at,
             created_at: c.created_at,

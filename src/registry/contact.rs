@@ -254,6 +254,8 @@ pub struct Contact {
     pub org_id: OrgId,
     pub draft: ContactDraft,
     pub source: ContactSource,
+    /// When someone reading its email address confirmed it (never: `None`).
+    pub email_verified_at: Option<DateTime<Utc>>,
     /// When the contact was last confirmed current (created, changed or re-confirmed).
     pub reviewed_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,

@@ -69,7 +69,7 @@ pub fn contacts_to_csv(contacts: &[Contact]) -> String {
 }
 
 /// Prefixes `'` to a cell that starts like a spreadsheet formula (OWASP CSV injection).
-fn defuse(cell: &str) -> String {
+pub fn defuse(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {

@@ -19,7 +19,10 @@ pub use catalogue::{Catalogue, Service, ServiceCode, ServiceNames};
 pub use contact::{
     Contact, ContactDraft, ContactFields, ContactId, ContactInput, MAX_CONTACT_NAME_LEN,
 };
-pub use contacts_csv::{CSV_COLUMNS, CsvRow, MAX_CSV_ROWS, contacts_from_csv, contacts_to_csv};
+pub use contacts_csv::{
+    CSV_COLUMNS, CsvRow, MAX_CSV_ROWS, contacts_from_csv, contacts_to_csv,
+    defuse as defuse_csv_cell,
+};
 pub use email::EmailAddress;
 pub use language::Language;
 pub use organisation::{

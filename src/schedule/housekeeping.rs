@@ -35,6 +35,7 @@ pub struct Housekeeping {
     operators: Vec<String>,
     review_months: u32,
     retention: chrono::Duration,
+    escalate_after: Option<chrono::Duration>,
 }
 
 impl Housekeeping {
@@ -59,6 +60,21 @@ impl Housekeeping {
             operators: s.operator_emails.clone(),
             review_months: s.contact_review_months,
             retention: chrono::Duration::days(i64::from(s.delivery_retention_days)),
+            escalate_after: None,
+        })
+    }
+
+    /// Also escalates unacknowledged organisations `after` publication (`[reach]`).
+    pub fn with_escalation(mut self, after: Option<chrono::Duration>) -> Self {
+        self.escalate_after = after;
+        self
+    }
+
+    /// Escalates the organisations due; how many this daemon escalated.
+    pub async fn escalate(&self) -> anyhow::Result<usize> {
+        Ok(match self.escalate_after {
+            Some(after) => self.intake.escalate_unacknowledged(after).await?,
+            None => 0,
         })
     }
 
@@ -109,6 +125,7 @@ impl Housekeeping {
             "overdue_updates" => i.nudge_overdue_updates(&self.operators).await?,
             "unreachable_report" => i.report_unreachable(&self.operators).await?,
             "contact_review" => i.remind_contact_review(self.review_months).await?,
+            "verify_addresses" => i.send_verifications().await?,
             other => anyhow::bail!("no housekeeping job {other}"),
         })
     }

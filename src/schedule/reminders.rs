@@ -23,6 +23,8 @@ pub struct Round {
     pub jobs: usize,
     /// Some due step was held by another daemon (try again soon).
     pub left: bool,
+    /// Organisations escalated on this daemon.
+    pub escalated: usize,
 }
 
 /// Fires due plan steps.
@@ -55,11 +57,16 @@ impl Scheduler {
     /// jobs due.
     pub async fn round(&self) -> anyhow::Result<Round> {
         let (steps, left) = self.reminders().await?;
-        let jobs = match &self.housekeeping {
-            Some(h) => h.round().await?,
-            None => 0,
+        let (jobs, escalated) = match &self.housekeeping {
+            Some(h) => (h.round().await?, h.escalate().await?),
+            None => (0, 0),
         };
-        Ok(Round { steps, jobs, left })
+        Ok(Round {
+            steps,
+            jobs,
+            left,
+            escalated,
+        })
     }
 
     async fn reminders(&self) -> anyhow::Result<(usize, bool)> {

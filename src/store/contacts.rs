@@ -125,6 +125,7 @@ impl Store {
             org_id: org,
             draft: d.clone(),
             source,
+            email_verified_at: None,
             reviewed_at: now,
             created_at: now,
             updated_at: now,
@@ -142,6 +143,14 @@ impl Store {
         let row: Option<ContactRow> = c
             .fetch_optional(Sql::new(sql).bind(id.to_text()).bind(org.to_text()))
             .await?;
+        row.map(ContactRow::into_contact).transpose()
+    }
+
+    /// The contact `id`, whichever organisation's it is (for a link that names it).
+    pub async fn contact_by_id(&self, id: ContactId) -> StoreResult<Option<Contact>> {
+        let mut c = self.read();
+        let sql = format!("{} WHERE c.id = $1", select(&c));
+        let row: Option<ContactRow> = c.fetch_optional(Sql::new(sql).bind(id.to_text())).await?;
         row.map(ContactRow::into_contact).transpose()
     }
 

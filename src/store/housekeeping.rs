@@ -22,6 +22,32 @@ pub struct NewSystemMessage {
     pub body: String,
 }
 
+/// Queues `messages` in `c` (a key already queued is left alone); how many were new.
+pub(super) async fn insert_messages(
+    c: &mut super::sql::Conn<'_>,
+    messages: &[NewSystemMessage],
+    now: DateTime<Utc>,
+) -> StoreResult<u64> {
+    let sql = "INSERT INTO system_messages (dedup_key, kind, recipient, contact_id, subject, body, state, next_attempt_at, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $7) ON CONFLICT (dedup_key) DO NOTHING";
+    let mut added = 0;
+    for m in messages {
+        added += c
+            .execute(
+                Sql::new(sql)
+                    .bind(&m.dedup_key)
+                    .bind(m.kind)
+                    .bind(&m.recipient)
+                    .bind(m.contact_id.as_deref())
+                    .bind(&m.subject)
+                    .bind(&m.body)
+                    .bind(now),
+            )
+            .await?;
+    }
+    Ok(added)
+}
+
 #[derive(sqlx::FromRow)]
 struct MessageRow {
     id: i64,
@@ -244,25 +270,8 @@ impl Store {
         messages: &[NewSystemMessage],
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
-        let sql = "INSERT INTO system_messages (dedup_key, kind, recipient, contact_id, subject, body, state, next_attempt_at, created_at, updated_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $7) ON CONFLICT (dedup_key) DO NOTHING";
-        let mut added = 0;
         let mut tx = self.begin(Writer::Background).await?;
-        let mut c = tx.conn();
-        for m in messages {
-            added += c
-                .execute(
-                    Sql::new(sql)
-                        .bind(&m.dedup_key)
-                        .bind(m.kind)
-                        .bind(&m.recipient)
-                        .bind(m.contact_id.as_deref())
-                        .bind(&m.subject)
-                        .bind(&m.body)
-                        .bind(now),
-                )
-                .await?;
-        }
+        let added = insert_messages(&mut tx.conn(), messages, now).await?;
         tx.commit().await?;
         Ok(added)
     }

@@ -24,6 +24,7 @@ mod outbox;
 mod plans;
 mod pool;
 mod portal;
+mod reach;
 mod reminders;
 mod revisions;
 mod services;
@@ -40,10 +41,12 @@ pub use contacts::ContactImport;
 pub use deliveries::{ClaimedDelivery, Outcome};
 pub use error::{StoreError, StoreResult};
 pub use housekeeping::{MessageOutcome, NewSystemMessage, StaleContact, SystemMessage};
+pub use links::AddressToVerify;
 pub use notices::PlanChange;
 pub use outbox::{FanoutJob, Recipient};
 pub use pool::{PoolStats, Store};
 pub use portal::PortalSignInUse;
+pub use reach::EscalationPlan;
 pub use reminders::Firing;
 
 /// Which SQL dialect a pool speaks.

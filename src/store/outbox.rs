@@ -62,6 +62,37 @@ struct PriorRow {
 const INSERT_ROWS: usize = 100;
 
 /// `INSERT` of `rows` deliveries, 12 parameters each.
+/// The `INSERT` of deliveries of revision `revision` of `notice` on `lane` to `rows`,
+/// bound, made `now` and given up at `expires_at`.
+pub(super) fn delivery_rows(
+    (notice, revision, lane): (NoticeId, i32, i32),
+    rows: &[Recipient],
+    (now, expires_at): (DateTime<Utc>, DateTime<Utc>),
+) -> Sql {
+    let mut q = Sql::new(insert_deliveries(rows.len()));
+    for r in rows {
+        q = q
+            .bind(notice.to_text())
+            .bind(revision)
+            .bind(r.channel.code())
+            .bind(&r.address)
+            .bind(&r.address_key)
+            .bind(r.language.code())
+            .bind(&r.audience)
+            .bind(r.contact_id.as_deref())
+            .bind(lane)
+            .bind(now)
+            .bind(expires_at)
+            .bind(crate::notices::delivery_reference(
+                notice,
+                revision,
+                r.channel,
+                &r.address_key,
+            ));
+    }
+    q
+}
+
 fn insert_deliveries(rows: usize) -> String {
     let pending = one(DeliveryState::Pending);
     let values = (0..rows)
@@ -309,28 +340,12 @@ impl Store {
             return Ok(false);
         }
         for chunk in batch.chunks(INSERT_ROWS) {
-            let mut q = Sql::new(insert_deliveries(chunk.len()));
-            for r in chunk {
-                q = q
-                    .bind(job.notice_id.to_text())
-                    .bind(job.revision)
-                    .bind(r.channel.code())
-                    .bind(&r.address)
-                    .bind(&r.address_key)
-                    .bind(r.language.code())
-                    .bind(&r.audience)
-                    .bind(r.contact_id.as_deref())
-                    .bind(job.lane)
-                    .bind(now)
-                    .bind(expires_at)
-                    .bind(crate::notices::delivery_reference(
-                        job.notice_id,
-                        job.revision,
-                        r.channel,
-                        &r.address_key,
-                    ));
-            }
-            c.execute(q).await?;
+            c.execute(delivery_rows(
+                (job.notice_id, job.revision, job.lane),
+                chunk,
+                (now, expires_at),
+            ))
+            .await?;
             // The first revision has nothing older to replace.
             if job.revision > 1 {
                 let mut q = Sql::new(supersede_older(chunk.len()))

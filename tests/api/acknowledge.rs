@@ -12,13 +12,13 @@ use reqwest::StatusCode;
 use reqwest::header::ORIGIN;
 use serde_json::{Value, json};
 
-/// The email to `to`, as a reader sees it.
+/// The newest notice email to `to` (not faultcast's own messages), as a reader sees it.
 fn mail_to(app: &TestApp, to: &str) -> String {
     let mail = app
         .emails()
         .into_iter()
         .rev()
-        .find(|m| m.contains(&format!("To: {to}")))
+        .find(|m| m.contains(&format!("To: {to}")) && !m.contains("Message-ID: <system."))
         .expect("an email");
     readable(&mail)
 }

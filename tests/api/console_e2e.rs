@@ -13,11 +13,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The messages the SMTP sink took for `rcpt`.
+/// The notice emails to `rcpt` (not faultcast's own messages, such as address verification).
 fn mail_to(sink: &SmtpSink, rcpt: &str) -> Vec<String> {
     sink.received()
         .into_iter()
         .filter(|r| r.rcpt.iter().any(|x| x == rcpt))
         .map(|r| r.data)
+        .filter(|data| !data.contains("Message-ID: <system."))
         .collect()
 }
 

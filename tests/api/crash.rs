@@ -30,7 +30,7 @@ pub(crate) fn registry(dir: &Path, db: &str, n: usize) -> String {
 const IMPORT_ROWS: usize = 10_000;
 
 /// A valid Finnish business ID made from `n` (seven digits and the check digit).
-fn business_id(mut n: u32) -> String {
+pub(crate) fn business_id(mut n: u32) -> String {
     loop {
         let digits = format!("{:07}", n % 10_000_000);
         let r = digits

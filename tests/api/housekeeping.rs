@@ -35,7 +35,11 @@ async fn operators_are_nudged_once_when_a_promised_update_is_overdue(backend: Ba
     fault["next_update_at"] = json!("2026-11-24T10:30:00Z");
     let a = app.post("/api/v1/notices", &app.operator, fault).await;
     let id = a.body["id"].as_str().unwrap().to_owned();
-    assert_eq!(app.housekeep_at(utc("2026-11-24T10:30:00Z")).await, 1);
+    assert_eq!(
+        app.housekeep_at(utc("2026-11-24T10:30:00Z")).await,
+        2,
+        "the five-minute jobs: overdue updates and address verification"
+    );
     assert!(mail_to(&app, OPERATOR).is_empty(), "not late yet");
     app.housekeep_at(utc("2026-11-24T10:35:00Z")).await;
     let nudges = mail_to(&app, OPERATOR);
@@ -166,8 +170,8 @@ async fn contacts_unconfirmed_for_a_year_are_asked_to_review_once_a_month(backen
     );
     assert_eq!(
         app.housekeep_at(utc("2027-11-08T07:00:00Z")).await,
-        4,
-        "every job missed during the week runs once"
+        5,
+        "every job missed during the week (all five) runs once"
     );
     assert_eq!(
         mail_to(&app, "sv@a.example").len(),

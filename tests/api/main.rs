@@ -5,6 +5,7 @@ mod support;
 
 mod acknowledge;
 mod audit;
+mod bounces;
 mod browser;
 mod calendar;
 mod cap;
@@ -40,8 +41,10 @@ mod pages;
 mod portal;
 mod portal_registry;
 mod rate_limits;
+mod reach;
 mod resilience;
 mod schemathesis;
 mod slow_clients;
 mod tokens;
+mod verify;
 mod xss;

@@ -128,8 +128,18 @@ impl TestApp {
         self.tick().await
     }
 
-    /// Every .eml file written by the file transport, as text.
+    /// Every .eml file written by the file transport but address verifications, as text.
     pub fn emails(&self) -> Vec<String> {
+        self.email_files(|name| !name.starts_with(VERIFICATION))
+    }
+
+    /// The address verification emails written so far (left out of `emails`: the
+    /// verification job mails every new address, which tests of other things need not see).
+    pub fn verification_emails(&self) -> Vec<String> {
+        self.email_files(|name| name.starts_with(VERIFICATION))
+    }
+
+    fn email_files(&self, keep: impl Fn(&str) -> bool) -> Vec<String> {
         let dir = self.dir.path().join("outbox/email");
         let mut files: Vec<_> = std::fs::read_dir(&dir)
             .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
@@ -137,6 +147,7 @@ impl TestApp {
         files.sort();
         files
             .iter()
+            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(&keep))
             .map(|p| std::fs::read_to_string(p).unwrap())
             .collect()
     }
@@ -151,6 +162,9 @@ impl TestApp {
             .collect()
     }
 }
+
+/// How the file transport names an address verification email.
+const VERIFICATION: &str = "system.verify-address.";
 
 /// A raw message with its quoted-printable parts decoded (soft breaks joined, `=XX`
 /// octets restored), to search for what a reader sees.

@@ -29,6 +29,8 @@ pub type Script = Arc<dyn Fn(&str, u32) -> Reply + Send + Sync>;
 /// A message the sink took (even if it then dropped the connection).
 #[derive(Clone, Debug)]
 pub struct Received {
+    /// The envelope sender (MAIL FROM), as given.
+    pub mail_from: String,
     pub rcpt: Vec<String>,
     pub data: String,
     /// Whether the message came over TLS.
@@ -228,6 +230,7 @@ impl Session {
             r.get_mut().write_all(b"220 sink.test ESMTP\r\n").await?;
         }
         let mut rcpt: Vec<String> = Vec::new();
+        let mut mail_from = String::new();
         let mut pending_reply = Reply::Accept;
         let mut line = String::new();
         loop {
@@ -304,6 +307,17 @@ impl Session {
                     continue;
                 }
                 rcpt.clear();
+                mail_from = cmd
+                    .split_once(':')
+                    .map(|(_, a)| {
+                        a.trim()
+                            .trim_start_matches('<')
+                            .split('>')
+                            .next()
+                            .unwrap_or("")
+                            .to_owned()
+                    })
+                    .unwrap_or_default();
                 pending_reply = Reply::Accept;
                 w.write_all(b"250 2.1.0 ok\r\n").await?;
             } else if upper.starts_with("RCPT TO") {
@@ -348,6 +362,7 @@ impl Session {
                     data.push_str(l);
                 }
                 self.st.lock().unwrap().received.push(Received {
+                    mail_from: mail_from.clone(),
                     rcpt: rcpt.clone(),
                     data,
                     encrypted: self.encrypted,

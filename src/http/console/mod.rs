@@ -9,6 +9,7 @@ mod in_org;
 pub(super) mod language;
 pub(super) mod notices;
 mod provider;
+pub(super) mod reach;
 pub(super) mod registry;
 mod revise;
 pub(super) mod session;
@@ -54,6 +55,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(notices::new).post(notices::post),
         )
         .route("/console/notices/{id}", get(notices::show))
+        .route("/console/notices/{id}/reach", get(reach::show))
         .route("/console/organisations", get(registry::organisations))
         .route("/console/organisations/{id}", get(registry::organisation))
         .route(
