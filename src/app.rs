@@ -33,6 +33,8 @@ pub struct App {
     housekeeping: Arc<Housekeeping>,
     /// Background delivery workers run unless a test drives them itself.
     run_workers: bool,
+    /// Where bounces come in over LMTP (`[bounces] listen`), bound at build.
+    lmtp: Option<TcpListener>,
 }
 
 /// The service catalogue: the file named by `services.file`, or the built-in one.
@@ -154,7 +156,8 @@ impl App {
             .with_plan_rules(rules.clone())
             .with_outputs(outputs.clone())
             .with_sessions(session_rules(settings))
-            .with_link_key(key.clone());
+            .with_link_key(key.clone())
+            .with_hard_limit(settings.bounces.hard_limit);
         let query = Query::new(store.clone(), catalogue.clone(), clock.clone());
         let counters = crate::observe::DeliveryCounters::default();
         let pauses = crate::observe::ChannelPauses::default();
@@ -185,6 +188,14 @@ impl App {
             provider: crate::gateways::provider(&settings.sms.http),
             public_url: settings.server.public_url.trim_end_matches('/').to_owned(),
         });
+        let lmtp = match settings.bounces.listen.trim() {
+            "" => None,
+            listen => Some(
+                TcpListener::bind(listen)
+                    .await
+                    .with_context(|| format!("bounces.listen: cannot listen on {listen}"))?,
+            ),
+        };
         let housekeeping = Arc::new(
             Housekeeping::new(intake.clone(), &settings.housekeeping, rules.tz)?
                 .with_escalation(settings.reach.escalate_after()),
@@ -214,6 +225,7 @@ impl App {
             poll: Duration::from_secs(settings.schedule.poll_secs),
             housekeeping,
             run_workers: true,
+            lmtp,
         })
     }
 
@@ -240,15 +252,28 @@ impl App {
         self
     }
 
+    /// Where the LMTP listener for bounces is bound, if there is one.
+    pub fn lmtp_addr(&self) -> Option<std::net::SocketAddr> {
+        self.lmtp.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
     /// Serves on `listener` and runs the delivery workers until `shutdown` is cancelled;
     /// then stops accepting and claiming, gives in-flight requests and sends the grace
     /// period, and closes the database.
     pub async fn serve(
-        self,
+        mut self,
         listener: TcpListener,
         shutdown: CancellationToken,
     ) -> anyhow::Result<()> {
         let tracker = TaskTracker::new();
+        if let Some(lmtp) = self.lmtp.take() {
+            tracing::info!(addr = ?lmtp.local_addr().ok(), "taking bounces over LMTP");
+            tracker.spawn(crate::bounces::serve(
+                lmtp,
+                self.state.intake.clone(),
+                shutdown.clone(),
+            ));
+        }
         let app = router(self.state.clone());
         let stop = shutdown.clone();
         let server = tracker.spawn(crate::http::serve(listener, app, self.limits, stop));

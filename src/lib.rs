@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod app;
+pub mod bounces;
 pub mod calendar;
 pub mod cli;
 pub mod clock;

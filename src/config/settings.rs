@@ -23,6 +23,8 @@ pub struct Settings {
     pub links: LinkSettings,
     #[serde(default)]
     pub reach: ReachSettings,
+    #[serde(default)]
+    pub bounces: BounceSettings,
     pub log: LogSettings,
 }
 
@@ -33,6 +35,25 @@ pub struct LinkSettings {
     /// The secret that signs them (32 characters or more); absent, the first daemon makes
     /// one and keeps it in the database for all.
     pub secret: Option<SecretString>,
+}
+
+/// Bounces taken over LMTP.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BounceSettings {
+    /// Where to listen for LMTP (e.g. `127.0.0.1:8024`); empty: no listener.
+    pub listen: String,
+    /// Hard bounces in a row after which a contact is undeliverable.
+    pub hard_limit: u32,
+}
+
+impl Default for BounceSettings {
+    fn default() -> Self {
+        Self {
+            listen: String::new(),
+            hard_limit: 2,
+        }
+    }
 }
 
 /// Reach of critical faults and instructions.

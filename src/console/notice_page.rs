@@ -52,6 +52,7 @@ pub(super) fn delivery_state(lang: Language, s: DeliveryState) -> &'static str {
             DeliveryState::Superseded => ["korvattu uudemmalla", "ersatt av nyare", "superseded"],
             DeliveryState::Expired => ["vanhentui", "för gammal", "expired"],
             DeliveryState::Dead => ["luovuttu", "uppgiven", "gave up"],
+            DeliveryState::Bounced => ["palautui", "studsade", "bounced"],
         },
     )
 }

@@ -72,7 +72,9 @@ pub(super) fn recipients(
                                 }
                                 td {
                                     (c.email.as_deref().unwrap_or(""))
-                                    @if c.email.is_some() && !c.email_verified {
+                                    @if c.undeliverable {
+                                        br; strong { (t(lang, ["ei toimi: viestit palautuvat", "fungerar inte: meddelanden studsar", "not working: messages bounce"])) }
+                                    } @else if c.email.is_some() && !c.email_verified {
                                         br; small { (t(lang, ["vahvistamaton", "obekräftad", "unverified"])) }
                                     }
                                 }

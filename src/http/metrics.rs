@@ -87,6 +87,7 @@ pub struct Metrics {
     latency: Family<RouteLabels, Histogram>,
     pool: Family<PoolLabels, Gauge>,
     pool_max: Gauge,
+    bounces_ignored: Gauge,
 }
 
 impl Default for Metrics {
@@ -125,6 +126,12 @@ impl Metrics {
             "Largest database pool size",
             pool_max.clone(),
         );
+        let bounces_ignored = Gauge::default();
+        registry.register(
+            "bounces_ignored",
+            "Messages taken over LMTP that were no DSN for one of our deliveries",
+            bounces_ignored.clone(),
+        );
         deliveries.register(&mut registry);
         Self {
             registry: Mutex::new(registry),
@@ -132,6 +139,7 @@ impl Metrics {
             latency,
             pool,
             pool_max,
+            bounces_ignored,
         }
     }
 }
@@ -149,7 +157,9 @@ impl Metrics {
             .inc();
     }
 
-    fn render(&self, pool: crate::query::PoolStats) -> String {
+    fn render(&self, pool: crate::query::PoolStats, bounces_ignored: u64) -> String {
+        self.bounces_ignored
+            .set(i64::try_from(bounces_ignored).unwrap_or(i64::MAX));
         self.pool
             .get_or_create(&PoolLabels { state: "idle" })
             .set(i64::from(pool.idle));
@@ -208,7 +218,9 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
 
 /// `GET /metrics`: Prometheus text format.
 pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
-    let body = state.metrics.render(state.query.pool_stats());
+    let body = state
+        .metrics
+        .render(state.query.pool_stats(), state.intake.bounces_ignored());
     (
         [(
             header::CONTENT_TYPE,

@@ -100,6 +100,7 @@ impl Intake {
             current.draft.email.as_ref().map(|e| e.key()) == draft.email.as_ref().map(|e| e.key());
         let contact = Contact {
             email_verified_at: current.email_verified_at.filter(|_| same_address),
+            undeliverable_at: current.undeliverable_at.filter(|_| same_address),
             draft,
             reviewed_at: now,
             updated_at: now,

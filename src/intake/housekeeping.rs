@@ -156,7 +156,8 @@ impl Intake {
             "organisations without a reachable contact"
         );
         let unverified = self.store.only_unverified().await?;
-        if list.is_empty() && unverified.is_empty() {
+        let dead = self.store.undeliverable_contacts().await?;
+        if list.is_empty() && unverified.is_empty() && dead.is_empty() {
             return Ok(0);
         }
         let mut by_org: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
@@ -193,6 +194,16 @@ impl Intake {
                 body.push_str(&format!("{name} ({business_id})\n"));
             }
         }
+        if !dead.is_empty() {
+            body.push_str(&format!(
+                "\nNäiden vastaanottajien osoitteet palauttavat viestit ({n}).\n\
+                 The addresses of these recipients bounce ({n}).\n\n",
+                n = dead.len()
+            ));
+            for (org, business_id, name, email) in &dead {
+                body.push_str(&format!("{org} ({business_id}): {name} <{email}>\n"));
+            }
+        }
         let day = self.now().format("%Y-%m-%d");
         let messages: Vec<NewSystemMessage> = operators
             .iter()
@@ -203,7 +214,7 @@ impl Intake {
                 contact_id: None,
                 subject: format!(
                     "Tavoittamattomat organisaatiot / Unreachable organisations: {}",
-                    by_org.len() + unverified.len()
+                    by_org.len() + unverified.len() + dead.len()
                 ),
                 body: body.clone(),
             })

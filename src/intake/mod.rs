@@ -2,6 +2,7 @@
 //! commits the change with its audit record.
 
 mod acknowledge;
+mod bounces;
 mod console;
 mod contacts;
 mod housekeeping;
@@ -107,12 +108,18 @@ pub struct Intake {
     sessions: SessionRules,
     /// Signs the links in messages; the daemon always has one (the CLI makes no links).
     link_key: Option<Arc<crate::access::LinkKey>>,
+    /// Hard bounces in a row after which a contact is undeliverable.
+    hard_limit: u32,
+    /// Messages taken as bounces that were not a DSN for one of our deliveries.
+    bounces_ignored: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The default base URL of links (the daemon's own default listen address).
 const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 /// The default message age limit (delivery.md: 6 h after publication).
 const DEFAULT_MAX_AGE_HOURS: i64 = 6;
+/// Hard bounces in a row that make an address undeliverable (`[bounces] hard_limit`).
+const DEFAULT_HARD_LIMIT: u32 = 2;
 /// The default announcement lead (domain §5: two weeks).
 const DEFAULT_ANNOUNCE_DAYS: u32 = 14;
 
@@ -136,7 +143,15 @@ impl Intake {
             outputs: Arc::default(),
             sessions: SessionRules::default(),
             link_key: None,
+            hard_limit: DEFAULT_HARD_LIMIT,
+            bounces_ignored: Arc::default(),
         }
+    }
+
+    /// A contact is undeliverable after `hard_limit` hard bounces in a row.
+    pub fn with_hard_limit(mut self, hard_limit: u32) -> Self {
+        self.hard_limit = hard_limit.max(1);
+        self
     }
 
     /// Links in messages are signed with `key`.

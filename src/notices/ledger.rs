@@ -148,7 +148,12 @@ mod tests {
             v.get("sending").is_none(),
             "pending states are counted together"
         );
+        assert_eq!(v["bounced"], 0);
         let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 2 + 7);
+        assert_eq!(
+            keys.len(),
+            2 + 8,
+            "total, pending and each of the eight terminal states"
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 mod checks;
 mod content;
+mod dsn;
 mod input;
 mod labels;
 mod ledger;
@@ -19,6 +20,7 @@ mod windows;
 pub use content::{
     Localized, LocalizedInput, MAX_BODY_LEN, MAX_INSTRUCTION_LEN, MAX_TITLE_LEN, Texts, localized,
 };
+pub use dsn::{DsnRecipient, recipients as dsn_recipients};
 pub use input::NoticeInput;
 pub use labels::{
     action as action_label, kind as kind_label, severity as severity_label, state as state_label,

@@ -60,6 +60,9 @@ code_enum! {
         Expired = "expired",
         /// Retries exhausted; listed for re-drive.
         Dead = "dead",
+        /// Accepted by the relay, then returned by the recipient's server as undeliverable
+        /// (a hard bounce).
+        Bounced = "bounced",
     }
 }
 

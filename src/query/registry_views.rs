@@ -56,6 +56,8 @@ pub struct ContactView {
     /// Someone reading `email` confirmed it with the link sent there (notices go to an
     /// unverified address all the same).
     pub email_verified: bool,
+    /// `email` bounces for good: notices do not reach it.
+    pub undeliverable: bool,
     pub source: String,
     pub reviewed_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
@@ -84,6 +86,7 @@ impl ContactView {
             kinds: d.kinds.iter().map(|k| k.code().to_owned()).collect(),
             portal_admin: d.portal_admin,
             email_verified: d.email.is_some() && c.email_verified_at.is_some(),
+            undeliverable: c.undeliverable_at.is_some(),
             source: c.source.code().to_owned(),
             reviewed_at: c.reviewed_at,
             created_at: c.created_at,

@@ -256,6 +256,8 @@ pub struct Contact {
     pub source: ContactSource,
     /// When someone reading its email address confirmed it (never: `None`).
     pub email_verified_at: Option<DateTime<Utc>>,
+    /// Since when its email address bounces for good (`[bounces] hard_limit` in a row).
+    pub undeliverable_at: Option<DateTime<Utc>>,
     /// When the contact was last confirmed current (created, changed or re-confirmed).
     pub reviewed_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,

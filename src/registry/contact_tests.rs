@@ -121,6 +121,7 @@ fn removing_the_email_of_an_email_contact_is_refused() {
         draft: d,
         source: ContactSource::Operator,
         email_verified_at: None,
+        undeliverable_at: None,
         reviewed_at: Utc::now(),
         created_at: Utc::now(),
         updated_at: Utc::now(),

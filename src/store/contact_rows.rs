@@ -12,7 +12,7 @@ use crate::registry::{
 use chrono::{DateTime, Utc};
 
 pub(super) const COLUMNS: &str = "c.id, c.org_id, c.name, c.role, c.email, c.phone, c.language, c.via_email, c.via_sms, c.all_services, \
-     c.wants_fault, c.wants_maintenance, c.wants_instruction, c.portal_admin, c.email_verified_at, c.source, c.reviewed_at, c.created_at, c.updated_at";
+     c.wants_fault, c.wants_maintenance, c.wants_instruction, c.portal_admin, c.email_verified_at, c.undeliverable_at, c.source, c.reviewed_at, c.created_at, c.updated_at";
 
 pub(super) const INSERT: &str = "INSERT INTO contacts (id, org_id, name, role, email, email_key, phone, language, via_email, via_sms, \
      all_services, wants_fault, wants_maintenance, wants_instruction, portal_admin, source, reviewed_at, created_at, updated_at) \
@@ -20,7 +20,9 @@ pub(super) const INSERT: &str = "INSERT INTO contacts (id, org_id, name, role, e
 pub(super) const UPDATE: &str = "UPDATE contacts SET name = $3, role = $4, email = $5, email_key = $6, phone = $7, language = $8, \
      via_email = $9, via_sms = $10, all_services = $11, wants_fault = $12, wants_maintenance = $13, wants_instruction = $14, \
      portal_admin = $15, reviewed_at = $16, updated_at = $16, \
-     email_verified_at = CASE WHEN email_key = $6 THEN email_verified_at ELSE NULL END WHERE id = $1 AND org_id = $2";
+     email_verified_at = CASE WHEN email_key = $6 THEN email_verified_at ELSE NULL END, \
+     hard_bounces = CASE WHEN email_key = $6 THEN hard_bounces ELSE 0 END, \
+     undeliverable_at = CASE WHEN email_key = $6 THEN undeliverable_at ELSE NULL END WHERE id = $1 AND org_id = $2";
 #[derive(sqlx::FromRow)]
 pub(super) struct ContactRow {
     id: String,
@@ -38,6 +40,7 @@ pub(super) struct ContactRow {
     wants_instruction: bool,
     portal_admin: bool,
     email_verified_at: Option<DateTime<Utc>>,
+    undeliverable_at: Option<DateTime<Utc>>,
     source: String,
     reviewed_at: DateTime<Utc>,
     created_at: DateTime<Utc>,
@@ -99,6 +102,7 @@ impl ContactRow {
             )?,
             source: decode("contacts.source", ContactSource::parse(&self.source))?,
             email_verified_at: self.email_verified_at,
+            undeliverable_at: self.undeliverable_at,
             reviewed_at: self.reviewed_at,
             created_at: self.created_at,
             updated_at: self.updated_at,

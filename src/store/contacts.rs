@@ -126,6 +126,7 @@ impl Store {
             draft: d.clone(),
             source,
             email_verified_at: None,
+            undeliverable_at: None,
             reviewed_at: now,
             created_at: now,
             updated_at: now,

@@ -61,7 +61,9 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
-        let sql = "UPDATE contacts SET email_verified_at = $3 WHERE id = $1 AND email_key = $2";
+        // Someone read the address: whatever bounced before, it works now.
+        let sql = "UPDATE contacts SET email_verified_at = $3, hard_bounces = 0, undeliverable_at = NULL \
+                   WHERE id = $1 AND email_key = $2";
         let mut tx = self.begin(Writer::Request).await?;
         let mut c = tx.conn();
         let done = c

@@ -8,6 +8,7 @@
 
 mod acknowledgements;
 mod audit;
+mod bounces;
 mod claims;
 mod contact_rows;
 mod contacts;
@@ -37,6 +38,7 @@ pub(crate) mod turns;
 
 pub use crate::access::TokenRecord;
 pub use audit::AuditEvent;
+pub use bounces::Undeliverable;
 pub use contacts::ContactImport;
 pub use deliveries::{ClaimedDelivery, Outcome};
 pub use error::{StoreError, StoreResult};

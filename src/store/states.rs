@@ -47,7 +47,7 @@ mod tests {
     fn state_sets_are_spelled_from_the_vocabulary() {
         assert_eq!(
             *FINISHED,
-            "('sent', 'delivered', 'undeliverable', 'failed', 'superseded', 'expired', 'dead')"
+            "('sent', 'delivered', 'undeliverable', 'failed', 'superseded', 'expired', 'dead', 'bounced')"
         );
         assert_eq!(*UNFINISHED, "('pending', 'sending', 'retry')");
         // The partial indexes of the migrations name exactly these.

@@ -290,3 +290,93 @@ on_both_databases! {
         assert!(results.iter().all(|r| r["status"] == 200), "signed in, every page opens: {results:?}");
     }
 }
+
+/// The whole loop in Debian's chromium over a real SMTP relay: the admin asks for a link,
+/// reads it from the relay, signs in, adds a recipient, confirms the list and sees what the
+/// organisation's people were sent.
+async fn an_organisation_admin_keeps_the_list_current_in_a_real_browser(
+    backend: crate::support::Backend,
+) {
+    if !crate::browser::browser_available() {
+        return;
+    }
+    let sink = crate::support::smtp_sink::SmtpSink::accepting().await;
+    let Some(app) = crate::delivery::app_with_smtp(backend, &sink).await else {
+        return;
+    };
+    let org = app.pharmacy().await;
+    portal_admin(&app, &org, "admin@apteekki.fi", "en").await;
+    let published = app
+        .post(
+            "/api/v1/notices",
+            &app.operator,
+            crate::notices::fault("critical", &["prescription-centre"]),
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::ACCEPTED);
+    app.drain().await;
+
+    let asked = crate::browser::run_script(
+        "e2e_portal.mjs",
+        vec!["ask".into(), app.url(""), "admin@apteekki.fi".into()],
+    )
+    .await;
+    assert_eq!(asked["policyErrors"], json!([]), "{asked}");
+    assert_eq!(asked["violations"], json!([]), "{asked}");
+    assert!(
+        asked["answer"].as_str().unwrap().contains("on its way"),
+        "{asked}"
+    );
+    app.drain().await;
+    let mail = sink
+        .received()
+        .into_iter()
+        .rev()
+        .find(|r| {
+            r.rcpt.iter().any(|x| x == "admin@apteekki.fi") && r.data.contains("/portal/link")
+        })
+        .expect("the sign-in link went through the relay");
+    let text = crate::support::inspect::readable(&mail.data);
+    let at = text.find("/portal/link?t=").unwrap();
+    let path: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || "-_/?=&.".contains(*c))
+        .collect();
+
+    let used = crate::browser::run_script(
+        "e2e_portal.mjs",
+        vec!["use".into(), app.url(""), app.url(&path)],
+    )
+    .await;
+    assert_eq!(used["policyErrors"], json!([]), "{used}");
+    assert_eq!(used["violations"], json!([]), "{used}");
+    assert!(
+        used["home"].as_str().unwrap().contains("Apteekki"),
+        "{used}"
+    );
+    assert!(
+        used["added"].as_str().unwrap().contains("Night desk"),
+        "{used}"
+    );
+    assert!(
+        used["confirmed"]
+            .as_str()
+            .unwrap()
+            .contains("Confirmed as current: 2"),
+        "{used}"
+    );
+    let received = used["received"].as_str().unwrap();
+    assert!(
+        received.contains("Prescription Centre disruption")
+            && received.contains("admin@apteekki.fi"),
+        "{used}"
+    );
+    let list = crate::console_registry::contacts(&app, &org).await;
+    assert!(
+        list.iter()
+            .any(|c| c["email"] == "yo@apteekki.fi" && c["role"] == "on-call"),
+        "{list:?}"
+    );
+}
+
+crate::on_both_backends!(an_organisation_admin_keeps_the_list_current_in_a_real_browser);

@@ -33,6 +33,8 @@ pub struct TestApp {
     pub deliverer: std::sync::Arc<faultcast::delivery::Deliverer>,
     /// The scheduler; tests drive it with `tick()`.
     pub scheduler: faultcast::schedule::Scheduler,
+    /// The LMTP listener for bounces, when `[bounces] listen` was given.
+    pub lmtp: Option<SocketAddr>,
     shutdown: CancellationToken,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -192,6 +194,7 @@ async fn start(
     let intake = app.intake().clone();
     let deliverer = app.deliverer();
     let scheduler = app.scheduler();
+    let lmtp = app.lmtp_addr();
     let addr = listener.local_addr().unwrap();
     let shutdown = CancellationToken::new();
     let server = tokio::spawn(app.serve(listener, shutdown.clone()));
@@ -215,6 +218,7 @@ async fn start(
         database_url,
         deliverer,
         scheduler,
+        lmtp,
         shutdown,
         server: Some(server),
     }

@@ -307,31 +307,11 @@ impl Session {
                     continue;
                 }
                 rcpt.clear();
-                mail_from = cmd
-                    .split_once(':')
-                    .map(|(_, a)| {
-                        a.trim()
-                            .trim_start_matches('<')
-                            .split('>')
-                            .next()
-                            .unwrap_or("")
-                            .to_owned()
-                    })
-                    .unwrap_or_default();
+                mail_from = angle_address(&cmd);
                 pending_reply = Reply::Accept;
                 w.write_all(b"250 2.1.0 ok\r\n").await?;
             } else if upper.starts_with("RCPT TO") {
-                let addr = cmd
-                    .split_once(':')
-                    .map(|(_, a)| {
-                        a.trim()
-                            .trim_start_matches('<')
-                            .split('>')
-                            .next()
-                            .unwrap_or("")
-                            .to_lowercase()
-                    })
-                    .unwrap_or_default();
+                let addr = angle_address(&cmd).to_lowercase();
                 let attempt = {
                     let mut s = self.st.lock().unwrap();
                     let n = s.attempts.entry(addr.clone()).or_insert(0);
@@ -395,4 +375,18 @@ fn auth_reply(ok: bool) -> &'static [u8] {
     } else {
         b"535 5.7.8 authentication failed\r\n"
     }
+}
+
+/// The address of a `MAIL FROM:<…>` or `RCPT TO:<…>` command, as given.
+fn angle_address(cmd: &str) -> String {
+    cmd.split_once(':')
+        .map(|(_, a)| {
+            a.trim()
+                .trim_start_matches('<')
+                .split('>')
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .unwrap_or_default()
 }
