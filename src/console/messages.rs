@@ -30,6 +30,16 @@ const WHOLE: &[[&str; 3]] = &[
         "är obligatorisk för underhåll",
     ],
     [
+        "needs an email address: the portal's sign-in link is sent there",
+        "vaatii sähköpostiosoitteen: portaalin kirjautumislinkki lähetetään siihen",
+        "kräver en e-postadress: portalens inloggningslänk skickas dit",
+    ],
+    [
+        "must be yes or no",
+        "on oltava yes tai no",
+        "måste vara yes eller no",
+    ],
+    [
         "is required when channels include email",
         "on pakollinen, kun kanaviin kuuluu sähköposti",
         "är obligatorisk när kanalerna omfattar e-post",
@@ -259,6 +269,13 @@ mod tests {
         assert_eq!(
             translate(Language::Sv, "must be one of helpdesk, on-call"),
             "måste vara något av: helpdesk, on-call"
+        );
+        assert_eq!(
+            translate(
+                Language::Sv,
+                "needs an email address: the portal's sign-in link is sent there"
+            ),
+            "kräver en e-postadress: portalens inloggningslänk skickas dit"
         );
         assert_eq!(translate(Language::Fi, "something new"), "something new");
     }
