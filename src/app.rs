@@ -157,7 +157,8 @@ impl App {
             .with_outputs(outputs.clone())
             .with_sessions(session_rules(settings))
             .with_link_key(key.clone())
-            .with_hard_limit(settings.bounces.hard_limit);
+            .with_hard_limit(settings.bounces.hard_limit)
+            .with_report_rules(report_rules(&settings.intake));
         let query = Query::new(store.clone(), catalogue.clone(), clock.clone());
         let counters = crate::observe::DeliveryCounters::default();
         let pauses = crate::observe::ChannelPauses::default();
@@ -347,4 +348,31 @@ pub fn cancel_on_signals(token: CancellationToken) -> anyhow::Result<()> {
         token.cancel();
     });
     Ok(())
+}
+
+/// `[intake]` as the use cases take it.
+fn report_rules(s: &crate::config::IntakeSettings) -> crate::intake::ReportRules {
+    crate::intake::ReportRules {
+        phone: s.phone.clone(),
+        on_duty_emails: s.on_duty_emails.clone(),
+        on_duty_phones: s
+            .on_duty_phones
+            .iter()
+            // Checked at start-up; the E.164 form is what the gateway takes.
+            .filter_map(|p| crate::registry::PhoneNumber::parse(p).ok())
+            .map(|p| p.as_str().to_owned())
+            .collect(),
+        cluster: crate::store::ClusterRule {
+            organisations: s.cluster_orgs as usize,
+            window: s.cluster_window(),
+        },
+        incident_pages: s
+            .incident_links
+            .iter()
+            .map(|l| crate::fault_reports::IncidentPage {
+                name: l.name.clone(),
+                url: l.url.clone(),
+            })
+            .collect(),
+    }
 }

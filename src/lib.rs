@@ -13,6 +13,7 @@ mod codes;
 pub mod config;
 pub mod console;
 pub mod delivery;
+pub mod fault_reports;
 pub mod gateways;
 pub mod http;
 pub mod intake;

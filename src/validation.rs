@@ -57,6 +57,15 @@ impl FieldErrors {
         }
     }
 
+    /// Whether an error was recorded for `field` or a part of it (`field[2]`, `field.x`).
+    pub fn names(&self, field: &str) -> bool {
+        self.0.iter().any(|e| {
+            e.field
+                .strip_prefix(field)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['[', '.']))
+        })
+    }
+
     /// True when nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

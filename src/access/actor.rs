@@ -22,6 +22,8 @@ pub enum ActorKind {
     /// A contact acting through a signed link sent to them (e.g. confirming their
     /// organisation's recipients); limited to their own organisation.
     Contact { id: ContactId, org: OrgId },
+    /// Someone on the public fault report form: may send a report, read nothing back.
+    Public,
     /// An API token.
     Token {
         id: TokenId,
@@ -45,6 +47,14 @@ impl Actor {
             kind: ActorKind::Person {
                 name: name.to_owned(),
             },
+            request_id,
+        }
+    }
+
+    /// Someone on the public form, identified only by the request.
+    pub fn public(request_id: String) -> Self {
+        Self {
+            kind: ActorKind::Public,
             request_id,
         }
     }
@@ -85,6 +95,7 @@ impl Actor {
                 ..
             } => *own == Some(org),
             ActorKind::Contact { org: own, .. } => *own == org,
+            ActorKind::Public => false,
         }
     }
 
@@ -108,6 +119,7 @@ impl Actor {
             ActorKind::Person { name } => format!("console:{name}"),
             ActorKind::Contact { id, .. } => format!("contact:{}", id.to_text()),
             ActorKind::Token { id, .. } => id.to_text(),
+            ActorKind::Public => "public-form".into(),
         }
     }
 }

@@ -25,6 +25,8 @@ pub struct Settings {
     pub reach: ReachSettings,
     #[serde(default)]
     pub bounces: BounceSettings,
+    #[serde(default)]
+    pub intake: super::IntakeSettings,
     pub log: LogSettings,
 }
 

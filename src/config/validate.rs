@@ -10,6 +10,7 @@ impl Settings {
         self.check_email()?;
         self.check_housekeeping()?;
         self.check_sending()?;
+        self.intake.validate()?;
         self.check_delivery_and_schedule()
     }
 

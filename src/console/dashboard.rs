@@ -32,6 +32,10 @@ pub struct Dashboard<'a> {
     pub upcoming: Vec<DashboardNotice<'a>>,
     /// Channels a configuration fault paused on this daemon, with until when.
     pub paused: Vec<(&'static str, DateTime<Utc>)>,
+    /// Probable national faults of the last day.
+    pub clusters: &'a [crate::store::ClusterView],
+    /// Fault reports nobody has looked at yet (at most a page of them counted).
+    pub new_reports: usize,
 }
 
 /// Deliveries of a channel the relay or gateway gave up on (for a re-send).
@@ -67,6 +71,12 @@ pub fn dashboard_page(
     let body = html! {
         h1 { (t(lang, ["Tilannekuva", "Lägesbild", "Dashboard"])) }
         p { a.button href={ "/console/notices/new?kind=fault&lang=" (lang.code()) } { (t(lang, ["Uusi häiriötiedote", "Nytt störningsmeddelande", "New fault notice"])) } }
+        (super::report_queue::clusters(lang, d.clusters, catalogue))
+        @if d.new_reports > 0 {
+            p { a href={ "/console/reports?status=new&lang=" (lang.code()) } {
+                (d.new_reports) " " (t(lang, ["uutta vikailmoitusta odottaa käsittelyä", "nya felanmälningar väntar på handläggning", "new fault reports wait for triage"]))
+            } }
+        }
         @if !late.is_empty() {
             section.alert aria-labelledby="overdue" {
                 h2 #overdue { (t(lang, ["Luvattu tilannepäivitys myöhässä", "Utlovad uppdatering försenad", "Promised update overdue"])) " (" (late.len()) ")" }

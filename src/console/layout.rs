@@ -20,12 +20,16 @@ pub(super) const PORTAL: [&str; 3] = [
     "Organisation portal",
 ];
 
+const REPORTS: [&str; 3] = ["Vikailmoitukset", "Felanmälningar", "Fault reports"];
+
 /// Which door a page belongs to: the operators' console or an organisation's portal (the
 /// same kit; its own name, sections and sign-out).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Desk {
     Console,
     Portal,
+    /// The public fault report form: no sign-in.
+    Public,
 }
 
 impl Desk {
@@ -34,13 +38,15 @@ impl Desk {
     pub fn org_base(self, org: &str) -> String {
         match self {
             Desk::Console => format!("/console/organisations/{org}"),
-            Desk::Portal => "/portal".to_owned(),
+            Desk::Portal | Desk::Public => "/portal".to_owned(),
         }
     }
 
     fn of(path: &str) -> Self {
         if path.starts_with("/portal") {
             Desk::Portal
+        } else if path.starts_with("/report") {
+            Desk::Public
         } else {
             Desk::Console
         }
@@ -50,6 +56,7 @@ impl Desk {
         match self {
             Desk::Console => "/console",
             Desk::Portal => "/portal",
+            Desk::Public => "/report",
         }
     }
 
@@ -57,6 +64,7 @@ impl Desk {
         match self {
             Desk::Console => CONSOLE,
             Desk::Portal => PORTAL,
+            Desk::Public => ["Vikailmoitus", "Felanmälan", "Fault report"],
         }
     }
 
@@ -64,6 +72,7 @@ impl Desk {
         match self {
             Desk::Console => &[
                 ("/console", ["Tilannekuva", "Lägesbild", "Dashboard"]),
+                ("/console/reports", REPORTS),
                 (
                     "/console/organisations",
                     ["Organisaatiot", "Organisationer", "Organisations"],
@@ -91,7 +100,9 @@ impl Desk {
                         "Did we get it?",
                     ],
                 ),
+                ("/portal/reports", REPORTS),
             ],
+            Desk::Public => &[],
         }
     }
 }
@@ -180,6 +191,10 @@ pub(super) fn layout(
 fn section_of(path: &str) -> &'static str {
     if path.starts_with("/portal/notices") {
         "/portal/notices"
+    } else if path.starts_with("/portal/reports") {
+        "/portal/reports"
+    } else if path.starts_with("/console/reports") {
+        "/console/reports"
     } else if path.starts_with("/portal") {
         "/portal"
     } else if path.starts_with("/console/organisations") {

@@ -213,8 +213,15 @@ pub fn translate(lang: Language, message: &str) -> String {
             Language::En => row[0],
         }
     };
-    if let Some(row) = WHOLE.iter().find(|r| r[0] == message) {
+    if let Some(row) = WHOLE
+        .iter()
+        .chain(super::report_messages::WHOLE)
+        .find(|r| r[0] == message)
+    {
         return pick(row).to_owned();
+    }
+    if let Some(about) = super::report_messages::about_a_file(lang, message) {
+        return about;
     }
     for row in LEADING {
         if let Some(rest) = message.strip_prefix(row[0]) {

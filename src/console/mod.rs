@@ -18,12 +18,17 @@ mod portal_signin;
 mod preview;
 mod reach_board;
 mod registry;
+mod report_form;
+mod report_messages;
+mod report_page;
+mod report_queue;
 mod revise_form;
 mod signin;
 mod tokens;
 
 pub use contact_form::{ContactForm, ContactMode, contact_form_page};
 pub use dashboard::{Dashboard, DashboardNotice, dashboard_page};
+pub use fields::Posted;
 pub use import::import_page;
 pub use layout::{Desk, Viewer};
 pub use notice_form::{FormMode, NoticeForm, new_notice_page, notice_form_page};
@@ -33,6 +38,9 @@ pub use portal_received::received_page;
 pub use portal_signin::{LinkRequest, PortalLinkState, portal_link_page, portal_request_page};
 pub use reach_board::reach_page;
 pub use registry::{audit_page, organisation_page, organisations_page};
+pub use report_form::{ReportForm, ReportSent, report_form_page, report_sent_page};
+pub use report_page::{ReportPage, report_page};
+pub use report_queue::{ReportQueue, reports_page};
 pub use signin::{LinkState, ProviderOutcome, link_page, signin_page};
 pub use tokens::{Issued, TokenForm, tokens_page};
 

@@ -104,6 +104,9 @@ impl NoticeForm {
             window_start: time("window_start"),
             window_end: time("window_end"),
             sub_windows: super::phases::phases_input(self),
+            fault_reports: self
+                .given("fault_reports")
+                .map(|ids| ids.split(',').map(|id| id.trim().to_owned()).collect()),
         }
     }
 }
@@ -201,6 +204,14 @@ pub fn notice_form_page(
             input type="hidden" name="csrf" value=(viewer.csrf);
             input type="hidden" name="kind" value=(kind.code());
             input type="hidden" name="idem" value=(form.value("idem"));
+            @if !form.value("fault_reports").is_empty() {
+                input type="hidden" name="fault_reports" value=(form.value("fault_reports"));
+                p.notice { (t(lang, [
+                    "Julkaistu tiedote liitetään vikailmoituksiin, ja ilmoittajille lähetetään sen linkki:",
+                    "Det publicerade meddelandet kopplas till felanmälningarna, och anmälarna får dess länk:",
+                    "Once published, the notice is linked to the fault reports and their reporters get its link:",
+                ])) " " (form.value("fault_reports").split(',').count()) }
+            }
             @if let FormMode::Revise { action, .. } = mode {
                 input type="hidden" name="action" value=(action);
                 @for (name, was) in form.values.iter().filter(|(k, _)| k.starts_with("was_")) {

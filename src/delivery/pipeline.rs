@@ -22,7 +22,8 @@ const RECORD_BATCH: usize = 1_024;
 const RECORD_TRIES: u32 = 10;
 const RECORD_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
 /// How often the sender marks deliveries past their age limit and supersedes abandoned
-/// attempts: claims skip those anyway, and the age limit is hours.
+/// attempts (claims skip those anyway, and the age limit is hours), and the longest an
+/// on-duty page waits behind a fan-out.
 const SWEEP_EVERY: chrono::Duration = chrono::Duration::seconds(5);
 
 /// Outcomes of one send group, holding their in-flight room until written.
@@ -113,13 +114,17 @@ impl Deliverer {
         let _ = recorder.await;
     }
 
-    /// Marks deliveries past their age limit and supersedes abandoned attempts, at most
-    /// every `SWEEP_EVERY`.
-    async fn sweep_if_due(&self, swept: &mut Option<DateTime<Utc>>, now: DateTime<Utc>) {
+    /// Marks deliveries past their age limit, supersedes abandoned attempts and sends
+    /// urgent system messages (on-duty pages, which must not wait for a fan-out to end), at
+    /// most every `SWEEP_EVERY`.
+    async fn sweep_if_due(self: &Arc<Self>, swept: &mut Option<DateTime<Utc>>, now: DateTime<Utc>) {
         if swept.is_none_or(|t| now - t >= SWEEP_EVERY) {
             match self.store.sweep_deliveries(now).await {
                 Ok(()) => *swept = Some(now),
                 Err(e) => tracing::error!(error = format!("{e:#}"), "sweeping deliveries failed"),
+            }
+            if let Err(e) = self.send_urgent_messages().await {
+                tracing::error!(error = format!("{e:#}"), "urgent system messages failed");
             }
         }
     }

@@ -4,6 +4,7 @@
 use super::email::OutgoingEmail;
 use super::error::SendError;
 use super::worker::Deliverer;
+use crate::gateways::OutgoingSms;
 use crate::notices::{RenderedEmail, escape_html};
 use crate::store::{MessageOutcome, SystemMessage};
 use std::sync::Arc;
@@ -14,10 +15,20 @@ const CLAIM: u32 = 50;
 impl Deliverer {
     /// Sends due system messages; returns how many were attempted.
     pub async fn send_system_messages(self: &Arc<Self>) -> anyhow::Result<usize> {
+        self.send_messages(false).await
+    }
+
+    /// Sends due urgent system messages (on-duty pages) only: between the claims of a
+    /// fan-out, so that a page never waits for the fan-out to finish.
+    pub async fn send_urgent_messages(self: &Arc<Self>) -> anyhow::Result<usize> {
+        self.send_messages(true).await
+    }
+
+    async fn send_messages(self: &Arc<Self>, urgent_only: bool) -> anyhow::Result<usize> {
         let now = self.clock.now_micros();
         let claimed = self
             .store
-            .claim_messages(now, now + self.lease, CLAIM)
+            .claim_messages(now, now + self.lease, CLAIM, urgent_only)
             .await?;
         for m in &claimed {
             let outcome = self.attempt_message(m).await;
@@ -30,6 +41,38 @@ impl Deliverer {
 
     async fn attempt_message(&self, m: &SystemMessage) -> MessageOutcome {
         let now = self.clock.now_micros();
+        let sent = match m.sms {
+            true => self.send_system_sms(m).await,
+            false => self.send_system_email(m).await,
+        };
+        match sent {
+            Ok(()) => MessageOutcome::Sent,
+            Err(SendError::Config(_)) => MessageOutcome::Paused {
+                at: now + super::worker::PAUSE,
+            },
+            Err(SendError::Permanent(error)) => MessageOutcome::Failed { error, dead: false },
+            Err(SendError::Transient(error)) | Err(SendError::Throttled(_, error)) => {
+                match self
+                    .backoff
+                    .next(now, m.attempts + 1, m.created_at + self.max_age, None)
+                {
+                    Some(at) => MessageOutcome::Retry { at, error },
+                    None => MessageOutcome::Failed { error, dead: true },
+                }
+            }
+        }
+    }
+
+    async fn send_system_sms(&self, m: &SystemMessage) -> Result<(), SendError> {
+        let sms = OutgoingSms {
+            to: m.recipient.clone(),
+            text: m.body.clone(),
+            reference: format!("system-{}-{}", m.kind, m.id),
+        };
+        self.sms.send(&sms).await.map(|_| ())
+    }
+
+    async fn send_system_email(&self, m: &SystemMessage) -> Result<(), SendError> {
         let html = format!(
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{}</title></head><body>{}</body></html>",
             escape_html(&m.subject),
@@ -50,21 +93,6 @@ impl Deliverer {
                 html,
             },
         };
-        match self.email.send(&mail).await {
-            Ok(()) => MessageOutcome::Sent,
-            Err(SendError::Config(_)) => MessageOutcome::Paused {
-                at: now + super::worker::PAUSE,
-            },
-            Err(SendError::Permanent(error)) => MessageOutcome::Failed { error, dead: false },
-            Err(SendError::Transient(error)) | Err(SendError::Throttled(_, error)) => {
-                match self
-                    .backoff
-                    .next(now, m.attempts + 1, m.created_at + self.max_age, None)
-                {
-                    Some(at) => MessageOutcome::Retry { at, error },
-                    None => MessageOutcome::Failed { error, dead: true },
-                }
-            }
-        }
+        self.email.send(&mail).await
     }
 }

@@ -9,6 +9,9 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{StatusCode, header, request::Parts};
 use serde::de::DeserializeOwned;
 
+/// The largest fault report request: three attachments of 5 MB, base64 (4/3), and the fields.
+pub const MAX_REPORT_BODY: usize = 21 * 1024 * 1024;
+
 /// Object keys are field names; a longer one is cut short where an error message repeats it.
 const MAX_ECHOED_KEY: usize = 64;
 

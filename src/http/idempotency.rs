@@ -17,8 +17,9 @@ use axum::response::{IntoResponse, Response};
 
 /// The header clients send.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
-/// Creating requests are small JSON bodies; this bounds what is buffered for hashing.
-const MAX_BODY: usize = 1024 * 1024;
+/// Creating requests are small JSON bodies but for fault reports with attachments; this
+/// bounds what is buffered for hashing.
+const MAX_BODY: usize = super::extract::MAX_REPORT_BODY;
 /// Answers are small JSON documents; this bounds what is stored for replay.
 const MAX_STORED_ANSWER: usize = 1024 * 1024;
 

@@ -6,6 +6,7 @@ mod console;
 mod contacts;
 mod error_shape;
 mod extract;
+mod fault_reports;
 mod headers;
 mod health;
 mod idempotency;
@@ -23,6 +24,7 @@ mod public;
 mod rate_limits;
 mod reach;
 mod receipts;
+mod report_form;
 mod reports;
 mod request_id;
 mod server;
@@ -111,6 +113,15 @@ fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tokens::revoke))
         .routes(routes!(audit::list))
         .routes(routes!(reports::unreachable))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(fault_reports::create, fault_reports::list))
+                // Attachments make these the largest requests; every other stays at 4 MB.
+                .layer(DefaultBodyLimit::max(fault_reports::MAX_REPORT_BODY)),
+        )
+        .routes(routes!(fault_reports::get, fault_reports::triage))
+        .routes(routes!(fault_reports::attachment))
+        .routes(routes!(fault_reports::draft_notice))
         .routes(routes!(notices::publish, notices::list))
         .routes(routes!(notices::preview))
         .routes(routes!(notices::get))
@@ -159,6 +170,24 @@ pub fn router(state: AppState) -> Router {
         .merge(console::routes(state.clone()))
         .merge(links::routes(state.clone()))
         .merge(portal::routes(state.clone()))
+        .merge(
+            Router::new()
+                .route(
+                    "/report",
+                    get(report_form::public_form).post(report_form::public_submit),
+                )
+                .route("/portal/reports/new", get(report_form::portal_form))
+                .route(
+                    "/portal/reports",
+                    axum::routing::post(report_form::portal_submit),
+                )
+                .route_layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    rate_limits::console,
+                ))
+                .layer(axum::middleware::from_fn(console::private))
+                .layer(DefaultBodyLimit::max(fault_reports::MAX_REPORT_BODY)),
+        )
         .route("/", get(pages::status))
         .route("/notices/{id}", get(pages::notice))
         .route("/assets/faultcast.css", get(pages::style))

@@ -57,6 +57,9 @@ pub struct RateLimits {
     /// Portal sign-in links asked for, per email address (its SHA-256: the limiter keeps no
     /// address), whether or not it is a portal admin's, so that a refusal tells nothing.
     portal_addresses: Limiter<[u8; 32]>,
+    /// Public fault reports, per client address and per reporter address (hashed).
+    report_clients: Limiter<ClientKey>,
+    report_addresses: Limiter<[u8; 32]>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     trusted_proxies: Vec<IpAddr>,
 }
@@ -71,6 +74,8 @@ impl RateLimits {
             health: Limiter::new(rates.health),
             portal_clients: Limiter::every(PORTAL_CLIENT_EVERY, PORTAL_CLIENT_BURST),
             portal_addresses: Limiter::every(PORTAL_ADDRESS_EVERY, PORTAL_ADDRESS_BURST),
+            report_clients: Limiter::every(REPORT_CLIENT_EVERY, REPORT_CLIENT_BURST),
+            report_addresses: Limiter::every(REPORT_ADDRESS_EVERY, REPORT_ADDRESS_BURST),
             trusted_proxies,
         }
     }
@@ -106,7 +111,27 @@ const PORTAL_CLIENT_EVERY: i64 = 60 * 1_000_000;
 const PORTAL_ADDRESS_BURST: u32 = 3;
 const PORTAL_ADDRESS_EVERY: i64 = 5 * 60 * 1_000_000;
 
+/// A hospital's helpdesks may sit behind one address and report several faults in a bad
+/// hour; a client sending more is flooding technical support's queue.
+const REPORT_CLIENT_BURST: u32 = 20;
+const REPORT_CLIENT_EVERY: i64 = 60 * 1_000_000;
+/// One reporter sends a report, perhaps a correction or two; more is not a person.
+const REPORT_ADDRESS_BURST: u32 = 5;
+const REPORT_ADDRESS_EVERY: i64 = 5 * 60 * 1_000_000;
+
 impl RateLimits {
+    /// Spends one public fault report of the client and of the reporter's address; the
+    /// seconds to wait when either is refused.
+    pub fn public_report(
+        &self,
+        parts: &axum::http::request::Parts,
+        email_key: &str,
+        now: i64,
+    ) -> Option<u64> {
+        let pair = (&self.report_clients, &self.report_addresses);
+        self.spend_client_and_address(pair, parts, email_key, now)
+    }
+
     /// Spends one portal link request of the client and of the address `email_key`; the
     /// seconds to wait when either is refused (nothing is spent from the address then).
     pub fn portal_link_request(
@@ -115,15 +140,26 @@ impl RateLimits {
         email_key: &str,
         now: i64,
     ) -> Option<u64> {
+        let pair = (&self.portal_clients, &self.portal_addresses);
+        self.spend_client_and_address(pair, parts, email_key, now)
+    }
+
+    /// Spends from the client's allowance, then (if that had room) from the address's (by
+    /// its SHA-256: the limiter keeps no address); the seconds to wait when refused.
+    fn spend_client_and_address(
+        &self,
+        (clients, addresses): (&Limiter<ClientKey>, &Limiter<[u8; 32]>),
+        parts: &axum::http::request::Parts,
+        email_key: &str,
+        now: i64,
+    ) -> Option<u64> {
         use sha2::Digest;
         let client = self.client_of(&parts.extensions, &parts.headers);
-        if let Some(secs) = self.portal_clients.check(&client, now).retry_after_secs() {
+        if let Some(secs) = clients.check(&client, now).retry_after_secs() {
             return Some(secs);
         }
         let address: [u8; 32] = sha2::Sha256::digest(email_key.as_bytes()).into();
-        self.portal_addresses
-            .check(&address, now)
-            .retry_after_secs()
+        addresses.check(&address, now).retry_after_secs()
     }
 }
 

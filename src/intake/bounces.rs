@@ -109,6 +109,7 @@ impl Intake {
                     contact_id: Some(c.id.to_text()),
                     subject,
                     body,
+                    ..Default::default()
                 })
             })
             .collect();

@@ -74,6 +74,7 @@ impl Intake {
                             local_time(Language::En, due),
                             self.notice_link(rev.notice_id)
                         ),
+                        ..Default::default()
                     });
                 }
             }
@@ -142,6 +143,7 @@ impl Intake {
                     contact_id: Some(c.contact_id.clone()),
                     subject,
                     body,
+                    ..Default::default()
                 })
             })
             .collect::<IntakeResult<Vec<_>>>()?;
@@ -217,6 +219,7 @@ impl Intake {
                     by_org.len() + unverified.len() + dead.len()
                 ),
                 body: body.clone(),
+                ..Default::default()
             })
             .collect();
         self.enqueue(&messages).await

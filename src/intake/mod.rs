@@ -5,6 +5,7 @@ mod acknowledge;
 mod bounces;
 mod console;
 mod contacts;
+mod fault_reports;
 mod housekeeping;
 mod links;
 mod maintenance;
@@ -12,15 +13,20 @@ mod notices;
 mod organisations;
 mod portal;
 mod reach;
+mod report_notices;
+mod report_triage;
 mod tokens;
 mod verify;
 
 pub use acknowledge::{AckLink, Acknowledgement};
 pub use console::SignIn;
 pub use contacts::ImportSummary;
+pub use fault_reports::ReportRules;
 pub use links::{STILL_CURRENT_VALID, StillCurrent};
 pub use notices::{NoticePreview, PreviewCount};
 pub use portal::{PortalLink, PortalSignIn};
+pub use report_notices::{NoticeDraft, ReportsOf};
+pub use report_triage::TriageInput;
 pub use tokens::{MAX_TOKEN_LABEL_LEN, NewToken};
 pub use verify::{VERIFY_VALID, Verification};
 
@@ -112,6 +118,8 @@ pub struct Intake {
     hard_limit: u32,
     /// Messages taken as bounces that were not a DSN for one of our deliveries.
     bounces_ignored: Arc<std::sync::atomic::AtomicU64>,
+    /// How fault reports are acknowledged, paged and clustered.
+    reports: Arc<ReportRules>,
 }
 
 /// The default base URL of links (the daemon's own default listen address).
@@ -145,6 +153,7 @@ impl Intake {
             link_key: None,
             hard_limit: DEFAULT_HARD_LIMIT,
             bounces_ignored: Arc::default(),
+            reports: Arc::default(),
         }
     }
 

@@ -93,6 +93,9 @@ impl Intake {
             )
             .into());
         }
+        let reports = self
+            .answered_reports(input.fault_reports.as_deref())
+            .await?;
         let mut rev = self.first_revision(input)?;
         let id = rev.notice_id;
         let (sends, plan) = self.publication_effect(&rev);
@@ -117,6 +120,7 @@ impl Intake {
             self.plans.notify_waiters();
         }
         tracing::info!(notice = %id, kind = %rev.draft.kind, sms = rev.sms, "notice published");
+        self.link_reports(actor, id, &reports).await?;
         Ok(rev)
     }
 
@@ -130,6 +134,9 @@ impl Intake {
     ) -> IntakeResult<Revision> {
         Self::require_operator(actor)?;
         let action = revision_action(&input)?;
+        let reports = self
+            .answered_reports(input.fault_reports.as_deref())
+            .await?;
         for _ in 0..REVISION_RACE_RETRIES {
             let mut rev = self.next_revision(id, action, input.clone()).await?;
             let (sends, plan) = self.revision_effect(&rev).await?;
@@ -155,6 +162,7 @@ impl Intake {
                     self.plans.notify_waiters();
                 }
                 tracing::info!(notice = %id, revision = rev.number, action = %action, sms, "notice revised");
+                self.link_reports(actor, id, &reports).await?;
                 return Ok(rev);
             }
         }
@@ -170,6 +178,8 @@ impl Intake {
         input: NoticeInput,
     ) -> IntakeResult<NoticePreview> {
         Self::require_operator(actor)?;
+        self.answered_reports(input.fault_reports.as_deref())
+            .await?;
         let mut rev = self.first_revision(input)?;
         // Maintenance reaches the same people over its plan: email, then the SMS reminder.
         if rev.draft.kind == crate::registry::NoticeKind::Maintenance {
@@ -223,6 +233,9 @@ impl Intake {
     ) -> IntakeResult<NoticePreview> {
         Self::require_operator(actor)?;
         let action = revision_action(&input)?;
+        // Checked as publishing would, so that the preview names a bad report.
+        self.answered_reports(input.fault_reports.as_deref())
+            .await?;
         let mut rev = self.next_revision(id, action, input).await?;
         let (sends, _) = self.revision_effect(&rev).await?;
         rev.sms = sends.sms;

@@ -75,6 +75,7 @@ impl Intake {
                 contact_id: Some(admin.contact.to_text()),
                 subject,
                 body,
+                ..Default::default()
             });
         }
         tracing::info!(links = messages.len(), "portal sign-in link asked for");

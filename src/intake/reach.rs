@@ -153,6 +153,7 @@ impl Intake {
                 contact_id: Some(own),
                 subject,
                 body,
+                ..Default::default()
             });
         }
         Ok(out)

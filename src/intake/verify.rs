@@ -108,6 +108,7 @@ impl Intake {
                     contact_id: Some(a.contact_id.clone()),
                     subject,
                     body,
+                    ..Default::default()
                 });
                 sent.push((a.contact_id.clone(), a.email_key.clone()));
             }

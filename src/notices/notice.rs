@@ -145,6 +145,7 @@ impl NoticeDraft {
             window_start: t(self.window_start),
             window_end: t(self.window_end),
             sub_windows: Some(self.sub_windows.iter().map(SubWindow::as_input).collect()),
+            fault_reports: None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod audit;
 mod console;
+mod fault_reports;
 mod notice_views;
 mod notices;
 mod public;
@@ -15,6 +16,9 @@ mod tokens;
 pub use crate::store::{DEFAULT_PAGE, MAX_PAGE, PoolStats};
 pub use audit::{AuditEntry, AuditList};
 pub use console::{ConsoleBoard, NoticeProgress};
+pub use fault_reports::{
+    AttachmentView, FaultReportList, FaultReportView, ReportEventView, ReportQuery,
+};
 pub use notice_views::{
     Accepted, DeliveriesView, DeliveryItem, DeliverySummary, NoticeList, NoticeView, Redriven,
     ReminderView, RevisionView, SubWindowView,

@@ -10,7 +10,7 @@ use crate::registry::{BusinessId, OrgId, ServiceCode, UnreachableService};
 use chrono::{DateTime, Utc};
 
 /// A message to write to the system outbox.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct NewSystemMessage {
     /// A second write with the same key is ignored: a job that runs again sends once.
     pub dedup_key: String,
@@ -20,6 +20,10 @@ pub struct NewSystemMessage {
     pub contact_id: Option<String>,
     pub subject: String,
     pub body: String,
+    /// By SMS to a phone number (the body is the text), not by email.
+    pub sms: bool,
+    /// Sent ahead of deliveries, even during a fan-out (on-duty pages).
+    pub urgent: bool,
 }
 
 /// Queues `messages` in `c` (a key already queued is left alone); how many were new.
@@ -28,8 +32,8 @@ pub(super) async fn insert_messages(
     messages: &[NewSystemMessage],
     now: DateTime<Utc>,
 ) -> StoreResult<u64> {
-    let sql = "INSERT INTO system_messages (dedup_key, kind, recipient, contact_id, subject, body, state, next_attempt_at, created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $7) ON CONFLICT (dedup_key) DO NOTHING";
+    let sql = "INSERT INTO system_messages (dedup_key, kind, recipient, contact_id, subject, body, channel, urgent, state, next_attempt_at, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $8, $9, 'pending', $7, $7, $7) ON CONFLICT (dedup_key) DO NOTHING";
     let mut added = 0;
     for m in messages {
         added += c
@@ -41,7 +45,9 @@ pub(super) async fn insert_messages(
                     .bind(m.contact_id.as_deref())
                     .bind(&m.subject)
                     .bind(&m.body)
-                    .bind(now),
+                    .bind(now)
+                    .bind(if m.sms { "sms" } else { "email" })
+                    .bind(m.urgent),
             )
             .await?;
     }
@@ -57,6 +63,7 @@ struct MessageRow {
     body: String,
     attempts: i32,
     created_at: DateTime<Utc>,
+    channel: String,
 }
 
 /// A claimed system message.
@@ -68,6 +75,8 @@ pub struct SystemMessage {
     pub subject: String,
     pub body: String,
     pub attempts: i32,
+    /// By SMS (the body is the text).
+    pub sms: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -276,25 +285,33 @@ impl Store {
         Ok(added)
     }
 
-    /// Leases up to `limit` due system messages until `until`.
+    /// Leases up to `limit` due system messages until `until`, urgent ones first (only
+    /// those when `urgent_only`).
     pub async fn claim_messages(
         &self,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
         limit: u32,
+        urgent_only: bool,
     ) -> StoreResult<Vec<SystemMessage>> {
         let mut w = self.write(Writer::Background).await?;
         let c = w.conn();
         let lock = c.dialect().pick("", " FOR UPDATE SKIP LOCKED");
         let sql = format!(
             "UPDATE system_messages SET state = 'sending', lease_until = $2, updated_at = $1 WHERE id IN \
-             (SELECT id FROM system_messages WHERE recipient IS NOT NULL AND \
+             (SELECT id FROM system_messages WHERE recipient IS NOT NULL AND ($4 = FALSE OR urgent) AND \
               ((state = 'pending' AND next_attempt_at <= $1) OR (state = 'sending' AND lease_until < $1)) \
-              ORDER BY next_attempt_at LIMIT $3{lock}) \
-             RETURNING id, kind, recipient, subject, body, attempts, created_at"
+              ORDER BY urgent DESC, next_attempt_at LIMIT $3{lock}) \
+             RETURNING id, kind, recipient, subject, body, attempts, created_at, channel"
         );
         let rows: Vec<MessageRow> = c
-            .fetch_all(Sql::new(sql).bind(now).bind(until).bind(i64::from(limit)))
+            .fetch_all(
+                Sql::new(sql)
+                    .bind(now)
+                    .bind(until)
+                    .bind(i64::from(limit))
+                    .bind(urgent_only),
+            )
             .await?;
         Ok(rows
             .into_iter()
@@ -305,6 +322,7 @@ impl Store {
                 subject: r.subject,
                 body: r.body,
                 attempts: r.attempts,
+                sms: r.channel == "sms",
                 created_at: r.created_at,
             })
             .collect())

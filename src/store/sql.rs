@@ -19,6 +19,7 @@ pub enum Arg {
     Int32(Option<i32>),
     Bool(bool),
     Time(Option<DateTime<Utc>>),
+    Bytes(Vec<u8>),
 }
 
 impl From<String> for Arg {
@@ -44,6 +45,11 @@ impl From<Option<String>> for Arg {
 impl From<Option<&str>> for Arg {
     fn from(v: Option<&str>) -> Self {
         Arg::Text(v.map(str::to_owned))
+    }
+}
+impl From<Vec<u8>> for Arg {
+    fn from(v: Vec<u8>) -> Self {
+        Arg::Bytes(v)
     }
 }
 impl From<i64> for Arg {
@@ -119,6 +125,7 @@ impl Sql {
                 Arg::Int32(v) => out.add(v),
                 Arg::Bool(v) => out.add(v),
                 Arg::Time(v) => out.add(v),
+                Arg::Bytes(v) => out.add(v),
             };
             added.map_err(sqlx::Error::Encode)?;
         }
@@ -135,6 +142,7 @@ impl Sql {
                 Arg::Int32(v) => out.add(v),
                 Arg::Bool(v) => out.add(v),
                 Arg::Time(v) => out.add(v),
+                Arg::Bytes(v) => out.add(v),
             };
             added.map_err(sqlx::Error::Encode)?;
         }

@@ -146,6 +146,8 @@ on_both_databases! {
         let contact = contacts(&app, &org).await[0]["id"].as_str().unwrap().to_owned();
         let published = app.post("/api/v1/notices", &app.operator, crate::notices::fault("critical", &["prescription-centre"])).await;
         let notice = published.body["id"].as_str().unwrap().to_owned();
+        let filed = app.post("/api/v1/fault-reports", &app.operator, crate::fault_reports::report(serde_json::json!({}))).await;
+        let report = filed.body["id"].as_str().unwrap().to_owned();
         let cookie = session(&app, "Anna (support)").await;
         let csrf = csrf_of(&page(&app, &cookie, "/console").await.1);
         let other = session(&app, "Bertil (support)").await;
@@ -163,11 +165,13 @@ on_both_databases! {
             format!("/console/organisations/{org}/contacts/{contact}/delete"),
             "/console/tokens".to_owned(),
             format!("/console/tokens/{}/revoke", uuid_of_a_token(&app).await),
+            format!("/console/reports/{report}"),
         ];
         let fields = |token: &str| vec![
             ("csrf", token.to_owned()), ("act", "publish".to_owned()), ("kind", "fault".to_owned()),
             ("name", "X".to_owned()), ("role", "helpdesk".to_owned()), ("email", "x@example.fi".to_owned()),
             ("channels", "email".to_owned()), ("kinds", "fault".to_owned()), ("language", "fi".to_owned()),
+            ("status", "closed".to_owned()),
         ];
         let before = audit_count(&app).await;
         for route in &routes {

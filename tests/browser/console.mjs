@@ -118,6 +118,22 @@ try {
     await page.goto(`${base}/console/audit?lang=${lang}`);
     results.push(await look(page, 'audit', lang));
   }
+  // Fault reports: the queue with its probable national fault, a report, a notice started
+  // from it; in English, a triage step refused and marked.
+  let reportUrl = '';
+  for (const lang of ['fi', 'sv', 'en']) {
+    await page.goto(`${base}/console/reports?lang=${lang}`);
+    results.push(await look(page, 'reports', lang));
+    await Promise.all([page.waitForURL(/\/console\/reports\/[0-9a-f-]+\?/), page.click('table a >> nth=0')]);
+    results.push(await look(page, 'report', lang));
+    reportUrl = page.url().split('?')[0];
+    await page.goto(`${base}/console/reports/notice?report=${reportUrl.split('/').pop()}&lang=${lang}`);
+    results.push(await look(page, 'notice-from-report', lang));
+  }
+  await page.goto(`${reportUrl}?lang=en`);
+  await page.selectOption('#status', 'linked');
+  await press('section:has(#triage) form button[type=submit]');
+  results.push(await look(page, 'triage-errors', 'en'));
   // A recipient added by keyboard, a field left wrong first: the error is marked, then fixed.
   await page.goto(`${base}/console/organisations?lang=en`);
   await Promise.all([page.waitForURL(/\/console\/organisations\//), page.click('table a >> nth=0')]);

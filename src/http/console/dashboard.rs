@@ -20,12 +20,25 @@ fn shown(p: &NoticeProgress) -> DashboardNotice<'_> {
 pub async fn show(State(s): State<AppState>, signed: Signed) -> Result<Html<String>, ApiError> {
     let board = s.query.console_board(&signed.actor).await?;
     let now = s.clock.now_micros();
+    let clusters = s.query.report_clusters(&signed.actor, 24).await?;
+    let waiting = crate::query::ReportQuery {
+        status: Some(crate::fault_reports::ReportStatus::New),
+        ..Default::default()
+    };
+    let new_reports = s
+        .query
+        .fault_reports(&signed.actor, &waiting, None, Some(crate::query::MAX_PAGE))
+        .await?
+        .items
+        .len();
     let d = Dashboard {
         now,
         paused: s.pauses.active(now),
         active: board.active.iter().map(shown).collect(),
         ongoing: board.ongoing.iter().map(shown).collect(),
         upcoming: board.upcoming.iter().map(shown).collect(),
+        clusters: &clusters,
+        new_reports,
     };
     let viewer = Viewer {
         person: &signed.name,

@@ -11,6 +11,7 @@ pub(super) mod notices;
 mod provider;
 pub(super) mod reach;
 pub(super) mod registry;
+pub(super) mod reports;
 mod revise;
 pub(super) mod session;
 pub(super) mod signin;
@@ -81,6 +82,16 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/console/tokens", get(tokens::show).post(tokens::create))
         .route("/console/tokens/{id}/revoke", post(tokens::revoke))
         .route("/console/audit", get(registry::audit))
+        .route("/console/reports", get(reports::queue))
+        .route("/console/reports/notice", get(reports::new_notice))
+        .route(
+            "/console/reports/{id}",
+            get(reports::show).post(reports::triage),
+        )
+        .route(
+            "/console/reports/{id}/attachments/{attachment}",
+            get(reports::attachment),
+        )
         .route(
             "/console/notices/{id}/revise",
             get(revise::show).post(revise::post),

@@ -32,6 +32,7 @@ pub async fn document(Extension(doc): Extension<OpenApiJson>) -> Response {
     tags((name = "registry", description = "Organisations, contacts and the service catalogue"),
          (name = "access", description = "Tokens and the audit log"),
          (name = "notices", description = "Fault, maintenance and instruction notices and their delivery"),
+         (name = "fault-reports", description = "Fault reports from organisations, and their triage"),
          (name = "meta", description = "This description"))
 )]
 pub struct ApiDoc;

@@ -7,7 +7,7 @@ mod home;
 mod signin;
 
 use super::AppState;
-use super::console::{contacts, import, registry};
+use super::console::{contacts, import, registry, reports};
 use axum::Router;
 use axum::routing::{get, post};
 
@@ -22,6 +22,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/portal/confirm", post(home::confirm))
         .route("/portal/services", post(home::services))
         .route("/portal/notices", get(home::received))
+        .route("/portal/reports", get(reports::portal_list))
+        .route("/portal/reports/{id}", get(reports::portal_show))
         .route("/portal/contacts.csv", get(registry::export_csv))
         .route(
             "/portal/contacts/new",
