@@ -1,7 +1,9 @@
-//! The command line: `faultcast serve | migrate | config | token | org | contacts | login-link`.
+//! The command line: `faultcast serve | migrate | config | token | org | contacts | login-link |
+//! send-test | notice`.
 
 mod notice;
 mod registry;
+mod send_test;
 mod serve;
 
 use crate::config::{self, Settings};
@@ -51,6 +53,17 @@ enum Command {
         /// Who the link is for, as the audit log will name them, e.g. "Anna (support)".
         #[arg(long)]
         label: String,
+    },
+    /// Send one test message through the configured email or SMS channel now, and say
+    /// what the relay or gateway answered.
+    #[command(group(clap::ArgGroup::new("to").required(true).args(["email", "sms"])))]
+    SendTest {
+        /// An email address to send the test message to.
+        #[arg(long)]
+        email: Option<String>,
+        /// A mobile number to send the test SMS to.
+        #[arg(long)]
+        sms: Option<String>,
     },
     /// Notices, through the HTTP API (FAULTCAST_URL, FAULTCAST_TOKEN).
     Notice {
@@ -125,6 +138,15 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Org { action } => registry::org(action, &settings).await,
         Command::Contacts { action } => registry::contacts(action, &settings).await,
         Command::LoginLink { label } => registry::login_link(&label, &settings).await,
+        Command::SendTest { email, sms } => {
+            let target = match (email, sms) {
+                (Some(e), _) => send_test::Target::Email(e),
+                (None, Some(n)) => send_test::Target::Sms(n),
+                (None, None) => unreachable!("clap requires one of --email, --sms"),
+            };
+            println!("{}", send_test::send_test(target, &settings).await?);
+            Ok(())
+        }
         Command::Notice { .. } => unreachable!("handled before loading settings"),
     }
 }

@@ -51,6 +51,11 @@ impl Posted {
         self.pairs.iter().any(|(k, v)| k == name && v == value)
     }
 
+    /// Every field as posted, in order.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
     pub fn push(&mut self, name: &str, value: &str) {
         self.pairs.push((name.to_owned(), value.to_owned()));
     }

@@ -111,6 +111,7 @@ pub fn report_form_page(form: &ReportForm) -> String {
         form method="post" action={ (action) "?lang=" (lang.code()) } enctype="multipart/form-data" novalidate {
             @if let Some(v) = form.viewer { input type="hidden" name="csrf" value=(v.csrf); }
             input type="hidden" name="language" value=(lang.code());
+            input type="hidden" name="idem" value=(f.get("idem"));
             fieldset {
                 legend { (t(lang, ["Ilmoittaja", "Anmälare", "Reporter"])) }
                 (text_field(f, errors, "reporter_name", t(lang, ["Nimi", "Namn", "Name"]), false, true))

@@ -7,11 +7,12 @@ use super::console::registry::viewer;
 use super::console::session::{PortalSigned, csrf_matches, language, request_id, same_origin};
 use super::console::signin::forbidden;
 use super::{ApiError, AppState};
-use crate::access::Actor;
+use crate::access::{Actor, Answer, Earlier, IdempotencyKey, Keep};
 use crate::console::{ReportForm, ReportSent, Viewer, report_form_page, report_sent_page};
 use crate::fault_reports::{AttachmentInput, Criterion, FaultReportInput};
 use crate::intake::IntakeError;
 use crate::registry::Language;
+use crate::store::ReportReceipt;
 use crate::validation::FieldError;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -107,13 +108,77 @@ pub(super) fn input_of(sent: &Sent) -> FaultReportInput {
     }
 }
 
-/// A new form, started now (Helsinki time) in the page's language.
+/// A new form, started now (Helsinki time) in the page's language, with its own id: sent
+/// twice (a double click, a reload of the answer), it makes one report.
 fn fresh(s: &AppState, lang: Language) -> Posted {
     let mut p = Posted::default();
+    let id = crate::access::BrowserSecret::generate()
+        .map(|s| s.reveal().to_owned())
+        .unwrap_or_default();
+    p.push("idem", &id);
     let now = s.clock.now().with_timezone(&crate::calendar::HELSINKI);
     p.push("started_at", &now.format("%Y-%m-%dT%H:%M").to_string());
     p.push("language", lang.code());
     p
+}
+
+/// The key of a sent form: its id, scoped to `who` (the public form, or a portal session),
+/// over everything sent but the session token.
+fn form_key(who: &[u8], sent: &Sent) -> Option<IdempotencyKey> {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for (k, v) in sent.posted.pairs().iter().filter(|(k, _)| k != "csrf") {
+        h.update((k.len() as u64).to_be_bytes());
+        h.update(k.as_bytes());
+        h.update((v.len() as u64).to_be_bytes());
+        h.update(v.as_bytes());
+    }
+    for (name, bytes) in &sent.files {
+        h.update(name.as_bytes());
+        h.update(sha2::Sha256::digest(bytes));
+    }
+    let id = sent.posted.get("idem");
+    IdempotencyKey::new(who, id.as_bytes(), "POST", "/report", &h.finalize()).ok()
+}
+
+/// Takes the report of `sent` once per form id; a form sent again answers the first
+/// report's reference. A form id sent with other content (edited after going back) makes
+/// a new report.
+async fn submit_once(
+    s: &AppState,
+    actor: &Actor,
+    who: &[u8],
+    sent: &Sent,
+) -> Result<String, IntakeError> {
+    let answer = |r: &ReportReceipt| Answer::json(201, r);
+    let key = form_key(who, sent);
+    let keep = key.as_ref().map(|key| Keep {
+        key,
+        answer: &answer,
+    });
+    match s
+        .intake
+        .submit_fault_report(actor, input_of(sent), keep)
+        .await
+    {
+        Ok(receipt) => Ok(receipt.reference),
+        Err(IntakeError::Earlier(Earlier::Answered(a))) => {
+            serde_json::from_str::<serde_json::Value>(&a.body)
+                .ok()
+                .and_then(|v| v["reference"].as_str().map(str::to_owned))
+                .ok_or_else(|| {
+                    IntakeError::Internal(anyhow::anyhow!(
+                        "a kept report answer without its reference"
+                    ))
+                })
+        }
+        Err(IntakeError::Earlier(_)) => Ok(s
+            .intake
+            .submit_fault_report(actor, input_of(sent), None)
+            .await?
+            .reference),
+        Err(e) => Err(e),
+    }
 }
 
 /// The form page with `errors`, answered with `status`.
@@ -215,12 +280,8 @@ pub async fn public_submit(State(s): State<AppState>, req: Request) -> Result<Re
         return Ok(res);
     }
     let actor = Actor::public(request_id(&parts.extensions));
-    match s
-        .intake
-        .submit_fault_report(&actor, input_of(&sent), None)
-        .await
-    {
-        Ok(receipt) => Ok(confirmation(&s, lang, None, &receipt.reference, &sent)),
+    match submit_once(&s, &actor, b"public-report-form", &sent).await {
+        Ok(reference) => Ok(confirmation(&s, lang, None, &reference, &sent)),
         Err(IntakeError::Invalid(e)) => Ok(form_answer(
             &s,
             lang,
@@ -271,12 +332,9 @@ pub async fn portal_submit(
     }
     let lang = p.signed.lang;
     let v = viewer(&p.signed);
-    match s
-        .intake
-        .submit_fault_report(&p.signed.actor, input_of(&sent), None)
-        .await
-    {
-        Ok(receipt) => Ok(confirmation(&s, lang, Some(&v), &receipt.reference, &sent)),
+    let who = p.signed.session.id_hash.as_bytes();
+    match submit_once(&s, &p.signed.actor, who, &sent).await {
+        Ok(reference) => Ok(confirmation(&s, lang, Some(&v), &reference, &sent)),
         Err(IntakeError::Invalid(e)) => {
             let org = s.query.organisation(&p.signed.actor, p.admin.org).await?;
             Ok(form_answer(

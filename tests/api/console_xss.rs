@@ -102,8 +102,25 @@ async fn the_xss_corpus_entered_through_console_forms_never_becomes_markup() {
         "most payloads are valid names: {}",
         contact_ids.len()
     );
+    // Fault reports written with the payloads (as anyone on the public form could).
+    let mut reports = Vec::new();
+    for p in payloads.iter().take(12) {
+        let body = crate::fault_reports::report(
+            json!({"reporter_name": p, "description": p, "error_text": p, "application": p}),
+        );
+        let a = app.post("/api/v1/fault-reports", &app.operator, body).await;
+        if a.status == StatusCode::CREATED {
+            reports.push(a.body["id"].as_str().unwrap().to_owned());
+        }
+    }
+    assert!(
+        reports.len() >= 8,
+        "most payloads are valid report texts: {}",
+        reports.len()
+    );
     let mut pages = vec![
         "/console?lang=en".to_owned(),
+        "/console/reports?lang=en".to_owned(),
         format!("/console/organisations/{org}?lang=en"),
         "/console/organisations?lang=en".to_owned(),
         "/console/audit?lang=en".to_owned(),
@@ -124,6 +141,11 @@ async fn the_xss_corpus_entered_through_console_forms_never_becomes_markup() {
             .iter()
             .take(8)
             .map(|c| format!("/console/organisations/{org}/contacts/{c}?lang=en")),
+    );
+    pages.extend(
+        reports
+            .iter()
+            .map(|r| format!("/console/reports/{r}?lang=en")),
     );
     let args = vec![
         app.url(""),

@@ -45,6 +45,7 @@ mod rate_limits;
 mod reach;
 mod resilience;
 mod schemathesis;
+mod send_test;
 mod slow_clients;
 mod tokens;
 mod verify;

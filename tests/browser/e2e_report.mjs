@@ -67,8 +67,10 @@ try {
   } else {
     await page.goto(link);
     await Promise.all([page.waitForURL(/\/portal\?/), page.click('main button[type=submit]')]);
-    await page.goto(`${base}/portal/reports/new?lang=sv`);
-    await check('portal form sv');
+    for (const lang of ['fi', 'en', 'sv']) {
+      await page.goto(`${base}/portal/reports/new?lang=${lang}`);
+      await check(`portal form ${lang}`);
+    }
     out.fixed = await page.textContent('main form fieldset >> nth=1');
     await fill(false);
     await submit();

@@ -30,6 +30,15 @@ async fn reports_of(app: &TestApp, n: usize, service: &str) {
     }
 }
 
+/// An app that pages `ON_DUTY` by email (to files).
+async fn with_on_duty_email(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(
+        backend,
+        &[("FAULTCAST__INTAKE__ON_DUTY_EMAILS", ON_DUTY.into())],
+    )
+    .await
+}
+
 fn alerts(app: &TestApp) -> Vec<String> {
     mail_to(app, ON_DUTY)
         .into_iter()
@@ -108,12 +117,7 @@ async fn critical_report_pages_the_on_duty_operators_by_email_and_sms(backend: B
 }
 
 async fn three_organisations_make_one_cluster_and_a_fourth_joins_it(backend: Backend) {
-    let Some(app) = spawn_app_with(
-        backend,
-        &[("FAULTCAST__INTAKE__ON_DUTY_EMAILS", ON_DUTY.into())],
-    )
-    .await
-    else {
+    let Some(app) = with_on_duty_email(backend).await else {
         return;
     };
     reports_of(&app, 2, "prescription-centre").await;
@@ -180,7 +184,35 @@ async fn three_organisations_make_one_cluster_and_a_fourth_joins_it(backend: Bac
     );
 }
 
+async fn a_page_goes_out_ahead_of_a_fan_out_in_progress(backend: Backend) {
+    let Some(app) = with_on_duty_email(backend).await else {
+        return;
+    };
+    crate::delivery::email_contacts(&app, 40).await;
+    crate::delivery::publish(&app, "major").await;
+    app.deliverer.fan_out().await.unwrap();
+    let critical = report(json!({"criteria": ["data-protection"]}));
+    assert_eq!(
+        app.post("/api/v1/fault-reports", &app.operator, critical)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    // What the sender does between its claims while a fan-out runs: only urgent messages.
+    assert_eq!(app.deliverer.send_urgent_messages().await.unwrap(), 1);
+    let sent = app.emails();
+    assert_eq!(
+        sent.len(),
+        1,
+        "the page alone, ahead of 40 notice emails and the acknowledgement"
+    );
+    assert!(sent[0].contains(&format!("To: {ON_DUTY}")));
+    app.drain().await;
+    assert_eq!(app.emails().len(), 1 + 40 + 1, "then everything else");
+}
+
 on_both_backends!(
+    a_page_goes_out_ahead_of_a_fan_out_in_progress,
     critical_report_pages_the_on_duty_operators_by_email_and_sms,
     three_organisations_make_one_cluster_and_a_fourth_joins_it,
 );

@@ -93,6 +93,16 @@ on_both_databases! {
         assert_eq!(one.body["attachments"][0]["media_type"], "image/png");
         let audit = app.get("/api/v1/audit", &app.operator).await;
         assert!(audit.text.contains("public-form"), "the public form is the actor: {}", audit.text);
+
+        // The same form sent twice (a double click) is one report with one reference.
+        let mut once = FIELDS.to_vec();
+        once.push(("idem", "form-7f3a9c"));
+        let (first, _, a) = post(&app, &origin, multipart(&once, &[])).await;
+        let (second, _, b) = post(&app, &origin, multipart(&once, &[])).await;
+        assert_eq!((first, second), (StatusCode::CREATED, StatusCode::CREATED));
+        let reference = |page: &str| page.split("FR-").nth(1).unwrap()[..12].to_owned();
+        assert_eq!(reference(&a), reference(&b), "the first report's reference again");
+        assert_eq!(app.get("/api/v1/fault-reports", &app.operator).await.body["items"].as_array().unwrap().len(), 2);
     }
 
     async fn the_public_form_is_limited_per_reporter_and_in_size(app: TestApp) {
