@@ -104,6 +104,7 @@ impl NoticeForm {
             window_start: time("window_start"),
             window_end: time("window_end"),
             sub_windows: super::phases::phases_input(self),
+            issuer: self.given("issuer"),
             fault_reports: self
                 .given("fault_reports")
                 .map(|ids| ids.split(',').map(|id| id.trim().to_owned()).collect()),
@@ -238,6 +239,9 @@ fn details_fields(
     catalogue: &Catalogue,
 ) -> Markup {
     html! {
+        @if kind == NoticeKind::Instruction {
+            (super::fields::text_field(f, errors, "issuer", t(lang, ["Ohjeen antanut viranomainen (THL, Kela, Valvira, DVV, STM, Fimea tai muu)", "Myndigheten som gav anvisningen (THL, Kela, Valvira, DVV, STM, Fimea eller annan)", "Issuing authority (THL, Kela, Valvira, DVV, STM, Fimea or another)"]), false, true))
+        }
         @if kind != NoticeKind::Maintenance {
             div.field {
                 label for="severity" { (t(lang, ["Vakavuus", "Allvarlighetsgrad", "Severity"])) }

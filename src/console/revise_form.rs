@@ -35,6 +35,9 @@ impl NoticeForm {
         set("severity", d.severity.code().to_owned());
         set("state", d.state.code().to_owned());
         set("idem", form_id.to_owned());
+        if let Some(i) = &d.issuer {
+            set("issuer", i.as_str().to_owned());
+        }
         for (field, texts) in [
             ("title", &d.texts.title),
             ("body", &d.texts.body),

@@ -277,7 +277,11 @@ impl Intake {
         let mut sms_texts = BTreeMap::new();
         let mut email = BTreeMap::new();
         for lang in Language::ALL {
-            if let Ok(t) = rev.draft.texts.sms_text(*lang, &link) {
+            if let Ok(t) = rev
+                .draft
+                .texts
+                .sms_text(*lang, rev.draft.issuer.as_ref(), &link)
+            {
                 sms_texts.insert(
                     lang.code().to_owned(),
                     SmsPreview {

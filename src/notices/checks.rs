@@ -111,14 +111,19 @@ pub(super) fn texts(
 
 /// Checks that every SMS text that would be sent fits: the explicit ones, and those made
 /// from the title and `link`.
-pub(super) fn check_sms(texts: &Texts, link: &str, e: &mut FieldErrors) {
+pub(super) fn check_sms(
+    texts: &Texts,
+    issuer: Option<&super::Issuer>,
+    link: &str,
+    e: &mut FieldErrors,
+) {
     let title_ok = !e.errors().iter().any(|f| f.field.starts_with("title"));
     for lang in Language::ALL {
         let explicit = texts.sms.contains_key(lang);
         let from_title =
             !explicit && title_ok && (texts.title.contains_key(lang) || *lang == Language::Fi);
         if explicit || from_title {
-            if let Err(why) = texts.sms_text(*lang, link) {
+            if let Err(why) = texts.sms_text(*lang, issuer, link) {
                 e.add(
                     format!("sms.{lang}"),
                     if explicit {
@@ -129,6 +134,30 @@ pub(super) fn check_sms(texts: &Texts, link: &str, e: &mut FieldErrors) {
                 );
             }
         }
+    }
+}
+
+/// An instruction's issuer: required for instructions, refused for other kinds.
+pub(super) fn issuer(
+    given: Option<String>,
+    kind: Option<NoticeKind>,
+    e: &mut FieldErrors,
+) -> Option<super::Issuer> {
+    let given = given.filter(|g| !g.trim().is_empty());
+    match (kind, given) {
+        (Some(NoticeKind::Instruction), None) => {
+            e.add(
+                "issuer",
+                "is required for an instruction: the authority that issued it",
+            );
+            None
+        }
+        (Some(NoticeKind::Instruction), Some(g)) => e.check("issuer", super::Issuer::parse(&g)),
+        (Some(_), Some(_)) => {
+            e.add("issuer", "is for instructions only");
+            None
+        }
+        _ => None,
     }
 }
 

@@ -90,11 +90,23 @@ impl Texts {
         }
     }
 
-    /// The SMS in `lang`: the explicit text, else the title and `link`.
-    pub fn sms_text(&self, lang: Language, link: &str) -> Result<SmsText, String> {
-        match self.sms.get(&lang) {
-            Some(t) => SmsText::parse(t),
-            None => SmsText::parse(&format!("{} {link}", Texts::pick(&self.title, lang).0)),
+    /// The SMS in `lang`: the explicit text, else the title and `link`; an instruction's
+    /// begins with its issuer (`THL: …`) unless the text already does.
+    pub fn sms_text(
+        &self,
+        lang: Language,
+        issuer: Option<&super::Issuer>,
+        link: &str,
+    ) -> Result<SmsText, String> {
+        let text = match self.sms.get(&lang) {
+            Some(t) => t.clone(),
+            None => format!("{} {link}", Texts::pick(&self.title, lang).0),
+        };
+        match issuer {
+            Some(i) if !text.trim_start().starts_with(i.as_str()) => {
+                SmsText::parse(&format!("{}: {text}", i.as_str()))
+            }
+            _ => SmsText::parse(&text),
         }
     }
 }

@@ -53,6 +53,9 @@ pub struct NoticeInput {
     pub window_end: Option<Option<String>>,
     /// Maintenance only: phases within the window, in order.
     pub sub_windows: Option<Vec<SubWindowInput>>,
+    /// Instructions only (and required for them): the authority that issued it — `THL`,
+    /// `Kela`, `Valvira`, `DVV`, `STM`, `Fimea`, or another authority's name.
+    pub issuer: Option<String>,
     /// Fault reports (ids) this notice answers: once it is published, each is linked to it
     /// and its reporter is emailed the notice's link.
     pub fault_reports: Option<Vec<String>>,
@@ -79,6 +82,7 @@ impl NoticeInput {
             window_start: self.window_start.or(base.window_start),
             window_end: self.window_end.or(base.window_end),
             sub_windows: self.sub_windows.or(base.sub_windows),
+            issuer: self.issuer.or(base.issuer),
             // Reports are linked by the request that names them, never carried over.
             fault_reports: self.fault_reports,
         }

@@ -4,6 +4,7 @@ mod checks;
 mod content;
 mod dsn;
 mod input;
+mod issuer;
 mod labels;
 mod ledger;
 mod notice;
@@ -22,6 +23,7 @@ pub use content::{
 };
 pub use dsn::{DsnRecipient, recipients as dsn_recipients};
 pub use input::NoticeInput;
+pub use issuer::{Issuer, MAX_ISSUER_LEN, issued_by};
 pub use labels::{
     action as action_label, kind as kind_label, severity as severity_label, state as state_label,
     time as local_time,

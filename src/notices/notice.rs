@@ -33,6 +33,10 @@ pub struct NoticeFields {
     /// Phases within a maintenance window (none for older revisions).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sub_windows: Vec<SubWindow>,
+    /// The authority that issued an instruction (none for other kinds, and for revisions
+    /// stored before issuers were kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<super::Issuer>,
 }
 
 /// The validated content of one revision, immutable once published: built only by `parse`
@@ -73,7 +77,8 @@ impl NoticeDraft {
             &mut e,
         );
         let texts = texts(&mut input, &audiences, &mut e);
-        check_sms(&texts, link, &mut e);
+        let issuer = super::checks::issuer(input.issuer.take(), kind, &mut e);
+        check_sms(&texts, issuer.as_ref(), link, &mut e);
         let state = state(input.state.take(), kind, &mut e);
         let times = Times::parse(&mut input, kind, now, &mut e);
         let phases = input.sub_windows.take().unwrap_or_default();
@@ -104,6 +109,7 @@ impl NoticeDraft {
                 window_start: times.window_start,
                 window_end: times.window_end,
                 sub_windows,
+                issuer,
             })
         })
     }
@@ -146,6 +152,7 @@ impl NoticeDraft {
             window_end: t(self.window_end),
             sub_windows: Some(self.sub_windows.iter().map(SubWindow::as_input).collect()),
             fault_reports: None,
+            issuer: self.issuer.as_ref().map(|i| i.as_str().to_owned()),
         }
     }
 

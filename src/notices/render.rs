@@ -48,10 +48,14 @@ fn facts(rev: &Revision, lang: Language, catalogue: &Catalogue) -> Vec<(&'static
         .iter()
         .map(|s| catalogue.name(s.as_str(), lang))
         .collect();
-    let mut out = vec![(
+    let mut out = Vec::new();
+    if let Some(i) = &d.issuer {
+        out.push((super::issued_by(lang), i.name(lang).to_owned()));
+    }
+    out.push((
         labels::field(lang, Field::Services),
         service_names.join(", "),
-    )];
+    ));
     out.push((
         labels::field(lang, Field::State),
         labels::state(lang, d.state).to_owned(),
@@ -276,13 +280,17 @@ pub fn render_email(
 
 /// The SMS for a recipient reading `lang` (validated to fit when published).
 pub fn render_sms(rev: &Revision, lang: Language, link: &str) -> String {
-    match rev.draft.texts.sms_text(lang, link) {
+    match rev
+        .draft
+        .texts
+        .sms_text(lang, rev.draft.issuer.as_ref(), link)
+    {
         Ok(t) => t.as_str().to_owned(),
         // Cannot happen for a published revision; fall back to the Finnish SMS.
         Err(_) => rev
             .draft
             .texts
-            .sms_text(Language::Fi, link)
+            .sms_text(Language::Fi, rev.draft.issuer.as_ref(), link)
             .map(|t| t.as_str().to_owned())
             .unwrap_or_default(),
     }

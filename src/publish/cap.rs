@@ -109,7 +109,11 @@ fn info(
     if let Some(t) = g.expires {
         element(out, "expires", &cap_time(t));
     }
-    element(out, "senderName", "faultcast");
+    // An instruction is sent in the name of the authority that issued it.
+    match &d.issuer {
+        Some(i) => element(out, "senderName", i.name(lang)),
+        None => element(out, "senderName", "faultcast"),
+    }
     element(out, "headline", &subject(rev, lang));
     let (body, _) = Texts::pick(&d.texts.body, lang);
     element(out, "description", body);
@@ -131,6 +135,12 @@ fn info(
             "value",
             &format!("{} ({})", catalogue.name(s.as_str(), lang), s.as_str()),
         );
+        out.push_str("</parameter>");
+    }
+    if let Some(i) = &d.issuer {
+        out.push_str("<parameter>");
+        element(out, "valueName", "issuer");
+        element(out, "value", i.as_str());
         out.push_str("</parameter>");
     }
     out.push_str("<area>");

@@ -38,7 +38,11 @@ fn description(rev: &Revision, lang: Language, catalogue: &Catalogue) -> String 
         .iter()
         .map(|s| catalogue.name(s.as_str(), lang))
         .collect();
-    let mut text = format!("{body}\n\n{}", services.join(", "));
+    let mut text = match &d.issuer {
+        Some(i) => format!("{}: {}\n\n", crate::notices::issued_by(lang), i.name(lang)),
+        None => String::new(),
+    };
+    text.push_str(&format!("{body}\n\n{}", services.join(", ")));
     for (start, end) in [
         (d.window_start, d.window_end),
         (
@@ -155,6 +159,16 @@ pub fn atom(revisions: &[Revision], spec: &FeedSpec, catalogue: &Catalogue) -> S
                 .into_iter()
                 .map(|term| Category {
                     term,
+                    ..Default::default()
+                })
+                .collect(),
+            // An instruction's author is the authority that issued it.
+            authors: rev
+                .draft
+                .issuer
+                .iter()
+                .map(|i| Person {
+                    name: i.name(spec.lang).to_owned(),
                     ..Default::default()
                 })
                 .collect(),

@@ -132,6 +132,9 @@ fn card(rev: &Revision, lang: Language, catalogue: &Catalogue) -> Markup {
                 span.state { (state_label(lang, d.state)) }
                 @if d.kind == NoticeKind::Fault { " · " span.severity { (severity_label(lang, d.severity)) } }
             }
+            @if let Some(i) = &d.issuer {
+                p.issuer { (crate::notices::issued_by(lang)) ": " strong { (i.name(lang)) } }
+            }
             p.services { (services.join(", ")) }
             @if let (Some(s), Some(e)) = (d.window_start, d.window_end) {
                 p.when { (time(lang, s)) " – " (time(lang, e)) }

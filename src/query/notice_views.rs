@@ -38,6 +38,17 @@ pub struct RevisionView {
     pub window_end: Option<DateTime<Utc>>,
     /// Maintenance phases within the window, in order.
     pub sub_windows: Vec<SubWindowView>,
+    /// Instructions: the issuing authority, by its short name (or full name for another)
+    /// and its name in each language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<IssuerView>,
+}
+
+/// The authority that issued an instruction.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct IssuerView {
+    pub code: String,
+    pub names: BTreeMap<String, String>,
 }
 
 impl RevisionView {
@@ -98,6 +109,13 @@ impl From<&Revision> for RevisionView {
                     label: texts(&w.label),
                 })
                 .collect(),
+            issuer: d.issuer.as_ref().map(|i| IssuerView {
+                code: i.as_str().to_owned(),
+                names: Language::ALL
+                    .iter()
+                    .map(|l| (l.code().to_owned(), i.name(*l).to_owned()))
+                    .collect(),
+            }),
         }
     }
 }

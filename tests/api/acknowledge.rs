@@ -173,6 +173,7 @@ on_both_databases! {
         let mut instruction = fault("critical", &["prescription-centre"]);
         instruction["kind"] = json!("instruction");
         instruction.as_object_mut().unwrap().remove("severity");
+        instruction["issuer"] = json!("THL");
         let sent = app.post("/api/v1/notices", &app.operator, instruction).await;
         assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.text);
         app.drain().await;

@@ -31,6 +31,7 @@ mod hostile;
 mod hostile_bytes;
 mod housekeeping;
 mod idempotency;
+mod instructions;
 mod isolation;
 mod links;
 mod maintenance;

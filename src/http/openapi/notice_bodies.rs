@@ -90,6 +90,20 @@ fn fields(services: &[&str]) -> Vec<(&'static str, Value)> {
                 json!({"type": "array", "maxItems": MAX_SUB_WINDOWS, "items": reference("SubWindow")}),
             ),
         ),
+        (
+            "issuer",
+            nullable(described(
+                json!({"type": "string", "minLength": 1, "maxLength": crate::notices::MAX_ISSUER_LEN}),
+                "instructions only, and required for them: THL, Kela, Valvira, DVV, STM, Fimea or another authority's name",
+            )),
+        ),
+        (
+            "fault_reports",
+            nullable(described(
+                json!({"type": "array", "items": {"type": "string", "format": "uuid"}}),
+                "ids of fault reports this notice answers: each is linked to it and its reporter emailed its link",
+            )),
+        ),
     ]
 }
 
@@ -107,6 +121,12 @@ fn new_notice(kind: NoticeKind, services: &[&str]) -> Value {
             "severity" if kind == NoticeKind::Fault => *schema = codes(Severity::CODES),
             "window_start" | "window_end" if kind == NoticeKind::Maintenance => {
                 *schema = matching(patterns::time())
+            }
+            "issuer" if kind != NoticeKind::Instruction => {
+                *schema = described(json!({"type": "null"}), "instructions only")
+            }
+            "issuer" => {
+                *schema = json!({"type": "string", "minLength": 1, "maxLength": crate::notices::MAX_ISSUER_LEN})
             }
             "sub_windows" if kind != NoticeKind::Maintenance => {
                 *schema = nullable(
@@ -127,7 +147,7 @@ fn new_notice(kind: NoticeKind, services: &[&str]) -> Value {
     match kind {
         NoticeKind::Fault => required.push("severity"),
         NoticeKind::Maintenance => required.extend(["window_start", "window_end"]),
-        NoticeKind::Instruction => {}
+        NoticeKind::Instruction => required.push("issuer"),
     }
     object(props, &required)
 }
@@ -208,6 +228,10 @@ pub fn install(doc: &mut Value, services: &[&str]) {
             "title": {"fi": "OmaKannan huoltokatko", "sv": "Underhåll av MittKanta"},
             "body": {"fi": "OmaKanta ei ole käytettävissä.", "sv": "MittKanta är inte tillgänglig."},
             "window_start": "2036-12-15T18:00:00Z", "window_end": "2036-12-15T20:00:00Z"}});
+        e["instruction"] = json!({"summary": "An authority's instruction", "value": {
+            "kind": "instruction", "issuer": "THL", "services": ["patient-data-repository"],
+            "title": {"fi": "THL:n ohje: varajärjestelyt käyttöön", "sv": "THL:s anvisning: reservrutinerna tas i bruk"},
+            "body": {"fi": "Ottakaa paperiset varajärjestelyt käyttöön ja jakakaa ohje henkilöstölle.", "sv": "Ta reservrutinerna på papper i bruk och dela anvisningen med personalen."}}});
         e
     };
     json_body(doc, "publishNotice", "NewNotice", examples(fault.clone()));
