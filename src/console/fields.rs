@@ -2,7 +2,7 @@
 //! API's field names, `.` written `_`), a text in three languages, a Helsinki time.
 
 use super::t;
-use crate::registry::{Audience, Language};
+use crate::registry::Language;
 use crate::validation::FieldError;
 use maud::{Markup, html};
 
@@ -68,23 +68,7 @@ impl Values for Posted {
 }
 
 /// An audience's name.
-pub(super) fn audience_label(lang: Language, a: Audience) -> &'static str {
-    t(
-        lang,
-        match a {
-            Audience::Healthcare => ["Terveydenhuolto", "Hälso- och sjukvård", "Health care"],
-            Audience::SocialWelfare => ["Sosiaalihuolto", "Socialvård", "Social welfare"],
-            Audience::Pharmacy => ["Apteekit", "Apotek", "Pharmacies"],
-            Audience::SystemSupplier => [
-                "Järjestelmätoimittajat",
-                "Systemleverantörer",
-                "System suppliers",
-            ],
-            Audience::Citizen => ["Kansalaiset", "Medborgare", "Citizens"],
-            Audience::Authority => ["Viranomaiset", "Myndigheter", "Authorities"],
-        },
-    )
-}
+pub(super) use crate::notices::audience_label;
 
 /// The form field where the API's field `name` is typed (a group's legend for a group).
 pub(super) fn field_id(name: &str) -> String {

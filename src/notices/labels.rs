@@ -1,7 +1,7 @@
 //! Fixed words of notices in Finnish, Swedish and English.
 
 use super::vocabulary::{Action, NoticeState, Severity};
-use crate::registry::{Language, NoticeKind};
+use crate::registry::{Audience, Language, NoticeKind};
 
 /// One phrase in the three languages.
 type Phrase = [&'static str; 3];
@@ -12,6 +12,23 @@ fn pick(lang: Language, p: Phrase) -> &'static str {
         Language::Sv => p[1],
         Language::En => p[2],
     }
+}
+
+/// An audience's name.
+pub fn audience(lang: Language, a: Audience) -> &'static str {
+    let names = match a {
+        Audience::Healthcare => ["Terveydenhuolto", "Hälso- och sjukvård", "Health care"],
+        Audience::SocialWelfare => ["Sosiaalihuolto", "Socialvård", "Social welfare"],
+        Audience::Pharmacy => ["Apteekit", "Apotek", "Pharmacies"],
+        Audience::SystemSupplier => [
+            "Järjestelmätoimittajat",
+            "Systemleverantörer",
+            "System suppliers",
+        ],
+        Audience::Citizen => ["Kansalaiset", "Medborgare", "Citizens"],
+        Audience::Authority => ["Viranomaiset", "Myndigheter", "Authorities"],
+    };
+    pick(lang, names)
 }
 
 /// "Fault notice", "Maintenance notice", "Instruction".

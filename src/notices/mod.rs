@@ -25,8 +25,8 @@ pub use dsn::{DsnRecipient, recipients as dsn_recipients};
 pub use input::NoticeInput;
 pub use issuer::{Issuer, MAX_ISSUER_LEN, issued_by};
 pub use labels::{
-    action as action_label, kind as kind_label, severity as severity_label, state as state_label,
-    time as local_time,
+    action as action_label, audience as audience_label, kind as kind_label,
+    severity as severity_label, state as state_label, time as local_time,
 };
 pub use ledger::{AcknowledgementTarget, ChannelSummary, ContactDelivery, DeliveryRecord};
 pub use notice::{ACKNOWLEDGE_VALID, NoticeDraft, NoticeFields, NoticeId, Revision};

@@ -121,7 +121,10 @@ fn info(
         .texts
         .instructions
         .iter()
-        .map(|(aud, m)| format!("{}: {}", aud.code(), Texts::pick(m, lang).0))
+        .map(|(aud, m)| {
+            let name = crate::notices::audience_label(lang, *aud);
+            format!("{name}: {}", Texts::pick(m, lang).0)
+        })
         .collect();
     if !instructions.is_empty() {
         element(out, "instruction", &instructions.join("\n"));

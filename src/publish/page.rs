@@ -261,7 +261,7 @@ pub fn notice_page(revisions: &[Revision], lang: Language, catalogue: &Catalogue
                     }
                     @for (aud, texts) in &rev.draft.texts.instructions {
                         @let (instruction, ilang) = Texts::pick(texts, lang);
-                        p.instruction lang=(ilang.code()) { strong { (aud.code()) ": " } (instruction) }
+                        p.instruction lang=(ilang.code()) { strong { (crate::notices::audience_label(lang, *aud)) ": " } (instruction) }
                     }
                 }
             }

@@ -21,7 +21,7 @@ for entry in feed.iter(A + 'entry'):
     out.append({
         'identifier': t(alert, 'identifier'), 'msgType': t(alert, 'msgType'), 'sent': t(alert, 'sent'),
         'references': t(alert, 'references'),
-        'infos': [{k: t(i, k) for k in ['language', 'urgency', 'responseType', 'severity', 'certainty', 'headline', 'category']}
+        'infos': [{k: t(i, k) for k in ['language', 'urgency', 'responseType', 'severity', 'certainty', 'headline', 'category', 'instruction']}
                   for i in alert.findall(C + 'info')],
     })
 print(json.dumps(out))
@@ -83,6 +83,7 @@ on_both_databases! {
         assert_eq!(langs, ["fi-FI", "sv-FI", "en-GB"]);
         assert_eq!((start["infos"][0]["urgency"].clone(), start["infos"][0]["severity"].clone(), start["infos"][0]["category"].clone()),
             (json!("Immediate"), json!("Severe"), json!("Infra")));
+        assert_eq!(start["infos"][1]["instruction"], "Apotek: Använd reservrutinen.", "the audience by its name in the info's language");
         let update = by_id(&alerts, &fault, 2);
         assert_eq!(update["msgType"], "Update");
         assert!(update["references"].as_str().unwrap().contains(&format!(",{fault}.1,2026-11-23T11:00:00+02:00")));

@@ -92,7 +92,9 @@ on_both_databases! {
         let html = text(&app, &format!("/notices/{id}?lang=fi")).await;
         assert!(at(&html, "Päivitys · Syy tunnistettu") < at(&html, "Julkaistu · Selvitetään"), "{html}");
         assert!(html.contains("Syy löytyi.<br>Korjaamme."));
-        assert!(html.contains("<strong>pharmacy: </strong>Käytä varajärjestelyä."));
+        assert!(html.contains("<strong>Apteekit: </strong>Käytä varajärjestelyä."), "the audience by its name, in the page's language");
+        let sv = text(&app, &format!("/notices/{id}?lang=sv")).await;
+        assert!(sv.contains("<strong>Apotek: </strong>Använd reservrutinen."));
         for path in ["/notices/01a20557-5318-767b-a38f-99f18d82dde9", "/notices/not-an-id"] {
             let res = page(&app, path, None).await;
             assert_eq!(res.status(), StatusCode::NOT_FOUND);
