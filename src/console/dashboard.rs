@@ -34,8 +34,8 @@ pub struct Dashboard<'a> {
     pub paused: Vec<(&'static str, DateTime<Utc>)>,
     /// Probable national faults of the last day.
     pub clusters: &'a [crate::store::ClusterView],
-    /// Fault reports nobody has looked at yet (at most a page of them counted).
-    pub new_reports: usize,
+    /// Fault reports nobody has triaged yet.
+    pub new_reports: i64,
 }
 
 /// Deliveries of a channel the relay or gateway gave up on (for a re-send).

@@ -216,6 +216,12 @@ impl Query {
             .ok_or(IntakeError::NotFound)
     }
 
+    /// How many reports nobody has triaged yet (operators).
+    pub async fn new_report_count(&self, actor: &Actor) -> IntakeResult<i64> {
+        require_operator(actor, "only operators triage reports")?;
+        Ok(self.store.count_fault_reports(ReportStatus::New).await?)
+    }
+
     /// Probable national faults active in the last `hours`.
     pub async fn report_clusters(
         &self,

@@ -207,6 +207,15 @@ impl Store {
         Ok(Page::cut(items, limit, |r| r.id.to_text()))
     }
 
+    /// How many reports are in `status` (the dashboard's count, read at each refresh).
+    pub async fn count_fault_reports(&self, status: ReportStatus) -> StoreResult<i64> {
+        let sql = "SELECT COUNT(*) FROM fault_reports WHERE status = $1";
+        Ok(self
+            .read()
+            .scalar(Sql::new(sql).bind(status.code()))
+            .await?)
+    }
+
     /// One report with its attachments' descriptions.
     #[tracing::instrument(skip_all, fields(report = %id))]
     pub async fn get_fault_report(&self, id: ReportId) -> StoreResult<Option<FaultReport>> {

@@ -21,16 +21,7 @@ pub async fn show(State(s): State<AppState>, signed: Signed) -> Result<Html<Stri
     let board = s.query.console_board(&signed.actor).await?;
     let now = s.clock.now_micros();
     let clusters = s.query.report_clusters(&signed.actor, 24).await?;
-    let waiting = crate::query::ReportQuery {
-        status: Some(crate::fault_reports::ReportStatus::New),
-        ..Default::default()
-    };
-    let new_reports = s
-        .query
-        .fault_reports(&signed.actor, &waiting, None, Some(crate::query::MAX_PAGE))
-        .await?
-        .items
-        .len();
+    let new_reports = s.query.new_report_count(&signed.actor).await?;
     let d = Dashboard {
         now,
         paused: s.pauses.active(now),
