@@ -50,6 +50,16 @@ pub fn load_catalogue(settings: &Settings) -> anyhow::Result<Catalogue> {
         .map_err(|e| anyhow::anyhow!("services.file {}: {e}", path.display()))
 }
 
+/// The notice templates of `templates.dir` (or the built-in set), each checked.
+pub fn load_templates(
+    settings: &Settings,
+    catalogue: &Catalogue,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Vec<crate::templates::TemplateFile>> {
+    crate::templates::load_files(&settings.templates.dir, catalogue, now)
+        .map_err(|e| anyhow::anyhow!("templates: {e}"))
+}
+
 /// What one client may hold of the server (`[server]`, validated at load).
 fn server_limits(s: &crate::config::ServerSettings) -> ServerLimits {
     ServerLimits {
@@ -146,6 +156,7 @@ impl App {
     /// Loads the catalogue, opens and migrates the database, wires the use cases.
     pub async fn build(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let catalogue = Arc::new(load_catalogue(settings)?);
+        let templates = load_templates(settings, &catalogue, clock.now_micros())?;
         let store = open_store(settings).await?;
         let max_age = chrono::Duration::hours(settings.delivery.max_age_hours as i64);
         let rules = plan_rules(settings)?;
@@ -159,6 +170,15 @@ impl App {
             .with_link_key(key.clone())
             .with_hard_limit(settings.bounces.hard_limit)
             .with_report_rules(report_rules(&settings.intake));
+        let added = intake
+            .sync_templates(&templates)
+            .await
+            .map_err(|e| anyhow::anyhow!("templates: {e}"))?;
+        tracing::info!(
+            templates = templates.len(),
+            new_versions = added,
+            "notice templates ready"
+        );
         let query = Query::new(store.clone(), catalogue.clone(), clock.clone());
         let counters = crate::observe::DeliveryCounters::default();
         let pauses = crate::observe::ChannelPauses::default();

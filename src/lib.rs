@@ -27,4 +27,5 @@ pub mod registry;
 pub mod schedule;
 pub mod store;
 pub mod telemetry;
+pub mod templates;
 pub mod validation;

@@ -126,7 +126,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Config {
             action: ConfigAction::Check,
         } => {
-            crate::app::load_catalogue(&settings)?;
+            let catalogue = crate::app::load_catalogue(&settings)?;
+            let templates = crate::app::load_templates(&settings, &catalogue, chrono::Utc::now())?;
+            println!("{} notice templates", templates.len());
             println!("{}", serve::summary(&settings));
             println!("configuration OK");
             Ok(())

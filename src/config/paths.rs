@@ -7,11 +7,12 @@ use std::path::{Component, Path, PathBuf};
 use toml::{Table, Value};
 
 /// The keys that hold a file or directory path (`database.url` only when it is SQLite's).
-const PATH_KEYS: [&[&str]; 5] = [
+const PATH_KEYS: [&[&str]; 6] = [
     &["email", "file", "dir"],
     &["sms", "file", "dir"],
     &["email", "smtp", "ca_file"],
     &["services", "file"],
+    &["templates", "dir"],
     &["database", "url"],
 ];
 

@@ -17,6 +17,8 @@ pub struct Settings {
     pub schedule: ScheduleSettings,
     pub housekeeping: HousekeepingSettings,
     pub services: ServicesSettings,
+    #[serde(default)]
+    pub templates: TemplatesSettings,
     pub limits: LimitSettings,
     pub console: ConsoleSettings,
     #[serde(default)]
@@ -354,6 +356,14 @@ impl HousekeepingSettings {
 #[serde(deny_unknown_fields)]
 pub struct ServicesSettings {
     pub file: PathBuf,
+}
+
+/// `[templates]`: where the notice templates are read from.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplatesSettings {
+    /// A directory of `*.toml` template files; empty: the built-in set.
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Deserialize)]

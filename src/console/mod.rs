@@ -31,7 +31,7 @@ pub use dashboard::{Dashboard, DashboardNotice, dashboard_page};
 pub use fields::Posted;
 pub use import::import_page;
 pub use layout::{Desk, Viewer};
-pub use notice_form::{FormMode, NoticeForm, new_notice_page, notice_form_page};
+pub use notice_form::{FormMode, NoticeForm, TemplateChoice, new_notice_page, notice_form_page};
 pub use notice_page::{Closing, NoticePage, notice_page};
 pub use portal_home::{PortalHome, portal_home_page};
 pub use portal_received::received_page;

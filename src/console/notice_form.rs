@@ -114,7 +114,8 @@ impl NoticeForm {
 
 /// What the form does: a new notice, or a revision of one.
 pub enum FormMode<'a> {
-    New,
+    /// A new notice, offering `templates` to start from.
+    New { templates: &'a [TemplateChoice] },
     /// `action` is `update` or `reschedule`; `title` is the notice's.
     Revise {
         id: NoticeId,
@@ -123,14 +124,18 @@ pub enum FormMode<'a> {
     },
 }
 
-/// The form page, with the preview of what publishing would do when there is one.
+/// A template the new-notice form offers: its id and its name in the page's language.
+pub type TemplateChoice = (String, String);
+
+/// The form page, with the preview of what publishing would do when there is one, and
+/// the templates of the kind to start from.
 pub fn new_notice_page(
     lang: Language,
     viewer: &Viewer,
     form: &NoticeForm,
-    errors: &[FieldError],
-    preview: Option<&NoticePreview>,
+    (errors, preview): (&[FieldError], Option<&NoticePreview>),
     catalogue: &Catalogue,
+    templates: &[TemplateChoice],
 ) -> String {
     notice_form_page(
         lang,
@@ -138,7 +143,7 @@ pub fn new_notice_page(
         form,
         (errors, preview),
         catalogue,
-        &FormMode::New,
+        &FormMode::New { templates },
     )
 }
 
@@ -154,7 +159,7 @@ pub fn notice_form_page(
     let errors = &super::messages::translated(lang, errors);
     let kind = form.kind();
     let (title, target, path) = match mode {
-        FormMode::New => (
+        FormMode::New { .. } => (
             t(lang, ["Uusi tiedote", "Nytt meddelande", "New notice"]).to_owned(),
             "/console/notices/new".to_owned(),
             format!("/console/notices/new?kind={}", kind.code()),
@@ -177,7 +182,7 @@ pub fn notice_form_page(
             p { a href={ "/console/notices/" (id) "?lang=" (lang.code()) } { "← " (t(lang, ["Tiedote", "Meddelandet", "The notice"])) } }
         }
         h1 { (title) }
-        @if let FormMode::New = mode {
+        @if let FormMode::New { templates } = mode {
         nav aria-label=(t(lang, ["Tiedotteen laji", "Meddelandets typ", "Kind of notice"])) {
             ul.kinds {
                 @for k in NoticeKind::ALL {
@@ -188,6 +193,26 @@ pub fn notice_form_page(
                             a href={ "/console/notices/new?kind=" (k.code()) "&lang=" (lang.code()) } { (kind_label(lang, *k)) }
                         }
                     }
+                }
+            }
+        }
+        @if !templates.is_empty() {
+            form.template method="get" action="/console/notices/new" {
+                input type="hidden" name="kind" value=(kind.code());
+                input type="hidden" name="lang" value=(lang.code());
+                label for="template" { (t(lang, ["Aloita pohjasta", "Börja från en mall", "Start from a template"])) }
+                p.help #template-help { (t(lang, [
+                    "Pohja täyttää tekstit ja pysyvät toimintaohjeet. Paikkamerkit, kuten {service} ja {start}, täytetään kullakin kielellä; esikatselu näyttää lopputuloksen.",
+                    "Mallen fyller i texterna och de stående anvisningarna. Platshållare som {service} och {start} fylls i på varje språk; förhandsgranskningen visar resultatet.",
+                    "A template fills in the texts and the standing procedures. Placeholders such as {service} and {start} are filled in each language; the preview shows the result.",
+                ])) }
+                div.inline {
+                    select #template name="template" aria-describedby="template-help" {
+                        @for (id, name) in templates.iter() {
+                            option value=(id) selected[form.value("template") == id] { (name) }
+                        }
+                    }
+                    button type="submit" { (t(lang, ["Käytä pohjaa", "Använd mallen", "Use template"])) }
                 }
             }
         }

@@ -29,6 +29,7 @@ mod reports;
 mod request_id;
 mod server;
 mod services;
+mod templates;
 mod tokens;
 
 pub use connection::Timeouts;
@@ -129,6 +130,9 @@ fn api() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(notices::deliveries))
         .routes(routes!(notices::retry))
         .routes(routes!(reach::reach))
+        .routes(routes!(templates::list, templates::create))
+        .routes(routes!(templates::get, templates::change))
+        .routes(routes!(templates::notice))
         .routes(routes!(openapi::document))
         .split_for_parts();
     doc.merge(receipts_doc);

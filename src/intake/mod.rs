@@ -15,6 +15,7 @@ mod portal;
 mod reach;
 mod report_notices;
 mod report_triage;
+mod templates;
 mod tokens;
 mod verify;
 

@@ -21,7 +21,10 @@ pub struct NoticeInput {
     pub services: Option<Vec<String>>,
     /// Default: the audiences of the services.
     pub audiences: Option<Vec<String>>,
-    /// `{"fi": …, "sv": …, "en": …}`; fi and sv required.
+    /// `{"fi": …, "sv": …, "en": …}`; fi and sv required. Every text (title, body, SMS,
+    /// instructions) may hold the placeholders `{service}`, `{start}`, `{estimated_end}`,
+    /// `{next_update}`, `{window_start}`, `{window_end}` and `{link}`, filled in the text's
+    /// language (times in Helsinki time) when the notice is checked.
     #[schema(value_type = Option<BTreeMap<String, String>>)]
     pub title: Option<LocalizedInput>,
     #[schema(value_type = Option<BTreeMap<String, String>>)]

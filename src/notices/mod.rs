@@ -8,6 +8,7 @@ mod issuer;
 mod labels;
 mod ledger;
 mod notice;
+mod placeholders;
 mod plan;
 mod reach;
 mod reference;
@@ -30,6 +31,7 @@ pub use labels::{
 };
 pub use ledger::{AcknowledgementTarget, ChannelSummary, ContactDelivery, DeliveryRecord};
 pub use notice::{ACKNOWLEDGE_VALID, NoticeDraft, NoticeFields, NoticeId, Revision};
+pub use placeholders::{PLACEHOLDERS, unknown_placeholders};
 pub use plan::{Effect, PlanRules, PlanStatus, PlannedStep, Sends, Step, StepState};
 pub use reach::{DueEscalation, OrganisationReach, ReachState};
 pub use reference::delivery_reference;

@@ -76,11 +76,25 @@ impl NoticeDraft {
             catalogue,
             &mut e,
         );
+        // The times come first, for the placeholders; their errors keep their place.
+        let mut time_errors = FieldErrors::new();
+        let times = Times::parse(&mut input, kind, now, &mut time_errors);
+        super::placeholders::Values {
+            catalogue,
+            services: &services,
+            started_at: times.started_at,
+            estimated_end_at: times.estimated_end_at,
+            next_update_at: times.next_update_at,
+            window_start: times.window_start,
+            window_end: times.window_end,
+            link,
+        }
+        .fill_input(&mut input);
         let texts = texts(&mut input, &audiences, &mut e);
         let issuer = super::checks::issuer(input.issuer.take(), kind, &mut e);
         check_sms(&texts, issuer.as_ref(), link, &mut e);
         let state = state(input.state.take(), kind, &mut e);
-        let times = Times::parse(&mut input, kind, now, &mut e);
+        e.extend_prefixed("", time_errors);
         let phases = input.sub_windows.take().unwrap_or_default();
         let sub_windows = if phases.is_empty() {
             Vec::new()

@@ -11,6 +11,7 @@ mod reach;
 mod received;
 mod registry;
 mod registry_views;
+mod templates;
 mod tokens;
 
 pub use crate::store::{DEFAULT_PAGE, MAX_PAGE, PoolStats};
@@ -30,6 +31,7 @@ pub use received::{RECEIVED_DAYS, ReceivedDelivery, ReceivedNotice};
 pub use registry_views::{
     ContactList, ContactView, OrganisationList, OrganisationView, Unreachable, UnreachableList,
 };
+pub use templates::{TemplateFilter, TemplateNotice, TemplateVersionView, TemplateView};
 pub use tokens::{TokenList, TokenView};
 
 use crate::access::Actor;

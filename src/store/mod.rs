@@ -36,6 +36,7 @@ mod sessions;
 mod sign_ins;
 mod sql;
 mod states;
+mod templates;
 mod tokens;
 pub(crate) mod turns;
 
@@ -56,6 +57,7 @@ pub use pool::{PoolStats, Store};
 pub use portal::PortalSignInUse;
 pub use reach::EscalationPlan;
 pub use reminders::Firing;
+pub use templates::{TemplateRecord, TemplateVersion, TemplateWrite};
 
 /// Which SQL dialect a pool speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

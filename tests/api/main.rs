@@ -48,6 +48,7 @@ mod resilience;
 mod schemathesis;
 mod send_test;
 mod slow_clients;
+mod templates;
 mod tokens;
 mod verify;
 mod xss;

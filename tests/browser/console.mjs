@@ -50,6 +50,13 @@ try {
   await page.goto(`${base}/console/notices/new?kind=maintenance&lang=sv`);
   await page.click('details summary >> nth=0');
   results.push(await look(page, 'maintenance-form', 'sv'));
+  // Started from a template: its texts and standing procedures fill the form.
+  await page.goto(`${base}/console/notices/new?kind=fault&lang=sv`);
+  await page.selectOption('#template', 'repository-fault-start');
+  await Promise.all([page.waitForURL(/template=repository-fault-start/), page.click('form.template button')]);
+  const templated = await page.inputValue('#title_sv');
+  if (templated !== 'Störning: {service}') throw new Error(`the template did not fill the form: ${templated}`);
+  results.push(await look(page, 'template-form', 'sv'));
   for (const lang of ['fi', 'sv', 'en']) {
     await page.goto(`${base}/console/notices/new?kind=fault&lang=${lang}`);
     results.push(await look(page, 'form', lang));

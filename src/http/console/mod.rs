@@ -15,6 +15,7 @@ pub(super) mod reports;
 mod revise;
 pub(super) mod session;
 pub(super) mod signin;
+pub(super) mod template_form;
 mod tokens;
 
 use super::AppState;

@@ -18,7 +18,7 @@ use axum::response::{Html, IntoResponse, Response};
 /// A notice form with every text filled is a few tens of kilobytes.
 pub(super) const MAX_FORM: usize = 512 * 1024;
 
-fn page(
+async fn page(
     s: &AppState,
     signed: &Signed,
     form: &NoticeForm,
@@ -30,13 +30,32 @@ fn page(
         csrf: &signed.session.csrf,
         desk: crate::console::Desk::Console,
     };
+    let filter = crate::query::TemplateFilter {
+        kind: Some(form.kind()),
+        ..Default::default()
+    };
+    // The form still works when the templates cannot be read; it only offers none.
+    let templates: Vec<crate::console::TemplateChoice> = s
+        .query
+        .templates(&signed.actor, &filter)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|t| t.phase.publishes())
+        .map(|t| {
+            let name = crate::notices::Texts::pick(&t.name, signed.lang)
+                .0
+                .to_owned();
+            (t.id, name)
+        })
+        .collect();
     Html(new_notice_page(
         signed.lang,
         &viewer,
         form,
-        errors,
-        preview,
+        (errors, preview),
         s.intake.catalogue(),
+        &templates,
     ))
 }
 
@@ -47,15 +66,32 @@ pub(super) fn form_id() -> String {
         .unwrap_or_default()
 }
 
-/// `GET /console/notices/new?kind=…`: an empty form.
+/// `GET /console/notices/new?kind=…[&template=…]`: an empty form, or one filled from a
+/// template.
 pub async fn new(State(s): State<AppState>, signed: Signed, req: Request) -> Response {
-    let kind = form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
-        .find(|(k, _)| k == "kind")
-        .and_then(|(_, v)| NoticeKind::parse(&v).ok())
+    let query: Vec<(String, String)> =
+        form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let given = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let kind = given("kind")
+        .and_then(|v| NoticeKind::parse(v).ok())
         .unwrap_or(NoticeKind::Fault);
     let mut pairs = vec![("kind".to_owned(), kind.code().to_owned())];
+    if let Some(id) = given("template")
+        && let Ok(t) = s.query.template_notice(&signed.actor, id, None).await
+    {
+        pairs = super::template_form::pairs(id, &t);
+    }
     pairs.push(("idem".to_owned(), form_id()));
-    page(&s, &signed, &NoticeForm::from_pairs(&pairs), &[], None).into_response()
+    page(&s, &signed, &NoticeForm::from_pairs(&pairs), &[], None)
+        .await
+        .into_response()
 }
 
 /// `POST /console/notices/new`: `act=preview` shows what publishing would do, `act=publish`
@@ -78,17 +114,19 @@ pub async fn post(
     if !same_origin(&s, &parts.headers) || !csrf_matches(&signed.session, csrf) {
         return Err(forbidden());
     }
-    let invalid = |e: crate::validation::FieldErrors| {
+    let invalid = async |e: crate::validation::FieldErrors| {
         (
             StatusCode::UNPROCESSABLE_ENTITY,
-            page(&s, &signed, &form, e.errors(), None),
+            page(&s, &signed, &form, e.errors(), None).await,
         )
             .into_response()
     };
     if form.value("act") != "publish" {
         return match s.intake.preview_notice(&signed.actor, form.input()).await {
-            Ok(p) => Ok(page(&s, &signed, &form, &[], Some(&p)).into_response()),
-            Err(IntakeError::Invalid(e)) => Ok(invalid(e)),
+            Ok(p) => Ok(page(&s, &signed, &form, &[], Some(&p))
+                .await
+                .into_response()),
+            Err(IntakeError::Invalid(e)) => Ok(invalid(e).await),
             Err(e) => Err(e.into()),
         };
     }
@@ -117,7 +155,7 @@ pub async fn post(
         }
         // The same form was published already (a double click): nothing more to do.
         Err(IntakeError::Earlier(Earlier::Answered(_))) => Ok(done),
-        Err(IntakeError::Invalid(e)) => Ok(invalid(e)),
+        Err(IntakeError::Invalid(e)) => Ok(invalid(e).await),
         Err(e) => Err(e.into()),
     }
 }

@@ -266,9 +266,9 @@ pub async fn new_notice(
         signed.lang,
         &viewer,
         &form,
-        &[],
-        None,
+        (&[], None),
         s.intake.catalogue(),
+        &[],
     ))
     .into_response())
 }

@@ -100,6 +100,11 @@ fn parameter_schema(name: &str, services: &[&str]) -> Option<Value> {
         }
         "state" => codes(&["active", "upcoming", "ended"]),
         "kind" => codes(NoticeKind::CODES),
+        "phase" => codes(crate::templates::Phase::CODES),
+        "template_id" => {
+            json!({"type": "string", "maxLength": 64, "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"})
+        }
+        "version" => json!({"type": "integer", "format": "int32", "minimum": 1}),
         "service" => codes(services),
         "lang" => codes(Language::CODES),
         "revision" => json!({"type": "integer", "format": "int32"}),

@@ -53,6 +53,42 @@ fn set(doc: &mut Value, name: &str, edits: Vec<(&str, Value)>) {
     }
 }
 
+/// Installs the vocabularies of notice templates.
+fn install_templates(doc: &mut Value, services: &[&str]) {
+    let instructions = || json!({"type": "object", "propertyNames": codes(Audience::CODES), "additionalProperties": localized()});
+    let common = || {
+        vec![
+            ("kind", codes(NoticeKind::CODES)),
+            ("severity", nullable(codes(Severity::CODES))),
+            ("services", list(codes(services))),
+            ("audiences", list(codes(Audience::CODES))),
+            ("name", localized()),
+            ("title", localized()),
+            ("body", localized()),
+            ("sms", localized()),
+            ("instructions", instructions()),
+        ]
+    };
+    let mut view = common();
+    view.push((
+        "id",
+        json!({"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"}),
+    ));
+    view.push(("phase", codes(crate::templates::Phase::CODES)));
+    set(doc, "TemplateView", view);
+    let mut notice = common();
+    notice.push((
+        "action",
+        codes(&[
+            Action::Update.code(),
+            Action::End.code(),
+            Action::Reschedule.code(),
+            Action::Cancel.code(),
+        ]),
+    ));
+    set(doc, "TemplateNotice", notice);
+}
+
 /// Installs the vocabularies of notices, their deliveries and reminders.
 fn install_notices(doc: &mut Value, services: &[&str]) {
     let service = || codes(services);
@@ -144,6 +180,7 @@ pub fn install(doc: &mut Value, services: &[&str]) {
         ],
     );
     install_notices(doc, services);
+    install_templates(doc, services);
     set(
         doc,
         "CreatedToken",

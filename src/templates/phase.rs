@@ -1,0 +1,51 @@
+//! Where in a notice's life a template is used.
+
+use crate::codes::code_enum;
+use crate::registry::NoticeKind;
+
+code_enum! {
+    /// A fault's (or an instruction's) start, update and end; maintenance announced,
+    /// reminded, changed or cancelled.
+    pub enum Phase {
+        Start = "start",
+        Update = "update",
+        End = "end",
+        Announcement = "announcement",
+        Reminder = "reminder",
+        Change = "change",
+        Cancel = "cancel",
+    }
+}
+
+impl Phase {
+    /// The phases a notice of `kind` goes through.
+    pub fn of(kind: NoticeKind) -> &'static [Phase] {
+        match kind {
+            NoticeKind::Fault | NoticeKind::Instruction => {
+                &[Phase::Start, Phase::Update, Phase::End]
+            }
+            NoticeKind::Maintenance => &[
+                Phase::Announcement,
+                Phase::Reminder,
+                Phase::Change,
+                Phase::Cancel,
+            ],
+        }
+    }
+
+    /// Whether the phase publishes a new notice (else it revises one).
+    pub fn publishes(self) -> bool {
+        matches!(self, Phase::Start | Phase::Announcement)
+    }
+
+    /// The revision action that uses this phase (none for a new notice).
+    pub fn action(self) -> Option<&'static str> {
+        match self {
+            Phase::Start | Phase::Announcement => None,
+            Phase::Update | Phase::Reminder => Some("update"),
+            Phase::End => Some("end"),
+            Phase::Change => Some("reschedule"),
+            Phase::Cancel => Some("cancel"),
+        }
+    }
+}
