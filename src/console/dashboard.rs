@@ -140,7 +140,10 @@ pub fn dashboard_page(
 
 fn title_link(rev: &Revision, lang: Language) -> Markup {
     let (title, _) = Texts::pick(&rev.draft.texts.title, lang);
-    html! { a href={ "/console/notices/" (rev.notice_id) "?lang=" (lang.code()) } { (title) } }
+    html! {
+        @if !rev.draft.status.is_actual() { strong { (crate::notices::EXERCISE_MARK) } ": " }
+        a href={ "/console/notices/" (rev.notice_id) "?lang=" (lang.code()) } { (title) }
+    }
 }
 
 fn cards(

@@ -105,6 +105,7 @@ impl NoticeForm {
             window_end: time("window_end"),
             sub_windows: super::phases::phases_input(self),
             issuer: self.given("issuer"),
+            status: self.given("status"),
             fault_reports: self
                 .given("fault_reports")
                 .map(|ids| ids.split(',').map(|id| id.trim().to_owned()).collect()),
@@ -230,6 +231,20 @@ pub fn notice_form_page(
             input type="hidden" name="csrf" value=(viewer.csrf);
             input type="hidden" name="kind" value=(kind.code());
             input type="hidden" name="idem" value=(form.value("idem"));
+            @if let FormMode::New { .. } = mode {
+                div.field {
+                    (error_list(errors, "status"))
+                    label {
+                        input #status type="checkbox" name="status" value="exercise" checked[form.value("status") == "exercise"];
+                        " " (t(lang, ["Harjoitus", "Övning", "Exercise"]))
+                    }
+                    p.help { (t(lang, [
+                        "Harjoitus menee kohdeorganisaatioille merkittynä sanoin HARJOITUS / ÖVNING / EXERCISE, pyytää kuittauksen eikä näy julkisella sivulla eikä syötteissä. Tavoittavuus näkyy tiedotteen sivulla.",
+                        "En övning går till målorganisationerna märkt HARJOITUS / ÖVNING / EXERCISE, ber om kvittering och syns inte på den offentliga sidan eller i flödena. Räckvidden visas på meddelandets sida.",
+                        "An exercise goes to the organisations it targets marked HARJOITUS / ÖVNING / EXERCISE, asks to be acknowledged, and never shows on the public page or in the feeds. Its reach shows on the notice's page.",
+                    ])) }
+                }
+            }
             @if !form.value("fault_reports").is_empty() {
                 input type="hidden" name="fault_reports" value=(form.value("fault_reports"));
                 p.notice { (t(lang, [

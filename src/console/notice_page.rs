@@ -67,7 +67,10 @@ pub fn notice_page(lang: Language, viewer: &Viewer, p: &NoticePage) -> String {
     let path = format!("/console/notices/{id}");
     let body = html! {
         p { a href={ "/console?lang=" (lang.code()) } { "← " (t(lang, ["Tilannekuva", "Lägesbild", "Dashboard"])) } }
-        h1 { (title) }
+        h1 {
+            @if !last.draft.status.is_actual() { strong { (crate::notices::EXERCISE_MARK) } ": " }
+            (title)
+        }
         p.meta {
             (kind_label(lang, last.draft.kind)) " · " (state_label(lang, last.draft.state)) " · "
             a href={ "/notices/" (id) "?lang=" (lang.code()) } { (t(lang, ["julkinen sivu", "offentlig sida", "public page"])) } " · "

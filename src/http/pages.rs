@@ -104,7 +104,12 @@ pub async fn status(
     let render = async {
         let board = s
             .query
-            .status_board(now, chrono::Duration::days(RECENT_DAYS), PAGE_NOTICES)
+            .status_board(
+                now,
+                chrono::Duration::days(RECENT_DAYS),
+                PAGE_NOTICES,
+                crate::notices::Exercises::Hidden,
+            )
             .await?;
         let (active, upcoming, ended) = (&board.active, &board.upcoming, &board.ended);
         let page = StatusPage {

@@ -238,8 +238,35 @@ const CAP_ENDED_HOURS: i64 = 24;
 /// At most this many CAP messages.
 const CAP_MAX_MESSAGES: u32 = 1_000;
 
-/// `GET /cap.xml`: CAP 1.2 messages of active notices and those ended in the last 24 h.
-pub async fn cap(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
+/// `?status=` of the CAP feed.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct CapParams {
+    /// `actual` (the default) or `exercise`: the exercises' messages, for drills.
+    status: Option<String>,
+}
+
+/// `GET /cap.xml`: CAP 1.2 messages of active notices and those ended in the last 24 h;
+/// `?status=exercise` the same of exercises (CAP `status` Exercise), never mixed.
+pub async fn cap(
+    State(s): State<AppState>,
+    ApiQuery(p): ApiQuery<CapParams>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let exercises = match p.status.as_deref() {
+        None | Some("actual") => crate::notices::Exercises::Hidden,
+        Some("exercise") => crate::notices::Exercises::Only,
+        Some(_) => {
+            return Err(crate::intake::IntakeError::from(FieldErrors::single(
+                "status",
+                "must be one of actual, exercise",
+            ))
+            .into());
+        }
+    };
+    let key = match exercises {
+        crate::notices::Exercises::Only => "/cap.xml?status=exercise",
+        _ => "/cap.xml",
+    };
     let headers = req.headers();
     // The 24-hour horizon moves with the clock: render it afresh each hour.
     let now = s.clock.now_micros();
@@ -250,6 +277,7 @@ pub async fn cap(State(s): State<AppState>, req: Request) -> Result<Response, Ap
             .cap(
                 now - chrono::Duration::hours(CAP_ENDED_HOURS),
                 CAP_MAX_MESSAGES,
+                exercises,
             )
             .await?;
         let base = s.intake.public_url();
@@ -265,7 +293,7 @@ pub async fn cap(State(s): State<AppState>, req: Request) -> Result<Response, Ap
             &revisions,
             &src,
             s.intake.catalogue(),
-            &format!("{base}/cap.xml"),
+            &format!("{base}{key}"),
         );
         let last = revisions.first().map(|r| r.published_at);
         Ok::<_, ApiError>(Rendered::new(
@@ -276,7 +304,7 @@ pub async fn cap(State(s): State<AppState>, req: Request) -> Result<Response, Ap
     };
     let r = s
         .outputs
-        .render_once("/cap.xml".to_owned(), horizon, render)
+        .render_once(key.to_owned(), horizon, render)
         .await?;
     Ok(answer(&r, headers))
 }

@@ -39,7 +39,7 @@ impl Intake {
             let page = self
                 .store
                 .list_notices(
-                    NoticeFilter::Active,
+                    (NoticeFilter::Active, crate::notices::Exercises::Shown),
                     Some(NoticeKind::Fault),
                     None,
                     now,

@@ -277,10 +277,10 @@ impl Intake {
         let mut sms_texts = BTreeMap::new();
         let mut email = BTreeMap::new();
         for lang in Language::ALL {
-            if let Ok(t) = rev
-                .draft
-                .texts
-                .sms_text(*lang, rev.draft.issuer.as_ref(), &link)
+            if let Ok(t) =
+                rev.draft
+                    .texts
+                    .sms_text(*lang, rev.draft.issuer.as_ref(), rev.draft.status, &link)
             {
                 sms_texts.insert(
                     lang.code().to_owned(),

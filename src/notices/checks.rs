@@ -114,6 +114,7 @@ pub(super) fn texts(
 pub(super) fn check_sms(
     texts: &Texts,
     issuer: Option<&super::Issuer>,
+    status: super::NoticeStatus,
     link: &str,
     e: &mut FieldErrors,
 ) {
@@ -123,7 +124,7 @@ pub(super) fn check_sms(
         let from_title =
             !explicit && title_ok && (texts.title.contains_key(lang) || *lang == Language::Fi);
         if explicit || from_title {
-            if let Err(why) = texts.sms_text(*lang, issuer, link) {
+            if let Err(why) = texts.sms_text(*lang, issuer, status, link) {
                 e.add(
                     format!("sms.{lang}"),
                     if explicit {

@@ -96,17 +96,21 @@ impl Texts {
         &self,
         lang: Language,
         issuer: Option<&super::Issuer>,
+        status: super::NoticeStatus,
         link: &str,
     ) -> Result<SmsText, String> {
-        let text = match self.sms.get(&lang) {
+        let mut text = match self.sms.get(&lang) {
             Some(t) => t.clone(),
             None => format!("{} {link}", Texts::pick(&self.title, lang).0),
         };
-        match issuer {
-            Some(i) if !text.trim_start().starts_with(i.as_str()) => {
-                SmsText::parse(&format!("{}: {text}", i.as_str()))
-            }
-            _ => SmsText::parse(&text),
+        if let Some(i) = issuer
+            && !text.trim_start().starts_with(i.as_str())
+        {
+            text = format!("{}: {text}", i.as_str());
         }
+        if !status.is_actual() {
+            text = format!("{}: {text}", super::EXERCISE_MARK);
+        }
+        SmsText::parse(&text)
     }
 }

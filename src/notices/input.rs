@@ -62,6 +62,10 @@ pub struct NoticeInput {
     /// Fault reports (ids) this notice answers: once it is published, each is linked to it
     /// and its reporter is emailed the notice's link.
     pub fault_reports: Option<Vec<String>>,
+    /// `actual` (the default) or `exercise`: a drill that reaches the organisations it
+    /// targets, marked HARJOITUS / ÖVNING / EXERCISE in every subject, body and SMS, asks to
+    /// be acknowledged, and is never listed among real notices. Fixed at publication.
+    pub status: Option<String>,
 }
 
 impl NoticeInput {
@@ -88,6 +92,7 @@ impl NoticeInput {
             issuer: self.issuer.or(base.issuer),
             // Reports are linked by the request that names them, never carried over.
             fault_reports: self.fault_reports,
+            status: self.status.or(base.status),
         }
     }
 }

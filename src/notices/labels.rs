@@ -109,6 +109,7 @@ pub enum Field {
     Footer,
     FinnishOnly,
     ShortNotice,
+    Exercise,
     Phase,
     Acknowledge,
     ManageRecipients,
@@ -158,6 +159,11 @@ pub fn field(lang: Language, f: Field) -> &'static str {
                 "Organisaationne tiedotteiden vastaanottajat",
                 "Er organisations mottagare av meddelanden",
                 "Your organisation's notice recipients",
+            ],
+            Field::Exercise => [
+                "HARJOITUS / ÖVNING / EXERCISE. Tämä on harjoitus eikä koske todellista häiriötä. Kuittaa viesti vastaanotetuksi, niin näemme, tavoittaako tiedote organisaationne.",
+                "HARJOITUS / ÖVNING / EXERCISE. Detta är en övning och gäller ingen verklig störning. Kvittera meddelandet som mottaget, så ser vi att meddelandet når er organisation.",
+                "HARJOITUS / ÖVNING / EXERCISE. This is an exercise, not a real fault. Acknowledge this message as received so that we see the notice reaches your organisation.",
             ],
             Field::ShortNotice => [
                 "Lyhyellä varoitusajalla: tästä huollosta ei voitu ilmoittaa kahta viikkoa etukäteen.",

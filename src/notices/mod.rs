@@ -41,7 +41,10 @@ pub use render::{
 };
 pub use revise::{revise, revision_action};
 pub use sms::{MAX_SMS_PARTS, SmsEncoding, SmsText, normalise as normalise_sms, split_parts};
-pub use vocabulary::{Action, DeliveryState, NoticeFilter, NoticeState, Severity, lane};
+pub use vocabulary::{
+    Action, DeliveryState, EXERCISE_MARK, Exercises, NoticeFilter, NoticeState, NoticeStatus,
+    Severity, lane,
+};
 pub use windows::{MAX_SUB_WINDOWS, SubWindow, SubWindowInput};
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use super::content::{Localized, LocalizedInput, Texts};
 use super::input::NoticeInput;
-use super::vocabulary::{Action, NoticeState, Severity};
+use super::vocabulary::{Action, NoticeState, NoticeStatus, Severity};
 use super::windows::SubWindow;
 use crate::registry::{Audience, Catalogue, NoticeKind, ServiceCode};
 use crate::validation::FieldErrors;
@@ -37,6 +37,9 @@ pub struct NoticeFields {
     /// stored before issuers were kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<super::Issuer>,
+    /// A real notice or an exercise (older revisions are real).
+    #[serde(default, skip_serializing_if = "NoticeStatus::is_actual")]
+    pub status: NoticeStatus,
 }
 
 /// The validated content of one revision, immutable once published: built only by `parse`
@@ -92,7 +95,13 @@ impl NoticeDraft {
         .fill_input(&mut input);
         let texts = texts(&mut input, &audiences, &mut e);
         let issuer = super::checks::issuer(input.issuer.take(), kind, &mut e);
-        check_sms(&texts, issuer.as_ref(), link, &mut e);
+        let status = match input.status.take() {
+            Some(s) => e
+                .check("status", NoticeStatus::parse(&s))
+                .unwrap_or_default(),
+            None => NoticeStatus::Actual,
+        };
+        check_sms(&texts, issuer.as_ref(), status, link, &mut e);
         let state = state(input.state.take(), kind, &mut e);
         e.extend_prefixed("", time_errors);
         let phases = input.sub_windows.take().unwrap_or_default();
@@ -124,6 +133,7 @@ impl NoticeDraft {
                 window_end: times.window_end,
                 sub_windows,
                 issuer,
+                status,
             })
         })
     }
@@ -167,6 +177,7 @@ impl NoticeDraft {
             sub_windows: Some(self.sub_windows.iter().map(SubWindow::as_input).collect()),
             fault_reports: None,
             issuer: self.issuer.as_ref().map(|i| i.as_str().to_owned()),
+            status: Some(self.status.code().to_owned()),
         }
     }
 
@@ -211,6 +222,7 @@ impl Revision {
     pub fn asks_acknowledgement(&self) -> bool {
         let d = &self.draft;
         d.kind == crate::registry::NoticeKind::Instruction
+            || d.status == NoticeStatus::Exercise
             || (d.kind == crate::registry::NoticeKind::Fault
                 && d.severity == super::Severity::Critical)
     }

@@ -128,9 +128,14 @@ pub fn phases(d: &super::NoticeDraft, lang: Language) -> Vec<String> {
 pub fn subject(rev: &Revision, lang: Language) -> String {
     let title = Texts::pick(&rev.draft.texts.title, lang).0;
     let kind = labels::kind(lang, rev.draft.kind);
-    match labels::action(lang, rev.action) {
+    let subject = match labels::action(lang, rev.action) {
         Some(a) => format!("{kind} ({a}): {title}"),
         None => format!("{kind}: {title}"),
+    };
+    if rev.draft.status.is_actual() {
+        subject
+    } else {
+        format!("{}: {subject}", super::EXERCISE_MARK)
     }
 }
 
@@ -251,6 +256,7 @@ pub fn render_email(
     let (title, title_lang) = Texts::pick(&texts.title, lang);
     let (body, _) = Texts::pick(&texts.body, lang);
     let notes: Vec<&str> = [
+        (!rev.draft.status.is_actual()).then(|| labels::field(lang, Field::Exercise)),
         (title_lang != lang).then(|| labels::field(lang, Field::FinnishOnly)),
         short_notice.then(|| labels::field(lang, Field::ShortNotice)),
     ]
@@ -283,14 +289,19 @@ pub fn render_sms(rev: &Revision, lang: Language, link: &str) -> String {
     match rev
         .draft
         .texts
-        .sms_text(lang, rev.draft.issuer.as_ref(), link)
+        .sms_text(lang, rev.draft.issuer.as_ref(), rev.draft.status, link)
     {
         Ok(t) => t.as_str().to_owned(),
         // Cannot happen for a published revision; fall back to the Finnish SMS.
         Err(_) => rev
             .draft
             .texts
-            .sms_text(Language::Fi, rev.draft.issuer.as_ref(), link)
+            .sms_text(
+                Language::Fi,
+                rev.draft.issuer.as_ref(),
+                rev.draft.status,
+                link,
+            )
             .map(|t| t.as_str().to_owned())
             .unwrap_or_default(),
     }

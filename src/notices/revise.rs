@@ -68,6 +68,16 @@ fn check_revisable(current: &NoticeDraft, change: &NoticeInput) -> Result<(), Fi
         ));
     }
     if change
+        .status
+        .as_deref()
+        .is_some_and(|s| s.trim() != current.status.code())
+    {
+        return Err(FieldErrors::single(
+            "status",
+            "cannot change: an exercise stays an exercise and a real notice stays real",
+        ));
+    }
+    if change
         .kind
         .as_deref()
         .is_some_and(|k| k.trim() != current.kind.code())

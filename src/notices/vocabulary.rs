@@ -26,6 +26,27 @@ code_enum! {
 }
 
 code_enum! {
+    /// A real notice, or an exercise (a drill that measures reach without alarming anyone).
+    #[derive(Default)]
+    pub enum NoticeStatus {
+        #[default]
+        Actual = "actual",
+        Exercise = "exercise",
+    }
+}
+
+impl NoticeStatus {
+    /// Whether this is a real notice (what older revisions, stored without a status, are).
+    pub fn is_actual(&self) -> bool {
+        *self == NoticeStatus::Actual
+    }
+}
+
+/// What every subject, body and SMS of an exercise begins with, in all three languages so
+/// that no reader takes it for a real fault.
+pub const EXERCISE_MARK: &str = "HARJOITUS / ÖVNING / EXERCISE";
+
+code_enum! {
     /// What a revision does to its notice.
     pub enum Action {
         Publish = "publish",
@@ -148,6 +169,26 @@ pub fn lane(kind: NoticeKind) -> i32 {
     match kind {
         NoticeKind::Fault | NoticeKind::Instruction => 0,
         NoticeKind::Maintenance => 1,
+    }
+}
+
+/// Whether a list holds exercises: the public outputs never do; the console shows them
+/// among the rest, marked; the exercise CAP feed holds nothing else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exercises {
+    Hidden,
+    Shown,
+    Only,
+}
+
+impl Exercises {
+    /// The condition on `notices n` in SQL.
+    pub fn clause(self) -> &'static str {
+        match self {
+            Exercises::Hidden => "n.exercise = FALSE",
+            Exercises::Shown => "TRUE",
+            Exercises::Only => "n.exercise = TRUE",
+        }
     }
 }
 

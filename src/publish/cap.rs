@@ -168,7 +168,12 @@ pub fn alert(
     element(&mut out, "identifier", &src.identifier(rev));
     element(&mut out, "sender", &src.sender());
     element(&mut out, "sent", &cap_time(rev.published_at));
-    element(&mut out, "status", "Actual");
+    let status = if d.status.is_actual() {
+        "Actual"
+    } else {
+        "Exercise"
+    };
+    element(&mut out, "status", status);
     element(&mut out, "msgType", msg_type);
     element(&mut out, "scope", "Public");
     if rev.action != Action::Publish && !earlier.is_empty() {

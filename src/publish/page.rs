@@ -237,6 +237,16 @@ pub fn notice_page(revisions: &[Revision], lang: Language, catalogue: &Catalogue
     let path = format!("/notices/{}", current.notice_id);
     let body = html! {
         p.back { a href={ "/?lang=" (lang.code()) } { (t(lang, ["← Kaikki tiedotteet", "← Alla meddelanden", "← All notices"])) } }
+        @if !d.status.is_actual() {
+            p.alert role="note" {
+                strong { (crate::notices::EXERCISE_MARK) } " "
+                (t(lang, [
+                    "Tämä on harjoitus eikä koske todellista häiriötä.",
+                    "Detta är en övning och gäller ingen verklig störning.",
+                    "This is an exercise, not a real fault.",
+                ]))
+            }
+        }
         h1 lang=(title_lang.code()) { (title) }
         (card(current, lang, catalogue))
         @let phase_lines = phases(d, lang);
@@ -261,7 +271,10 @@ pub fn notice_page(revisions: &[Revision], lang: Language, catalogue: &Catalogue
                     }
                     @for (aud, texts) in &rev.draft.texts.instructions {
                         @let (instruction, ilang) = Texts::pick(texts, lang);
-                        p.instruction lang=(ilang.code()) { strong { (crate::notices::audience_label(lang, *aud)) ": " } (instruction) }
+                        p.instruction lang=(ilang.code()) {
+                            strong { (crate::notices::audience_label(lang, *aud)) ": " }
+                            @for (i, line) in instruction.lines().enumerate() { @if i > 0 { br; } (line) }
+                        }
                     }
                 }
             }

@@ -43,7 +43,12 @@ impl Query {
     pub async fn console_board(&self, actor: &Actor) -> IntakeResult<ConsoleBoard> {
         require_operator(actor, "only operators open the console")?;
         let board = self
-            .status_board(self.now(), chrono::Duration::zero(), BOARD_NOTICES)
+            .status_board(
+                self.now(),
+                chrono::Duration::zero(),
+                BOARD_NOTICES,
+                crate::notices::Exercises::Shown,
+            )
             .await?;
         let mut out = ConsoleBoard::default();
         for rev in board.active {

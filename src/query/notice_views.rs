@@ -42,6 +42,8 @@ pub struct RevisionView {
     /// and its name in each language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<IssuerView>,
+    /// `actual`, or `exercise` for a drill (never listed among real notices).
+    pub status: String,
 }
 
 /// The authority that issued an instruction.
@@ -116,6 +118,7 @@ impl From<&Revision> for RevisionView {
                     .map(|l| (l.code().to_owned(), i.name(*l).to_owned()))
                     .collect(),
             }),
+            status: d.status.code().to_owned(),
         }
     }
 }

@@ -80,7 +80,7 @@ impl Query {
         let page = self
             .store
             .list_notices(
-                filter,
+                (filter, crate::notices::Exercises::Hidden),
                 kind,
                 service.as_ref().map(|s| s.as_str()),
                 self.now(),

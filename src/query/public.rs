@@ -2,7 +2,7 @@
 
 use super::Query;
 use crate::intake::IntakeResult;
-use crate::notices::{NoticeFilter, NoticeId, Revision};
+use crate::notices::{Exercises, NoticeFilter, NoticeId, Revision};
 use crate::registry::NoticeKind;
 use chrono::{DateTime, Duration, Utc};
 
@@ -25,10 +25,11 @@ impl Query {
         now: DateTime<Utc>,
         recent: Duration,
         per_list: u32,
+        exercises: Exercises,
     ) -> IntakeResult<StatusBoard> {
         let list = |f: NoticeFilter, k: Option<NoticeKind>| {
             self.store
-                .list_notices(f, k, None, now, None, Some(per_list))
+                .list_notices((f, exercises), k, None, now, None, Some(per_list))
         };
         let active = list(NoticeFilter::Active, None).await?.items;
         let mut upcoming = list(NoticeFilter::Upcoming, Some(NoticeKind::Maintenance))
@@ -74,7 +75,12 @@ impl Query {
     }
 
     /// Revisions of notices not ended, or ended after `since`, newest first.
-    pub async fn cap(&self, since: DateTime<Utc>, limit: u32) -> IntakeResult<Vec<Revision>> {
-        Ok(self.store.cap_revisions(since, limit).await?)
+    pub async fn cap(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+        exercises: Exercises,
+    ) -> IntakeResult<Vec<Revision>> {
+        Ok(self.store.cap_revisions(since, limit, exercises).await?)
     }
 }

@@ -8,7 +8,7 @@ use super::sql::Sql;
 use super::turns::Writer;
 use super::{AuditEvent, DEFAULT_PAGE, MAX_PAGE, Page, Store, StoreResult};
 use crate::access::{Keep, Kept};
-use crate::notices::{NoticeFilter, NoticeId, PlannedStep, Revision, Sends};
+use crate::notices::{Exercises, NoticeFilter, NoticeId, PlannedStep, Revision, Sends};
 use crate::registry::NoticeKind;
 use chrono::{DateTime, Utc};
 
@@ -52,7 +52,7 @@ impl Store {
     ) -> StoreResult<Kept<()>> {
         let d = &rev.draft;
         let sql = "INSERT INTO notices (id, kind, severity, state, current_revision, started_at, ended_at, window_start, window_end, \
-                   created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)";
+                   created_at, updated_at, exercise) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)";
         let mut tx = self.begin(Writer::Request).await?;
         let mut c = tx.conn();
         if let Some(earlier) = claim_key(&mut c, keep, rev.published_at).await? {
@@ -69,7 +69,8 @@ impl Store {
                 .bind(d.ended_at)
                 .bind(d.window_start)
                 .bind(d.window_end)
-                .bind(rev.published_at),
+                .bind(rev.published_at)
+                .bind(!d.status.is_actual()),
         )
         .await?;
         write_revision(&mut c, rev, sends, actor).await?;
@@ -162,7 +163,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn list_notices(
         &self,
-        filter: NoticeFilter,
+        (filter, exercises): (NoticeFilter, Exercises),
         kind: Option<NoticeKind>,
         service: Option<&str>,
         now: DateTime<Utc>,
@@ -184,9 +185,10 @@ impl Store {
         let sql = format!(
             "SELECT {REVISION_COLUMNS} FROM notices n \
              JOIN notice_revisions r ON r.notice_id = n.id AND r.revision = n.current_revision \
-             WHERE {state_clause} AND ($2 IS NULL OR n.kind = $2) \
+             WHERE {state_clause} AND {exercises} AND ($2 IS NULL OR n.kind = $2) \
              AND ($3 IS NULL OR EXISTS (SELECT 1 FROM notice_services s WHERE s.notice_id = n.id AND s.service = $3)) \
-             AND ($4 = '' OR n.id < $4) ORDER BY n.id DESC LIMIT $5"
+             AND ($4 = '' OR n.id < $4) ORDER BY n.id DESC LIMIT $5",
+            exercises = exercises.clause()
         );
         let rows: Vec<RevisionRow> = self
             .read()
@@ -217,7 +219,8 @@ impl Store {
         let sql = format!(
             "SELECT {REVISION_COLUMNS} FROM notices n \
              JOIN notice_revisions r ON r.notice_id = n.id AND r.revision = n.current_revision \
-             WHERE n.kind = 'maintenance' AND n.window_end >= $1 ORDER BY n.window_start, n.id LIMIT $2"
+             WHERE n.kind = 'maintenance' AND n.exercise = FALSE AND n.window_end >= $1 \
+             ORDER BY n.window_start, n.id LIMIT $2"
         );
         let rows: Vec<RevisionRow> = self
             .read()
@@ -237,7 +240,7 @@ impl Store {
     ) -> StoreResult<Vec<Revision>> {
         let sql = format!(
             "SELECT {REVISION_COLUMNS} FROM notice_revisions r \
-             JOIN notices n ON n.id = r.notice_id WHERE ($1 IS NULL OR n.kind = $1) \
+             JOIN notices n ON n.id = r.notice_id WHERE n.exercise = FALSE AND ($1 IS NULL OR n.kind = $1) \
              AND ($2 IS NULL OR EXISTS (SELECT 1 FROM notice_services s WHERE s.notice_id = n.id AND s.service = $2)) \
              ORDER BY r.published_at DESC, r.notice_id DESC, r.revision DESC LIMIT $3"
         );
@@ -267,12 +270,14 @@ impl Store {
         &self,
         since: DateTime<Utc>,
         limit: u32,
+        exercises: Exercises,
     ) -> StoreResult<Vec<Revision>> {
         let sql = format!(
             "SELECT {REVISION_COLUMNS} FROM notice_revisions r \
              JOIN notices n ON n.id = r.notice_id \
-             WHERE n.state NOT IN ('resolved', 'completed', 'withdrawn', 'cancelled') OR n.updated_at >= $1 \
-             ORDER BY r.published_at DESC, r.notice_id DESC, r.revision DESC LIMIT $2"
+             WHERE {exercises} AND (n.state NOT IN ('resolved', 'completed', 'withdrawn', 'cancelled') OR n.updated_at >= $1) \
+             ORDER BY r.published_at DESC, r.notice_id DESC, r.revision DESC LIMIT $2",
+            exercises = exercises.clause()
         );
         let rows: Vec<RevisionRow> = self
             .read()

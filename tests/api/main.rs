@@ -24,6 +24,7 @@ mod csv;
 mod delivery;
 mod directories;
 mod error_shapes;
+mod exercises;
 mod fault_reports;
 mod feeds;
 mod health;

@@ -58,6 +58,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/console/notices/{id}", get(notices::show))
         .route("/console/notices/{id}/reach", get(reach::show))
+        .route("/console/notices/{id}/reach.csv", get(reach::csv))
         .route("/console/organisations", get(registry::organisations))
         .route("/console/organisations/{id}", get(registry::organisation))
         .route(

@@ -7,7 +7,7 @@ use super::schema::{
 };
 use crate::notices::{
     Action, MAX_BODY_LEN, MAX_INSTRUCTION_LEN, MAX_SMS_PARTS, MAX_SUB_WINDOWS, MAX_TITLE_LEN,
-    NoticeState, Severity,
+    NoticeState, NoticeStatus, Severity,
 };
 use crate::patterns;
 use crate::registry::{Audience, Language, NoticeKind};
@@ -95,6 +95,13 @@ fn fields(services: &[&str]) -> Vec<(&'static str, Value)> {
             nullable(described(
                 json!({"type": "string", "minLength": 1, "maxLength": crate::notices::MAX_ISSUER_LEN}),
                 "instructions only, and required for them: THL, Kela, Valvira, DVV, STM, Fimea or another authority's name",
+            )),
+        ),
+        (
+            "status",
+            nullable(described(
+                codes(NoticeStatus::CODES),
+                "actual (the default) or exercise: a drill marked HARJOITUS / ÖVNING / EXERCISE everywhere, never listed among real notices; fixed at publication",
             )),
         ),
         (

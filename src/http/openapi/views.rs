@@ -3,7 +3,7 @@
 
 use super::schema::{codes, nullable};
 use crate::access::Role;
-use crate::notices::{Action, DeliveryState, NoticeState, Severity, Step, StepState};
+use crate::notices::{Action, DeliveryState, NoticeState, NoticeStatus, Severity, Step, StepState};
 use crate::registry::{
     Audience, Channel, ContactRole, ContactSource, Language, NoticeKind, OrgState,
 };
@@ -103,6 +103,7 @@ fn install_notices(doc: &mut Value, services: &[&str]) {
         vec![
             ("action", codes(Action::CODES)),
             ("state", codes(NoticeState::CODES)),
+            ("status", codes(NoticeStatus::CODES)),
             ("severity", codes(Severity::CODES)),
             ("services", list(service())),
             ("audiences", list(codes(Audience::CODES))),
