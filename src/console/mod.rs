@@ -5,6 +5,7 @@
 mod contact_form;
 mod dashboard;
 mod fields;
+mod impact_fields;
 mod import;
 mod layout;
 mod messages;

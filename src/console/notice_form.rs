@@ -79,6 +79,7 @@ impl NoticeForm {
     /// The notice the form describes, for intake to check like any other input.
     pub fn input(&self) -> NoticeInput {
         let time = |name: &str| self.given(name).map(Some);
+        let (usage_break, impact) = super::impact_fields::impact_input(&self.values);
         let instructions: BTreeMap<String, BTreeMap<String, String>> = Audience::ALL
             .iter()
             .filter_map(|a| {
@@ -106,6 +107,8 @@ impl NoticeForm {
             sub_windows: super::phases::phases_input(self),
             issuer: self.given("issuer"),
             status: self.given("status"),
+            usage_break,
+            impact,
             fault_reports: self
                 .given("fault_reports")
                 .map(|ids| ids.split(',').map(|id| id.trim().to_owned()).collect()),
@@ -328,6 +331,7 @@ fn details_fields(
                 }
             }
         }
+        (super::impact_fields::impact_fields((&f.values, &f.services), errors, lang, catalogue))
         (localized(f, errors, "title", t(lang, ["Otsikko", "Rubrik", "Title"]), false, &["fi", "sv"]))
         (localized(f, errors, "body", t(lang, ["Teksti", "Text", "Text"]), true, &["fi", "sv"]))
         (sms_fields(f, errors, lang, t(lang, ["Tekstiviesti (valinnainen; oletuksena otsikko ja linkki)", "SMS (valfritt; annars rubrik och länk)", "SMS (optional; by default the title and a link)"])))
@@ -340,7 +344,7 @@ fn details_fields(
             (time_field(f, errors, lang, "estimated_end_at", t(lang, ["Arvioitu päättyminen", "Beräknat slut", "Estimated end"])))
             (time_field(f, errors, lang, "next_update_at", t(lang, ["Seuraava tilannepäivitys", "Nästa uppdatering", "Next update"])))
         }
-        details {
+        details open[Audience::ALL.iter().any(|a| f.values.keys().any(|k| k.starts_with(&format!("instructions_{}_", a.code()))))] {
             summary { (t(lang, ["Ohjeet käyttäjäryhmittäin", "Anvisningar per användargrupp", "Instructions per audience"])) }
             @for a in Audience::ALL {
                 (localized(f, errors, &format!("instructions_{}", a.code()), audience_label(lang, *a), true, &[]))

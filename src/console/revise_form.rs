@@ -38,6 +38,12 @@ impl NoticeForm {
         if let Some(i) = &d.issuer {
             set("issuer", i.as_str().to_owned());
         }
+        if let Some(b) = d.usage_break {
+            set("usage_break", if b { "yes" } else { "no" }.to_owned());
+        }
+        for (s, i) in &d.impact {
+            set(&format!("impact_{}", s.as_str()), i.code().to_owned());
+        }
         for (field, texts) in [
             ("title", &d.texts.title),
             ("body", &d.texts.body),
@@ -82,6 +88,8 @@ impl NoticeForm {
         let mut input = self.input();
         input.action = Some(action.to_owned());
         input.kind = None;
+        // Every impact is on the form: none chosen clears them.
+        input.impact = Some(input.impact.unwrap_or_default());
         let changed = |name: &str| self.value(name) != self.value(&format!("was_{name}"));
         let slots = [
             &mut input.started_at,

@@ -66,6 +66,12 @@ pub struct NoticeInput {
     /// targets, marked HARJOITUS / ÖVNING / EXERCISE in every subject, body and SMS, asks to
     /// be acknowledged, and is never listed among real notices. Fixed at publication.
     pub status: Option<String>,
+    /// Whether use of the service is prevented. Left out: yes when a service's `impact`
+    /// is `down`, else not stated.
+    pub usage_break: Option<bool>,
+    /// Per affected service (each one of `services`): `down`, `degraded`,
+    /// `retrieve_blocked` or `store_blocked`.
+    pub impact: Option<BTreeMap<String, String>>,
 }
 
 impl NoticeInput {
@@ -93,6 +99,8 @@ impl NoticeInput {
             // Reports are linked by the request that names them, never carried over.
             fault_reports: self.fault_reports,
             status: self.status.or(base.status),
+            usage_break: self.usage_break.or(base.usage_break),
+            impact: self.impact.or(base.impact),
         }
     }
 }

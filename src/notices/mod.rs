@@ -3,6 +3,7 @@
 mod checks;
 mod content;
 mod dsn;
+mod impact;
 mod input;
 mod issuer;
 mod labels;
@@ -23,6 +24,7 @@ pub use content::{
     Localized, LocalizedInput, MAX_BODY_LEN, MAX_INSTRUCTION_LEN, MAX_TITLE_LEN, Texts, localized,
 };
 pub use dsn::{DsnRecipient, recipients as dsn_recipients};
+pub use impact::{Impact, impact_facts};
 pub use input::NoticeInput;
 pub use issuer::{Issuer, MAX_ISSUER_LEN, issued_by};
 pub use labels::{

@@ -8,7 +8,7 @@ use crate::registry::{Audience, Catalogue, NoticeKind, ServiceCode};
 use crate::validation::FieldErrors;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 crate::codes::uuid_id! {
     /// A notice's id.
@@ -40,6 +40,12 @@ pub struct NoticeFields {
     /// A real notice or an exercise (older revisions are real).
     #[serde(default, skip_serializing_if = "NoticeStatus::is_actual")]
     pub status: NoticeStatus,
+    /// Whether use is prevented, as stated (`prevents_use` also reads the impact).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_break: Option<bool>,
+    /// How each affected service is hit (none stated: empty).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub impact: BTreeMap<ServiceCode, super::Impact>,
 }
 
 /// The validated content of one revision, immutable once published: built only by `parse`
@@ -48,6 +54,14 @@ pub struct NoticeFields {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct NoticeDraft(pub(super) NoticeFields);
+
+impl NoticeFields {
+    /// Whether use is prevented: as stated, else yes when a service is down; none when
+    /// neither says.
+    pub fn prevents_use(&self) -> Option<bool> {
+        super::impact::usage_break(self.usage_break, &self.impact)
+    }
+}
 
 impl std::ops::Deref for NoticeDraft {
     type Target = NoticeFields;
@@ -102,6 +116,8 @@ impl NoticeDraft {
             None => NoticeStatus::Actual,
         };
         check_sms(&texts, issuer.as_ref(), status, link, &mut e);
+        let impact = super::impact::impacts(input.impact.take(), &services, catalogue, &mut e);
+        let usage_break = input.usage_break.take();
         let state = state(input.state.take(), kind, &mut e);
         e.extend_prefixed("", time_errors);
         let phases = input.sub_windows.take().unwrap_or_default();
@@ -134,6 +150,8 @@ impl NoticeDraft {
                 sub_windows,
                 issuer,
                 status,
+                usage_break,
+                impact,
             })
         })
     }
@@ -178,6 +196,13 @@ impl NoticeDraft {
             fault_reports: None,
             issuer: self.issuer.as_ref().map(|i| i.as_str().to_owned()),
             status: Some(self.status.code().to_owned()),
+            usage_break: self.usage_break,
+            impact: (!self.impact.is_empty()).then(|| {
+                self.impact
+                    .iter()
+                    .map(|(s, i)| (s.as_str().to_owned(), i.code().to_owned()))
+                    .collect()
+            }),
         }
     }
 

@@ -56,6 +56,7 @@ fn facts(rev: &Revision, lang: Language, catalogue: &Catalogue) -> Vec<(&'static
         labels::field(lang, Field::Services),
         service_names.join(", "),
     ));
+    out.extend(super::impact_facts(d, lang, catalogue));
     out.push((
         labels::field(lang, Field::State),
         labels::state(lang, d.state).to_owned(),

@@ -97,9 +97,7 @@ fn info(
     element(out, "language", code);
     element(out, "category", "Infra");
     element(out, "event", crate::notices::kind_label(lang, d.kind));
-    if g.ended {
-        element(out, "responseType", "AllClear");
-    }
+    element(out, "responseType", response_type(rev, g));
     element(out, "urgency", g.urgency);
     element(out, "severity", g.severity);
     element(out, "certainty", g.certainty);
@@ -140,15 +138,57 @@ fn info(
         );
         out.push_str("</parameter>");
     }
+    let mut parameters: Vec<(&str, String)> = Vec::new();
     if let Some(i) = &d.issuer {
+        parameters.push(("issuer", i.as_str().to_owned()));
+    }
+    if let Some(b) = d.prevents_use() {
+        parameters.push(("usage_break", b.to_string()));
+    }
+    for (s, i) in &d.impact {
+        parameters.push(("impact", format!("{}={}", s.as_str(), i.code())));
+    }
+    for (s, dep) in catalogue.affected_through(&d.services) {
+        parameters.push((
+            "affected_through",
+            format!("{}<{}", s.code.as_str(), dep.service.as_str()),
+        ));
+    }
+    if !d.state.is_final() {
+        if let Some(t) = d.estimated_end_at {
+            parameters.push(("estimated_end", cap_time(t)));
+        }
+        if let Some(t) = d.next_update_at {
+            parameters.push(("next_update", cap_time(t)));
+        }
+    }
+    for (name, value) in parameters {
         out.push_str("<parameter>");
-        element(out, "valueName", "issuer");
-        element(out, "value", i.as_str());
+        element(out, "valueName", name);
+        element(out, "value", &value);
         out.push_str("</parameter>");
     }
     out.push_str("<area>");
     element(out, "areaDesc", area);
     out.push_str("</area></info>");
+}
+
+/// What recipients should do: all clear once it is over; prepare for maintenance; follow
+/// the standing procedures (`Execute`) for an instruction or a fault that prevents use or
+/// comes with instructions; otherwise keep an eye on it.
+fn response_type(rev: &Revision, g: &Grades) -> &'static str {
+    let d = &rev.draft;
+    if g.ended {
+        return "AllClear";
+    }
+    match d.kind {
+        NoticeKind::Maintenance => "Prepare",
+        NoticeKind::Instruction => "Execute",
+        NoticeKind::Fault if d.prevents_use() == Some(true) || !d.texts.instructions.is_empty() => {
+            "Execute"
+        }
+        NoticeKind::Fault => "Monitor",
+    }
 }
 
 /// The `<alert>` of one revision; `earlier` are the notice's earlier revisions.

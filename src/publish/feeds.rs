@@ -43,6 +43,35 @@ fn description(rev: &Revision, lang: Language, catalogue: &Catalogue) -> String 
         None => String::new(),
     };
     text.push_str(&format!("{body}\n\n{}", services.join(", ")));
+    for (label, value) in crate::notices::impact_facts(d, lang, catalogue) {
+        text.push_str(&format!("\n{label}: {value}"));
+    }
+    if !d.state.is_final() {
+        let outlook = [
+            (
+                ["Arvioitu päättyminen", "Beräknat slut", "Estimated end"],
+                d.estimated_end_at,
+            ),
+            (
+                [
+                    "Seuraava päivitys viimeistään",
+                    "Nästa uppdatering senast",
+                    "Next update by",
+                ],
+                d.next_update_at,
+            ),
+        ];
+        for (label, at) in outlook {
+            if let Some(at) = at {
+                let label = match lang {
+                    Language::Fi => label[0],
+                    Language::Sv => label[1],
+                    Language::En => label[2],
+                };
+                text.push_str(&format!("\n{label}: {}", local_time(lang, at)));
+            }
+        }
+    }
     for (start, end) in [
         (d.window_start, d.window_end),
         (

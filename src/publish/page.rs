@@ -136,6 +136,17 @@ fn card(rev: &Revision, lang: Language, catalogue: &Catalogue) -> Markup {
                 p.issuer { (crate::notices::issued_by(lang)) ": " strong { (i.name(lang)) } }
             }
             p.services { (services.join(", ")) }
+            @for (label, value) in crate::notices::impact_facts(d, lang, catalogue) {
+                p.impact { strong { (label) ": " } (value) }
+            }
+            @if !d.state.is_final() {
+                @if let Some(e) = d.estimated_end_at {
+                    p.outlook { (t(lang, ["Arvioitu päättyminen", "Beräknat slut", "Estimated end"])) ": " (time(lang, e)) }
+                }
+                @if let Some(n) = d.next_update_at {
+                    p.outlook { (t(lang, ["Seuraava päivitys viimeistään", "Nästa uppdatering senast", "Next update by"])) ": " (time(lang, n)) }
+                }
+            }
             @if let (Some(s), Some(e)) = (d.window_start, d.window_end) {
                 p.when { (time(lang, s)) " – " (time(lang, e)) }
             } @else if let Some(s) = d.started_at {

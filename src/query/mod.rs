@@ -21,8 +21,8 @@ pub use fault_reports::{
     AttachmentView, FaultReportList, FaultReportView, ReportEventView, ReportQuery,
 };
 pub use notice_views::{
-    Accepted, DeliveriesView, DeliveryItem, DeliverySummary, NoticeList, NoticeView, Redriven,
-    ReminderView, RevisionView, SubWindowView,
+    Accepted, AffectedView, DeliveriesView, DeliveryItem, DeliverySummary, NoticeList, NoticeView,
+    Redriven, ReminderView, RevisionView, SubWindowView,
 };
 pub use notices::NoticeQuery;
 pub use public::StatusBoard;

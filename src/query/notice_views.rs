@@ -44,6 +44,43 @@ pub struct RevisionView {
     pub issuer: Option<IssuerView>,
     /// `actual`, or `exercise` for a drill (never listed among real notices).
     pub status: String,
+    /// Whether use is prevented (stated, or a service `down`); null when not said.
+    pub usage_break: Option<bool>,
+    /// How each affected service is hit: `down`, `degraded`, `retrieve_blocked`,
+    /// `store_blocked`, by service code.
+    pub impact: BTreeMap<String, String>,
+}
+
+/// A service affected through one of the notice's services (domain: dependencies in the
+/// service catalogue).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AffectedView {
+    /// The affected service's code.
+    pub service: String,
+    /// What of it is affected, per language.
+    pub part: BTreeMap<String, String>,
+    /// The notice's service it works through.
+    pub through: String,
+}
+
+impl AffectedView {
+    /// The services affected through `services`.
+    pub fn of(
+        catalogue: &crate::registry::Catalogue,
+        services: &std::collections::BTreeSet<crate::registry::ServiceCode>,
+    ) -> Vec<Self> {
+        catalogue
+            .affected_through(services)
+            .map(|(s, d)| Self {
+                service: s.code.as_str().to_owned(),
+                part: [("fi", &d.part.fi), ("sv", &d.part.sv), ("en", &d.part.en)]
+                    .into_iter()
+                    .map(|(l, t)| (l.to_owned(), t.clone()))
+                    .collect(),
+                through: d.service.as_str().to_owned(),
+            })
+            .collect()
+    }
 }
 
 /// The authority that issued an instruction.
@@ -119,6 +156,12 @@ impl From<&Revision> for RevisionView {
                     .collect(),
             }),
             status: d.status.code().to_owned(),
+            usage_break: d.prevents_use(),
+            impact: d
+                .impact
+                .iter()
+                .map(|(s, i)| (s.as_str().to_owned(), i.code().to_owned()))
+                .collect(),
         }
     }
 }
@@ -138,6 +181,9 @@ pub struct NoticeView {
     /// planned (a re-planned or cancelled step stays, skipped, with the reason).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reminders: Option<Vec<ReminderView>>,
+    /// Services affected through the notice's services, as the catalogue's dependencies
+    /// say (MyKanta's prescriptions through the Prescription Centre).
+    pub affected_through: Vec<AffectedView>,
 }
 
 /// One step of a maintenance notice's plan.
@@ -197,6 +243,7 @@ impl NoticeView {
             current: last.into(),
             revisions: with_history.then(|| revs.iter().map(Into::into).collect()),
             reminders: None,
+            affected_through: Vec::new(),
         })
     }
 }

@@ -1,6 +1,6 @@
 //! Reads of notices and their deliveries.
 
-use super::notice_views::{DeliveriesView, DeliverySummary, NoticeList, NoticeView};
+use super::notice_views::{AffectedView, DeliveriesView, DeliverySummary, NoticeList, NoticeView};
 use super::{DEFAULT_PAGE, MAX_PAGE, Query, id_cursor, require_operator};
 use crate::access::Actor;
 use crate::intake::{IntakeError, IntakeResult};
@@ -44,6 +44,9 @@ impl Query {
     pub async fn notice(&self, id: NoticeId) -> IntakeResult<NoticeView> {
         let revs = self.store.notice_revisions(id).await?;
         let mut view = NoticeView::new(&revs, true).ok_or(IntakeError::NotFound)?;
+        if let Some(last) = revs.last() {
+            view.affected_through = AffectedView::of(&self.catalogue, &last.draft.services);
+        }
         if view.kind == NoticeKind::Maintenance.code() {
             let plan = self.store.reminders(id).await?;
             view.reminders = Some(plan.iter().map(Into::into).collect());
@@ -91,7 +94,11 @@ impl Query {
         let items = page
             .items
             .iter()
-            .filter_map(|r| NoticeView::new(std::slice::from_ref(r), false))
+            .filter_map(|r| {
+                let mut v = NoticeView::new(std::slice::from_ref(r), false)?;
+                v.affected_through = AffectedView::of(&self.catalogue, &r.draft.services);
+                Some(v)
+            })
             .map(|mut v| {
                 if let Some(l) = lang {
                     v.current.keep_language(l);

@@ -31,6 +31,9 @@ pub struct TemplateView {
     pub sms: Localized,
     #[schema(value_type = BTreeMap<String, BTreeMap<String, String>>)]
     pub instructions: BTreeMap<Audience, Localized>,
+    pub usage_break: Option<bool>,
+    /// By service code: `down`, `degraded`, `retrieve_blocked`, `store_blocked`.
+    pub impact: BTreeMap<String, String>,
     /// Where this version came from: `file:NAME`, `console` or `api`.
     pub source: String,
     /// Who wrote this version.
@@ -53,6 +56,7 @@ pub struct TemplateVersionView {
 impl From<TemplateRecord> for TemplateView {
     fn from(r: TemplateRecord) -> Self {
         let t = r.template;
+        let impact = t.impact_codes();
         Self {
             id: t.id.as_str().to_owned(),
             version: r.version,
@@ -65,6 +69,8 @@ impl From<TemplateRecord> for TemplateView {
             title: t.title,
             body: t.body,
             sms: t.sms,
+            usage_break: t.usage_break,
+            impact,
             instructions: t.instructions,
             source: r.source,
             updated_by: r.actor,
@@ -111,10 +117,15 @@ pub struct TemplateNotice {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     #[schema(value_type = BTreeMap<String, BTreeMap<String, String>>)]
     pub instructions: BTreeMap<Audience, Localized>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage_break: Option<bool>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub impact: BTreeMap<String, String>,
 }
 
 impl From<crate::templates::Template> for TemplateNotice {
     fn from(t: crate::templates::Template) -> Self {
+        let impact = t.impact_codes();
         Self {
             action: t.phase.action(),
             kind: t.kind,
@@ -124,6 +135,8 @@ impl From<crate::templates::Template> for TemplateNotice {
             title: t.title,
             body: t.body,
             sms: t.sms,
+            usage_break: t.usage_break,
+            impact,
             instructions: t.instructions,
         }
     }

@@ -73,6 +73,18 @@ pub struct Service {
     pub names: ServiceNames,
     pub aliases: Vec<String>,
     pub audiences: Vec<Audience>,
+    /// The services part of this one works through: a fault in one of them affects it.
+    pub depends_on: Vec<Dependency>,
+}
+
+/// That part of a service works through another (MyKanta's prescriptions through the
+/// Prescription Centre).
+#[derive(Clone, Debug)]
+pub struct Dependency {
+    /// The service depended on.
+    pub service: ServiceCode,
+    /// What of the dependent service it carries, in each language.
+    pub part: ServiceNames,
 }
 
 /// Every service faultcast knows, in catalogue order.
@@ -95,6 +107,15 @@ struct ServiceEntry {
     #[serde(default)]
     aliases: Vec<String>,
     audiences: Vec<String>,
+    #[serde(default)]
+    depends_on: Vec<DependencyEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DependencyEntry {
+    service: String,
+    part: ServiceNames,
 }
 
 /// The catalogue shipped inside the binary: `config/services.toml` as it was built.
@@ -111,7 +132,28 @@ impl Catalogue {
         let file: CatalogueFile = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut seen = BTreeSet::new();
         let mut services = Vec::with_capacity(file.service.len());
-        for (i, entry) in file.service.into_iter().enumerate() {
+        let known: BTreeSet<&str> = file.service.iter().map(|s| s.code.as_str()).collect();
+        let mut depends = Vec::with_capacity(file.service.len());
+        for (i, entry) in file.service.iter().enumerate() {
+            let mut list = Vec::new();
+            for (j, d) in entry.depends_on.iter().enumerate() {
+                let at = format!("service[{i}].depends_on[{j}]");
+                if !known.contains(d.service.as_str()) || d.service == entry.code {
+                    return Err(format!(
+                        "{at}.service `{}` is not another service of the catalogue",
+                        d.service
+                    ));
+                }
+                let service =
+                    ServiceCode::parse(&d.service).map_err(|e| format!("{at}.service {e}"))?;
+                list.push(Dependency {
+                    service,
+                    part: d.part.clone(),
+                });
+            }
+            depends.push(list);
+        }
+        for ((i, entry), depends_on) in file.service.into_iter().enumerate().zip(depends) {
             let at = format!("service[{i}]");
             let code = ServiceCode::parse(&entry.code).map_err(|e| format!("{at}.code {e}"))?;
             if !seen.insert(code.clone()) {
@@ -139,6 +181,7 @@ impl Catalogue {
                 names: entry.names,
                 aliases: entry.aliases,
                 audiences,
+                depends_on,
             });
         }
         if services.is_empty() {
@@ -167,6 +210,23 @@ impl Catalogue {
             },
             None => code.to_owned(),
         }
+    }
+
+    /// The services affected through `services` (and not among them): each with the part
+    /// of it that depends, and the service it depends on.
+    pub fn affected_through<'a>(
+        &'a self,
+        services: &'a BTreeSet<ServiceCode>,
+    ) -> impl Iterator<Item = (&'a Service, &'a Dependency)> + 'a {
+        self.services
+            .iter()
+            .filter(|s| !services.contains(&s.code))
+            .flat_map(move |s| {
+                s.depends_on
+                    .iter()
+                    .filter(|d| services.contains(&d.service))
+                    .map(move |d| (s, d))
+            })
     }
 
     /// Parses a code and checks that the catalogue knows it.
@@ -211,6 +271,7 @@ mod tests {
                 "access-point",
                 "client-test",
                 "kanta-fi",
+                "population-register",
             ]
         );
         let pdr = c.get("patient-data-repository").unwrap();
@@ -223,6 +284,39 @@ mod tests {
         let bad = "[[service]]\ncode = \"x\"\nnames = { fi = \"a\", sv = \"b\", en = \"c\" }\naudiences = [\"martians\"]\n";
         let err = Catalogue::from_toml(bad).unwrap_err();
         assert!(err.starts_with("service[0].audiences `martians`"), "{err}");
+    }
+
+    #[test]
+    fn a_fault_in_a_service_shows_the_services_that_work_through_it() {
+        let c = Catalogue::from_toml(SHIPPED).unwrap();
+        let rx: BTreeSet<ServiceCode> = [c.parse_code("prescription-centre").unwrap()].into();
+        let through: Vec<(&str, &str)> = c
+            .affected_through(&rx)
+            .map(|(s, d)| (s.code.as_str(), d.part.en.as_str()))
+            .collect();
+        assert_eq!(through, [("mykanta", "prescriptions")]);
+        let register: BTreeSet<ServiceCode> = [c.parse_code("population-register").unwrap()].into();
+        let parts: Vec<&str> = c
+            .affected_through(&register)
+            .map(|(_, d)| d.part.fi.as_str())
+            .collect();
+        assert_eq!(parts, ["suostumukset, kiellot ja tahdonilmaisut"]);
+        let both: BTreeSet<ServiceCode> = [
+            c.parse_code("prescription-centre").unwrap(),
+            c.parse_code("mykanta").unwrap(),
+        ]
+        .into();
+        assert_eq!(
+            c.affected_through(&both).count(),
+            0,
+            "a service named on the notice is not repeated"
+        );
+        let selfish = "[[service]]\ncode = \"x\"\nnames = { fi = \"a\", sv = \"b\", en = \"c\" }\naudiences = [\"citizen\"]\ndepends_on = [{ service = \"y\", part = { fi = \"a\", sv = \"b\", en = \"c\" } }]\n";
+        let err = Catalogue::from_toml(selfish).unwrap_err();
+        assert!(
+            err.starts_with("service[0].depends_on[0].service `y`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use super::Phase;
 use crate::notices::{
-    Localized, LocalizedInput, MAX_BODY_LEN, MAX_INSTRUCTION_LEN, MAX_TITLE_LEN, NoticeDraft,
-    NoticeInput, Severity, localized, unknown_placeholders,
+    Impact, Localized, LocalizedInput, MAX_BODY_LEN, MAX_INSTRUCTION_LEN, MAX_TITLE_LEN,
+    NoticeDraft, NoticeInput, Severity, localized, unknown_placeholders,
 };
 use crate::registry::{Audience, Catalogue, Language, NoticeKind, ServiceCode};
 use crate::validation::{FieldErrors, collect_set};
@@ -97,6 +97,11 @@ pub struct TemplateInput {
     pub sms: Option<LocalizedInput>,
     #[schema(value_type = Option<BTreeMap<String, BTreeMap<String, String>>>)]
     pub instructions: Option<BTreeMap<String, LocalizedInput>>,
+    /// Whether use is prevented, for the notice.
+    pub usage_break: Option<bool>,
+    /// Per service of the template: `down`, `degraded`, `retrieve_blocked`,
+    /// `store_blocked`.
+    pub impact: Option<BTreeMap<String, String>>,
 }
 
 /// A checked template.
@@ -113,6 +118,10 @@ pub struct Template {
     pub body: Localized,
     pub sms: Localized,
     pub instructions: BTreeMap<Audience, Localized>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_break: Option<bool>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub impact: BTreeMap<ServiceCode, Impact>,
 }
 
 fn loc_input(m: &Localized) -> LocalizedInput {
@@ -214,6 +223,18 @@ impl Template {
                 text(&field, &Some(m.clone()), true, MAX_INSTRUCTION_LEN, &mut e),
             );
         }
+        let mut impact = BTreeMap::new();
+        for (code, i) in input.impact.iter().flatten() {
+            let field = format!("impact.{code}");
+            let Some(service) = e.check(&field, catalogue.parse_code(code)) else {
+                continue;
+            };
+            if !services.contains(&service) {
+                e.add(&field, "is not one of the template's services");
+            } else if let Some(i) = e.check(&field, Impact::parse(i)) {
+                impact.insert(service, i);
+            }
+        }
         let (Some(kind), Some(phase)) = (kind, phase) else {
             return Err(e.explain_missing("kind"));
         };
@@ -229,6 +250,8 @@ impl Template {
             body,
             sms,
             instructions,
+            usage_break: input.usage_break,
+            impact,
         };
         // Texts right on their own are tried filled; a field already wrong is not repeated.
         if let Err(filled) = template.try_filled(catalogue, now) {
@@ -305,6 +328,12 @@ impl Template {
         if out.audiences.is_none() && !self.audiences.is_empty() {
             out.audiences = Some(self.audiences.iter().map(|a| a.code().to_owned()).collect());
         }
+        if out.usage_break.is_none() {
+            out.usage_break = self.usage_break;
+        }
+        if out.impact.is_none() && !self.impact.is_empty() {
+            out.impact = Some(self.impact_codes());
+        }
         out
     }
 
@@ -325,6 +354,14 @@ impl Template {
             );
         }
         input
+    }
+
+    /// The impact by service code, as codes.
+    pub fn impact_codes(&self) -> BTreeMap<String, String> {
+        self.impact
+            .iter()
+            .map(|(s, i)| (s.as_str().to_owned(), i.code().to_owned()))
+            .collect()
     }
 
     /// The template as input again, for an edit.
@@ -351,6 +388,8 @@ impl Template {
                     .map(|(a, m)| (a.code().to_owned(), loc_input(m)))
                     .collect()
             }),
+            usage_break: self.usage_break,
+            impact: (!self.impact.is_empty()).then(|| self.impact_codes()),
         }
     }
 

@@ -32,6 +32,7 @@ mod hostile;
 mod hostile_bytes;
 mod housekeeping;
 mod idempotency;
+mod impact;
 mod instructions;
 mod isolation;
 mod links;

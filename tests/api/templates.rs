@@ -41,6 +41,7 @@ on_both_databases! {
         let link = format!("/notices/{id}");
 
         let notice = app.public_get(&format!("/api/v1/notices/{id}")).await.body;
+        assert_eq!((notice["usage_break"].clone(), notice["impact"].clone()), (json!(true), json!({"prescription-centre": "down"})), "the template says use is prevented");
         let title = &notice["title"];
         assert_eq!(title["fi"], "Häiriö: Reseptikeskus ei ole käytettävissä");
         assert_eq!(title["sv"], "Störning: Receptcentret kan inte användas");

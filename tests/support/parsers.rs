@@ -46,3 +46,52 @@ pub fn python(script: &str, input: &str) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// Reads a CAP feed (`/cap.xml`) with lxml, checking each alert against the CAP 1.2 schema.
+const CAP_INFOS: &str = r#"
+import sys, json
+from lxml import etree
+schema = etree.XMLSchema(etree.parse(XSD))
+feed = etree.fromstring(sys.stdin.buffer.read())
+A = '{http://www.w3.org/2005/Atom}'
+C = '{urn:oasis:names:tc:emergency:cap:1.2}'
+out = []
+for entry in feed.iter(A + 'entry'):
+    alert = entry.find(A + 'content').find(C + 'alert')
+    schema.assertValid(etree.ElementTree(alert))
+    for i in alert.findall(C + 'info'):
+        out.append({'status': alert.findtext(C + 'status'), 'language': i.findtext(C + 'language'),
+                    'responseType': i.findtext(C + 'responseType'), 'senderName': i.findtext(C + 'senderName'),
+                    'parameters': [[p.findtext(C + 'valueName'), p.findtext(C + 'value')] for p in i.findall(C + 'parameter')]})
+print(json.dumps(out))
+"#;
+
+/// Every `<info>` of the CAP feed `xml`, newest alert first, each alert valid against the
+/// CAP 1.2 schema: `status` (of its alert), `language`, `responseType`, `senderName` and
+/// `parameters` as `[name, value]` pairs.
+pub async fn cap_infos(xml: String) -> serde_json::Value {
+    let xsd = format!(
+        "{}/tests/support/cap/CAP-v1.2-schema.xsd",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let script = CAP_INFOS.replace("XSD", &format!("{xsd:?}"));
+    let out = tokio::task::spawn_blocking(move || python(&script, &xml))
+        .await
+        .unwrap();
+    serde_json::from_str(&out).unwrap()
+}
+
+/// Reads an RSS or Atom feed with feedparser: each entry's author and summary.
+const FEED_ENTRIES: &str = r#"
+import sys, json, feedparser
+f = feedparser.parse(sys.stdin.buffer.read())
+print(json.dumps([{'author': e.get('author'), 'summary': e.get('summary') or e.get('content', [{}])[0].get('value')} for e in f.entries]))
+"#;
+
+/// The entries of an RSS or Atom feed as feedparser reads them: `author`, `summary`.
+pub async fn feed_entries(xml: String) -> serde_json::Value {
+    let out = tokio::task::spawn_blocking(move || python(FEED_ENTRIES, &xml))
+        .await
+        .unwrap();
+    serde_json::from_str(&out).unwrap()
+}

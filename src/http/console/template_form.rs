@@ -22,6 +22,17 @@ pub(super) fn pairs(id: &str, t: &TemplateNotice) -> Vec<(String, String)> {
             .iter()
             .map(|a| ("audiences".to_owned(), a.code().to_owned())),
     );
+    if let Some(b) = t.usage_break {
+        pairs.push((
+            "usage_break".to_owned(),
+            if b { "yes" } else { "no" }.to_owned(),
+        ));
+    }
+    pairs.extend(
+        t.impact
+            .iter()
+            .map(|(s, i)| (format!("impact_{s}"), i.clone())),
+    );
     let texts = [("title", &t.title), ("body", &t.body), ("sms", &t.sms)];
     for (field, map) in texts {
         for (lang, text) in map {

@@ -98,6 +98,20 @@ fn fields(services: &[&str]) -> Vec<(&'static str, Value)> {
             )),
         ),
         (
+            "usage_break",
+            nullable(described(
+                json!({"type": "boolean"}),
+                "whether use of the service is prevented; left out: yes when a service's impact is down, else not stated",
+            )),
+        ),
+        (
+            "impact",
+            nullable(described(
+                json!({"type": "object", "propertyNames": codes(services), "additionalProperties": codes(crate::notices::Impact::CODES)}),
+                "per affected service (one of services): down, degraded, retrieve_blocked or store_blocked",
+            )),
+        ),
+        (
             "status",
             nullable(described(
                 codes(NoticeStatus::CODES),

@@ -99,11 +99,24 @@ fn install_notices(doc: &mut Value, services: &[&str]) {
     );
     set(
         doc,
+        "AffectedView",
+        vec![
+            ("service", service()),
+            ("through", service()),
+            ("part", localized()),
+        ],
+    );
+    set(
+        doc,
         "RevisionView",
         vec![
             ("action", codes(Action::CODES)),
             ("state", codes(NoticeState::CODES)),
             ("status", codes(NoticeStatus::CODES)),
+            (
+                "impact",
+                json!({"type": "object", "propertyNames": service(), "additionalProperties": codes(crate::notices::Impact::CODES)}),
+            ),
             ("severity", codes(Severity::CODES)),
             ("services", list(service())),
             ("audiences", list(codes(Audience::CODES))),
