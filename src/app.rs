@@ -169,7 +169,11 @@ impl App {
             .with_sessions(session_rules(settings))
             .with_link_key(key.clone())
             .with_hard_limit(settings.bounces.hard_limit)
-            .with_report_rules(report_rules(&settings.intake));
+            .with_report_rules(report_rules(&settings.intake))
+            .with_approval(
+                crate::notices::Approval::parse(&settings.notices.approval)
+                    .map_err(|e| anyhow::anyhow!("notices.approval {e}"))?,
+            );
         let added = intake
             .sync_templates(&templates)
             .await

@@ -18,4 +18,6 @@ pub struct AuditRecord {
     /// The organisation concerned.
     pub org_id: Option<String>,
     pub request_id: String,
+    /// What the change said beyond its target (an override's reason).
+    pub detail: Option<String>,
 }

@@ -19,6 +19,8 @@ pub struct Settings {
     pub services: ServicesSettings,
     #[serde(default)]
     pub templates: TemplatesSettings,
+    #[serde(default)]
+    pub notices: NoticesSettings,
     pub limits: LimitSettings,
     pub console: ConsoleSettings,
     #[serde(default)]
@@ -356,6 +358,22 @@ impl HousekeepingSettings {
 #[serde(deny_unknown_fields)]
 pub struct ServicesSettings {
     pub file: PathBuf,
+}
+
+/// `[notices]`: how notices are published.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticesSettings {
+    /// Which notices a second operator must approve: `off`, `critical`, `all`.
+    pub approval: String,
+}
+
+impl Default for NoticesSettings {
+    fn default() -> Self {
+        Self {
+            approval: "off".to_owned(),
+        }
+    }
 }
 
 /// `[templates]`: where the notice templates are read from.

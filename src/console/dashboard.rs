@@ -36,6 +36,10 @@ pub struct Dashboard<'a> {
     pub clusters: &'a [crate::store::ClusterView],
     /// Fault reports nobody has triaged yet.
     pub new_reports: i64,
+    /// Notices not yet published.
+    pub pending: &'a [crate::query::PendingView],
+    /// The viewer as the audit log names them (an author cannot approve their own).
+    pub me: &'a str,
 }
 
 /// Deliveries of a channel the relay or gateway gave up on (for a re-send).
@@ -71,6 +75,7 @@ pub fn dashboard_page(
     let body = html! {
         h1 { (t(lang, ["Tilannekuva", "Lägesbild", "Dashboard"])) }
         p { a.button href={ "/console/notices/new?kind=fault&lang=" (lang.code()) } { (t(lang, ["Uusi häiriötiedote", "Nytt störningsmeddelande", "New fault notice"])) } }
+        (super::pending_list::pending_section(lang, viewer, d.pending, d.me))
         (super::report_queue::clusters(lang, d.clusters, catalogue))
         @if d.new_reports > 0 {
             p { a href={ "/console/reports?status=new&lang=" (lang.code()) } {

@@ -12,6 +12,7 @@ mod messages;
 mod notice_form;
 mod notice_page;
 mod org_record;
+mod pending_list;
 mod phases;
 mod portal_home;
 mod portal_received;

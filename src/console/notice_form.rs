@@ -109,6 +109,9 @@ impl NoticeForm {
             status: self.given("status"),
             usage_break,
             impact,
+            draft: (self.value("act") == "draft").then_some(true),
+            publish_at: self.given("publish_at"),
+            override_reason: self.given("override_reason"),
             fault_reports: self
                 .given("fault_reports")
                 .map(|ids| ids.split(',').map(|id| id.trim().to_owned()).collect()),
@@ -263,8 +266,27 @@ pub fn notice_form_page(
                 }
             }
             (details_fields(lang, form, errors, kind, catalogue))
+            @if let FormMode::New { .. } = mode {
+                details.publishing open[!form.value("publish_at").is_empty() || !form.value("override_reason").is_empty()] {
+                    summary { (t(lang, ["Julkaisuaika ja hyväksyntä", "Publiceringstid och godkännande", "Publication time and approval"])) }
+                    (super::fields::time_field(form, errors, lang, "publish_at", t(lang, ["Julkaise myöhemmin", "Publicera senare", "Publish later"])))
+                    div.field {
+                        label for="override_reason" { (t(lang, ["Julkaise ilman hyväksyntää: syy", "Publicera utan godkännande: orsak", "Publish without approval: reason"])) }
+                        p.help #override_reason-help { (t(lang, [
+                            "Vain hätätilanteessa, kun toista päivystäjää ei tavoiteta. Syy kirjataan tapahtumalokiin.",
+                            "Endast i nödfall när ingen annan jourhavande nås. Orsaken skrivs i händelseloggen.",
+                            "Only in an emergency when no other operator can be reached. The reason goes to the audit log.",
+                        ])) }
+                        (super::fields::error_list(errors, "override_reason"))
+                        textarea #override_reason name="override_reason" rows="2" aria-describedby="override_reason-help" { (form.value("override_reason")) }
+                    }
+                }
+            }
             div.actions {
                 button type="submit" name="act" value="preview" { (t(lang, ["Esikatsele", "Förhandsgranska", "Preview"])) }
+                @if let FormMode::New { .. } = mode {
+                    button type="submit" name="act" value="draft" { (t(lang, ["Tallenna luonnoksena", "Spara som utkast", "Save as draft"])) }
+                }
                 @if preview.is_some() {
                     button type="submit" name="act" value="publish" { (t(lang, ["Julkaise", "Publicera", "Publish"])) }
                 }

@@ -6,8 +6,11 @@ use super::idempotency::Guarded;
 use super::problem::{ApiError, Problem};
 use crate::access::Answer;
 use crate::intake::NoticePreview;
+use crate::intake::Publication;
 use crate::notices::{NoticeId, NoticeInput, Revision};
-use crate::query::{Accepted, DeliveriesView, NoticeList, NoticeQuery, NoticeView, Redriven};
+use crate::query::{
+    Accepted, DeliveriesView, NoticeList, NoticeQuery, NoticeView, PendingList, Redriven,
+};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,6 +20,9 @@ pub(super) fn notice_id(text: &str) -> Result<NoticeId, ApiError> {
 }
 
 /// Publish a notice: stored with its fan-out job and answered at once; delivery follows.
+/// A notice that needs a second operator's approval (`[notices] approval`), is saved as a
+/// `draft`, or has a `publish_at` is held instead (`publication` says how); an
+/// `override_reason` publishes one that needs approval at once.
 #[utoipa::path(post, path = "/api/v1/notices", operation_id = "publishNotice", tag = "notices", request_body = NoticeInput,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe publication")),
     responses((status = 202, body = Accepted), (status = 400, body = Problem), (status = 401, body = Problem),
@@ -28,12 +34,53 @@ pub async fn publish(
     key: Guarded,
     ApiJson(input): ApiJson<NoticeInput>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
-    let answer = |r: &Revision| Answer::json(202, &Accepted::from(r));
-    let rev = s
+    let answer = |p: &Publication| Answer::json(202, &Accepted::from(p));
+    let p = s
         .intake
         .publish_notice(&actor, input, key.keep(&answer))
         .await?;
-    Ok((StatusCode::ACCEPTED, Json((&rev).into())))
+    Ok((StatusCode::ACCEPTED, Json((&p).into())))
+}
+
+/// Approve a notice awaiting approval — by an operator other than its author. It goes out
+/// at once, or at its `publish_at`.
+#[utoipa::path(post, path = "/api/v1/notices/{id}/approve", operation_id = "approveNotice", tag = "notices", params(("id" = String, Path)),
+    responses((status = 202, body = Accepted), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn approve(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    let p = s.intake.approve_notice(&actor, notice_id(&id)?).await?;
+    Ok((StatusCode::ACCEPTED, Json((&p).into())))
+}
+
+/// Submit a draft: it then awaits approval, waits for its `publish_at`, or goes out.
+#[utoipa::path(post, path = "/api/v1/notices/{id}/submit", operation_id = "submitNotice", tag = "notices", params(("id" = String, Path)),
+    responses((status = 202, body = Accepted), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn submit(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    let p = s.intake.submit_notice(&actor, notice_id(&id)?).await?;
+    Ok((StatusCode::ACCEPTED, Json((&p).into())))
+}
+
+/// Notices not yet published — drafts, those awaiting approval, scheduled ones — newest
+/// first, with who wrote and who approved each.
+#[utoipa::path(get, path = "/api/v1/drafts", operation_id = "listDrafts", tag = "notices",
+    responses((status = 200, body = PendingList), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn drafts(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+) -> Result<Json<PendingList>, ApiError> {
+    Ok(Json(s.query.pending_notices(&actor).await?))
 }
 
 /// Revise a notice: `{"action": "update" | "end" | "reschedule" | "cancel", …changed fields}`.

@@ -11,6 +11,7 @@ mod links;
 mod maintenance;
 mod notices;
 mod organisations;
+mod pending;
 mod portal;
 mod reach;
 mod report_notices;
@@ -25,6 +26,7 @@ pub use contacts::ImportSummary;
 pub use fault_reports::ReportRules;
 pub use links::{STILL_CURRENT_VALID, StillCurrent};
 pub use notices::{NoticePreview, PreviewCount};
+pub use pending::Publication;
 pub use portal::{PortalLink, PortalSignIn};
 pub use report_notices::{NoticeDraft, ReportsOf};
 pub use report_triage::TriageInput;
@@ -121,6 +123,8 @@ pub struct Intake {
     bounces_ignored: Arc<std::sync::atomic::AtomicU64>,
     /// How fault reports are acknowledged, paged and clustered.
     reports: Arc<ReportRules>,
+    /// Which notices need a second operator's approval (`[notices] approval`).
+    approval: crate::notices::Approval,
 }
 
 /// The default base URL of links (the daemon's own default listen address).
@@ -155,7 +159,14 @@ impl Intake {
             hard_limit: DEFAULT_HARD_LIMIT,
             bounces_ignored: Arc::default(),
             reports: Arc::default(),
+            approval: crate::notices::Approval::Off,
         }
+    }
+
+    /// Notices that `approval` covers go out only once a second operator approves them.
+    pub fn with_approval(mut self, approval: crate::notices::Approval) -> Self {
+        self.approval = approval;
+        self
     }
 
     /// A contact is undeliverable after `hard_limit` hard bounces in a row.

@@ -1,5 +1,6 @@
 //! Publishing and revising notices; previews; delivery status and re-drive.
 
+use super::pending::Publication;
 use super::{Intake, IntakeError, IntakeResult, made};
 use crate::access::{Actor, Keep};
 use crate::notices::{
@@ -82,9 +83,9 @@ impl Intake {
     pub async fn publish_notice(
         &self,
         actor: &Actor,
-        input: NoticeInput,
-        keep: Option<Keep<'_, Revision>>,
-    ) -> IntakeResult<Revision> {
+        mut input: NoticeInput,
+        keep: Option<Keep<'_, Publication>>,
+    ) -> IntakeResult<Publication> {
         Self::require_operator(actor)?;
         if input.action.as_deref().is_some_and(|a| a != "publish") {
             return Err(FieldErrors::single(
@@ -96,12 +97,26 @@ impl Intake {
         let reports = self
             .answered_reports(input.fault_reports.as_deref())
             .await?;
-        let mut rev = self.first_revision(input)?;
+        let mut e = FieldErrors::new();
+        let hold = super::pending::Hold::take(&mut input, self.now(), &mut e);
+        let mut rev = match (self.first_revision(input), e.is_empty()) {
+            (Ok(rev), true) => rev,
+            (Ok(_), false) => return Err(e.into()),
+            (Err(IntakeError::Invalid(more)), _) => {
+                e.extend_prefixed("", more);
+                return Err(e.into());
+            }
+            (Err(other), _) => return Err(other),
+        };
+        if let Some(p) = self.hold_or_publish(actor, &rev, hold, keep).await? {
+            return Ok(p);
+        }
         let id = rev.notice_id;
         let (sends, plan) = self.publication_effect(&rev);
         rev.sms = sends.sms;
         let audit = self.event(actor, "notice.publish", "notice", id.to_text(), None);
-        let answer = |_: &()| keep.map(|k| (k.answer)(&rev)).unwrap_or_default();
+        let published = Publication::Published(rev.clone());
+        let answer = |_: &()| keep.map(|k| (k.answer)(&published)).unwrap_or_default();
         made(
             self.store
                 .publish_notice_keyed(
@@ -114,14 +129,20 @@ impl Intake {
                 )
                 .await?,
         )?;
+        self.published(&rev, !plan.is_empty());
+        self.link_reports(actor, id, &reports).await?;
+        Ok(published)
+    }
+
+    /// After revision 1 of a notice is stored: the outputs are renewed and the workers
+    /// (and, for a plan, the scheduler) woken.
+    pub(super) fn published(&self, rev: &Revision, planned: bool) {
         self.public_changed();
         self.outbox.notify_waiters();
-        if !plan.is_empty() {
+        if planned {
             self.plans.notify_waiters();
         }
-        tracing::info!(notice = %id, kind = %rev.draft.kind, sms = rev.sms, "notice published");
-        self.link_reports(actor, id, &reports).await?;
-        Ok(rev)
+        tracing::info!(notice = %rev.notice_id, kind = %rev.draft.kind, sms = rev.sms, "notice published");
     }
 
     /// Adds a revision (update, end, reschedule, cancel) to a notice.
@@ -134,6 +155,7 @@ impl Intake {
     ) -> IntakeResult<Revision> {
         Self::require_operator(actor)?;
         let action = revision_action(&input)?;
+        super::pending::only_when_publishing(&input)?;
         let reports = self
             .answered_reports(input.fault_reports.as_deref())
             .await?;

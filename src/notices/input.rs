@@ -72,6 +72,14 @@ pub struct NoticeInput {
     /// Per affected service (each one of `services`): `down`, `degraded`,
     /// `retrieve_blocked` or `store_blocked`.
     pub impact: Option<BTreeMap<String, String>>,
+    /// Publishing only: save as a draft — not public, nothing sent — to submit later.
+    pub draft: Option<bool>,
+    /// Publishing only: when to publish (RFC 3339 or Helsinki local time, in the future);
+    /// left out, at once (or once approved).
+    pub publish_at: Option<String>,
+    /// Publishing only: why this notice goes out without the second operator's approval
+    /// it needs (an emergency); written to the audit log and the notice's record.
+    pub override_reason: Option<String>,
 }
 
 impl NoticeInput {
@@ -101,6 +109,10 @@ impl NoticeInput {
             status: self.status.or(base.status),
             usage_break: self.usage_break.or(base.usage_break),
             impact: self.impact.or(base.impact),
+            // How a notice is published belongs to the request that publishes it.
+            draft: self.draft,
+            publish_at: self.publish_at,
+            override_reason: self.override_reason,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Notices: faults, maintenance and instructions, each a chain of immutable revisions.
 
+mod approval;
 mod checks;
 mod content;
 mod dsn;
@@ -20,6 +21,7 @@ mod sms;
 mod vocabulary;
 mod windows;
 
+pub use approval::{Approval, MAX_OVERRIDE_REASON_LEN, Pending, PendingNotice};
 pub use content::{
     Localized, LocalizedInput, MAX_BODY_LEN, MAX_INSTRUCTION_LEN, MAX_TITLE_LEN, Texts, localized,
 };

@@ -197,6 +197,9 @@ impl NoticeDraft {
             issuer: self.issuer.as_ref().map(|i| i.as_str().to_owned()),
             status: Some(self.status.code().to_owned()),
             usage_break: self.usage_break,
+            draft: None,
+            publish_at: None,
+            override_reason: None,
             impact: (!self.impact.is_empty()).then(|| {
                 self.impact
                     .iter()

@@ -40,6 +40,15 @@ fn fault() -> NoticeInput {
     }
 }
 
+/// A valid fault draft of `severity`.
+pub(crate) fn fault_draft(severity: Severity) -> NoticeDraft {
+    let input = NoticeInput {
+        severity: Some(severity.code().to_owned()),
+        ..fault()
+    };
+    NoticeDraft::parse(input, &catalogue(), now(), LINK).unwrap()
+}
+
 /// A valid maintenance draft (window set by the caller's needs).
 pub(super) fn maintenance_draft() -> NoticeDraft {
     let input = NoticeInput {

@@ -19,6 +19,8 @@ pub struct AuditEntry {
     pub target_id: String,
     pub org_id: Option<String>,
     pub request_id: String,
+    /// What the change said beyond its target (why a notice went out without approval).
+    pub detail: Option<String>,
 }
 
 impl From<AuditRecord> for AuditEntry {
@@ -32,6 +34,7 @@ impl From<AuditRecord> for AuditEntry {
             target_id: r.target_id,
             org_id: r.org_id,
             request_id: r.request_id,
+            detail: r.detail,
         }
     }
 }

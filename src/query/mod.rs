@@ -6,6 +6,7 @@ mod console;
 mod fault_reports;
 mod notice_views;
 mod notices;
+mod pending;
 mod public;
 mod reach;
 mod received;
@@ -25,6 +26,7 @@ pub use notice_views::{
     Redriven, ReminderView, RevisionView, SubWindowView,
 };
 pub use notices::NoticeQuery;
+pub use pending::{PendingList, PendingView};
 pub use public::StatusBoard;
 pub use reach::{OrganisationReachView, PhoneView, ReachCounts, ReachView};
 pub use received::{RECEIVED_DAYS, ReceivedDelivery, ReceivedNotice};

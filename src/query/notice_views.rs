@@ -264,7 +264,13 @@ pub struct Accepted {
     pub kind: String,
     pub action: String,
     pub sms: bool,
-    pub published_at: DateTime<Utc>,
+    /// `published`, or where a new notice is held: `draft`, `awaiting_approval` (for an
+    /// operator other than its author) or `scheduled` (for `publish_at`).
+    pub publication: String,
+    /// When it went out; null while held.
+    pub published_at: Option<DateTime<Utc>>,
+    /// When a scheduled notice goes out.
+    pub publish_at: Option<DateTime<Utc>>,
 }
 
 impl From<&Revision> for Accepted {
@@ -276,7 +282,28 @@ impl From<&Revision> for Accepted {
             kind: r.draft.kind.code().to_owned(),
             action: r.action.code().to_owned(),
             sms: r.sms,
-            published_at: r.published_at,
+            publication: crate::notices::Pending::Published.code().to_owned(),
+            published_at: Some(r.published_at),
+            publish_at: None,
+        }
+    }
+}
+
+impl From<&crate::intake::Publication> for Accepted {
+    fn from(p: &crate::intake::Publication) -> Self {
+        match p {
+            crate::intake::Publication::Published(r) => r.into(),
+            crate::intake::Publication::Held(p) => Self {
+                id: p.id.to_text(),
+                revision: 1,
+                state: p.draft.state.code().to_owned(),
+                kind: p.draft.kind.code().to_owned(),
+                action: crate::notices::Action::Publish.code().to_owned(),
+                sms: p.draft.wants_sms(crate::notices::Action::Publish, None),
+                publication: p.state.code().to_owned(),
+                published_at: None,
+                publish_at: p.publish_at,
+            },
         }
     }
 }

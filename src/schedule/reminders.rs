@@ -25,6 +25,8 @@ pub struct Round {
     pub left: bool,
     /// Organisations escalated on this daemon.
     pub escalated: usize,
+    /// Scheduled notices published on this daemon.
+    pub published: usize,
 }
 
 /// Fires due plan steps.
@@ -56,6 +58,7 @@ impl Scheduler {
     /// Fires every step due now (catching up after downtime), then runs the housekeeping
     /// jobs due.
     pub async fn round(&self) -> anyhow::Result<Round> {
+        let published = self.intake.publish_due_notices().await?;
         let (steps, left) = self.reminders().await?;
         let (jobs, escalated) = match &self.housekeeping {
             Some(h) => (h.round().await?, h.escalate().await?),
@@ -66,6 +69,7 @@ impl Scheduler {
             jobs,
             left,
             escalated,
+            published,
         })
     }
 
@@ -129,7 +133,8 @@ impl Scheduler {
             Some(h) => h.next_due().await,
             None => None,
         };
-        match [reminder, job].into_iter().flatten().min() {
+        let publication = self.intake.next_publication().await.unwrap_or(None);
+        match [reminder, job, publication].into_iter().flatten().min() {
             Some(t) => (t - now)
                 .to_std()
                 .unwrap_or(Duration::ZERO)

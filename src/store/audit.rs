@@ -32,6 +32,7 @@ struct AuditRow {
     target_id: String,
     org_id: Option<String>,
     request_id: String,
+    detail: Option<String>,
 }
 
 impl From<AuditRow> for AuditRecord {
@@ -45,16 +46,26 @@ impl From<AuditRow> for AuditRecord {
             target_id: r.target_id,
             org_id: r.org_id,
             request_id: r.request_id,
+            detail: r.detail,
         }
     }
 }
 
-const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, action, target_kind, target_id, org_id, request_id) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+const INSERT_AUDIT: &str = "INSERT INTO audit_log (at, actor, action, target_kind, target_id, org_id, request_id, detail) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 /// Appends `event` on `conn` (inside the transaction of the mutation it records, so that
 /// the two commit together).
 pub(super) async fn insert_audit(conn: &mut Conn<'_>, event: &AuditEvent) -> StoreResult<()> {
+    insert_audit_saying(conn, event, None).await
+}
+
+/// Appends `event` with what it says beyond its target (no contact values ever).
+pub(super) async fn insert_audit_saying(
+    conn: &mut Conn<'_>,
+    event: &AuditEvent,
+    detail: Option<&str>,
+) -> StoreResult<()> {
     conn.execute(
         Sql::new(INSERT_AUDIT)
             .bind(event.at)
@@ -63,7 +74,8 @@ pub(super) async fn insert_audit(conn: &mut Conn<'_>, event: &AuditEvent) -> Sto
             .bind(event.target_kind)
             .bind(&event.target_id)
             .bind(event.org_id.clone())
-            .bind(&event.request_id),
+            .bind(&event.request_id)
+            .bind(detail),
     )
     .await?;
     Ok(())
@@ -89,7 +101,7 @@ impl Store {
     ) -> StoreResult<Page<AuditRecord>> {
         let limit = limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
         let below: i64 = cursor.and_then(|c| c.parse().ok()).unwrap_or(i64::MAX);
-        let sql = "SELECT seq, at, actor, action, target_kind, target_id, org_id, request_id FROM audit_log \
+        let sql = "SELECT seq, at, actor, action, target_kind, target_id, org_id, request_id, detail FROM audit_log \
                    WHERE seq < $1 ORDER BY seq DESC LIMIT $2";
         let rows: Vec<AuditRow> = self
             .read()

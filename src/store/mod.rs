@@ -25,6 +25,7 @@ mod notices;
 mod org_deliveries;
 mod organisations;
 mod outbox;
+mod pending;
 mod plans;
 mod pool;
 mod portal;

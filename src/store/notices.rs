@@ -22,6 +22,37 @@ pub struct PlanChange {
     pub replace: Option<(Vec<PlannedStep>, String)>,
 }
 
+/// A new notice with its first revision, its fan-out job and its plan.
+pub(super) async fn insert_notice(
+    c: &mut super::sql::Conn<'_>,
+    rev: &Revision,
+    sends: Sends,
+    plan: &[PlannedStep],
+    actor: &str,
+) -> StoreResult<()> {
+    let d = &rev.draft;
+    let sql = "INSERT INTO notices (id, kind, severity, state, current_revision, started_at, ended_at, window_start, window_end, \
+               created_at, updated_at, exercise) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)";
+    c.execute(
+        Sql::new(sql)
+            .bind(rev.notice_id.to_text())
+            .bind(d.kind.code())
+            .bind(d.severity.code())
+            .bind(d.state.code())
+            .bind(rev.number)
+            .bind(d.started_at)
+            .bind(d.ended_at)
+            .bind(d.window_start)
+            .bind(d.window_end)
+            .bind(rev.published_at)
+            .bind(!d.status.is_actual()),
+    )
+    .await?;
+    write_revision(c, rev, sends, actor).await?;
+    insert_plan(c, rev.notice_id, rev.number, plan).await?;
+    Ok(())
+}
+
 impl Store {
     /// Stores a new notice with revision 1 and its fan-out job, in one transaction.
     #[tracing::instrument(skip_all, fields(notice = %rev.notice_id))]
@@ -50,31 +81,12 @@ impl Store {
         audit: &AuditEvent,
         keep: Option<Keep<'_, ()>>,
     ) -> StoreResult<Kept<()>> {
-        let d = &rev.draft;
-        let sql = "INSERT INTO notices (id, kind, severity, state, current_revision, started_at, ended_at, window_start, window_end, \
-                   created_at, updated_at, exercise) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)";
         let mut tx = self.begin(Writer::Request).await?;
         let mut c = tx.conn();
         if let Some(earlier) = claim_key(&mut c, keep, rev.published_at).await? {
             return Ok(Kept::Earlier(earlier));
         }
-        c.execute(
-            Sql::new(sql)
-                .bind(rev.notice_id.to_text())
-                .bind(d.kind.code())
-                .bind(d.severity.code())
-                .bind(d.state.code())
-                .bind(rev.number)
-                .bind(d.started_at)
-                .bind(d.ended_at)
-                .bind(d.window_start)
-                .bind(d.window_end)
-                .bind(rev.published_at)
-                .bind(!d.status.is_actual()),
-        )
-        .await?;
-        write_revision(&mut c, rev, sends, actor).await?;
-        insert_plan(&mut c, rev.notice_id, rev.number, plan).await?;
+        insert_notice(&mut c, rev, sends, plan, actor).await?;
         insert_audit(&mut c, audit).await?;
         keep_answer(&mut c, keep, &()).await?;
         tx.commit().await?;

@@ -96,7 +96,7 @@ fn without_any_config_the_built_in_defaults_run_in_the_working_directory() {
     );
     assert_eq!(
         service_codes(&daemon.addr).len(),
-        16,
+        17,
         "the built-in catalogue"
     );
     let (status, log) = daemon.stop_with("TERM");

@@ -36,7 +36,7 @@ on_both_databases! {
         let a = app.call(Method::GET, "/api/v1/services", None, None).await;
         assert_eq!(a.status, StatusCode::OK);
         let items = a.body["items"].as_array().unwrap();
-        assert_eq!(items.len(), 16);
+        assert_eq!(items.len(), 17, "the domain's 16 services and the population register");
         let centre = items.iter().find(|s| s["code"] == "prescription-centre").unwrap();
         assert_eq!(centre["names"]["fi"], "Reseptikeskus");
         assert_eq!(centre["names"]["sv"], "Receptcentret");

@@ -4,6 +4,7 @@
 mod support;
 
 mod acknowledge;
+mod approval;
 mod audit;
 mod bounces;
 mod browser;

@@ -57,6 +57,9 @@ try {
   const templated = await page.inputValue('#title_sv');
   if (templated !== 'Störning: {service}') throw new Error(`the template did not fill the form: ${templated}`);
   results.push(await look(page, 'template-form', 'sv'));
+  // Publication time and the emergency override, unfolded.
+  await page.click('details.publishing summary');
+  results.push(await look(page, 'publishing-form', 'sv'));
   for (const lang of ['fi', 'sv', 'en']) {
     await page.goto(`${base}/console/notices/new?kind=fault&lang=${lang}`);
     results.push(await look(page, 'form', lang));

@@ -22,6 +22,8 @@ pub async fn show(State(s): State<AppState>, signed: Signed) -> Result<Html<Stri
     let now = s.clock.now_micros();
     let clusters = s.query.report_clusters(&signed.actor, 24).await?;
     let new_reports = s.query.new_report_count(&signed.actor).await?;
+    let pending = s.query.pending_notices(&signed.actor).await?.items;
+    let me = signed.actor.audit_name();
     let d = Dashboard {
         now,
         paused: s.pauses.active(now),
@@ -30,6 +32,8 @@ pub async fn show(State(s): State<AppState>, signed: Signed) -> Result<Html<Stri
         upcoming: board.upcoming.iter().map(shown).collect(),
         clusters: &clusters,
         new_reports,
+        pending: &pending,
+        me: &me,
     };
     let viewer = Viewer {
         person: &signed.name,

@@ -1,6 +1,7 @@
 //! `/console`: the operator console's routes. Pages are rendered by `crate::console`, read
 //! through the query layer, and every form posts to a handler that calls intake.
 
+mod approvals;
 pub(super) mod contacts;
 mod dashboard;
 pub(super) mod form;
@@ -99,6 +100,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(revise::show).post(revise::post),
         )
         .route("/console/notices/{id}/retry", post(notices::retry))
+        .route("/console/notices/{id}/approve", post(approvals::approve))
+        .route("/console/notices/{id}/submit", post(approvals::submit))
         .route("/console/notices/{id}/end", post(notices::end))
         .route("/console/notices/{id}/cancel", post(notices::cancel))
         .route_layer(axum::middleware::from_fn_with_state(

@@ -121,7 +121,7 @@ pub async fn post(
         )
             .into_response()
     };
-    if form.value("act") != "publish" {
+    if !matches!(form.value("act"), "publish" | "draft") {
         return match s.intake.preview_notice(&signed.actor, form.input()).await {
             Ok(p) => Ok(page(&s, &signed, &form, &[], Some(&p))
                 .await
@@ -138,7 +138,7 @@ pub async fn post(
         &body,
     )
     .ok();
-    let answer = |r: &Revision| Answer::json(202, &Accepted::from(r));
+    let answer = |p: &crate::intake::Publication| Answer::json(202, &Accepted::from(p));
     let keep = key.as_ref().map(|key| Keep {
         key,
         answer: &answer,
@@ -149,8 +149,9 @@ pub async fn post(
         .publish_notice(&signed.actor, form.input(), keep)
         .await
     {
-        Ok(rev) => {
-            tracing::info!(notice = %rev.notice_id, request = %request_id(&parts.extensions), "published from the console");
+        Ok(p) => {
+            let held = matches!(p, crate::intake::Publication::Held(_));
+            tracing::info!(held, request = %request_id(&parts.extensions), "notice from the console");
             Ok(done)
         }
         // The same form was published already (a double click): nothing more to do.

@@ -112,6 +112,27 @@ fn fields(services: &[&str]) -> Vec<(&'static str, Value)> {
             )),
         ),
         (
+            "draft",
+            nullable(described(
+                json!({"type": "boolean"}),
+                "publishing only: save as a draft (not public, nothing sent) to submit later",
+            )),
+        ),
+        (
+            "publish_at",
+            nullable(described(
+                matching(patterns::time()),
+                "publishing only: when to publish, in the future; RFC 3339, or a Helsinki local time without an offset",
+            )),
+        ),
+        (
+            "override_reason",
+            nullable(described(
+                json!({"type": "string", "minLength": 1, "maxLength": crate::notices::MAX_OVERRIDE_REASON_LEN}),
+                "publishing only: why a notice that needs approval goes out without it",
+            )),
+        ),
+        (
             "status",
             nullable(described(
                 codes(NoticeStatus::CODES),
@@ -191,6 +212,10 @@ fn revision(services: &[&str]) -> Value {
                 )),
             ),
             "services" | "title" | "body" => (name, nullable(schema)),
+            "draft" | "publish_at" | "override_reason" => (
+                name,
+                described(json!({"type": "null"}), "for publishing a new notice only"),
+            ),
             _ => (name, schema),
         })
         .collect();

@@ -138,6 +138,18 @@ fn install_notices(doc: &mut Value, services: &[&str]) {
             ("state", codes(NoticeState::CODES)),
             ("kind", codes(NoticeKind::CODES)),
             ("action", codes(Action::CODES)),
+            ("publication", codes(crate::notices::Pending::CODES)),
+        ],
+    );
+    set(
+        doc,
+        "PendingView",
+        vec![
+            ("id", uuid()),
+            ("publication", codes(crate::notices::Pending::CODES)),
+            ("kind", codes(NoticeKind::CODES)),
+            ("severity", codes(Severity::CODES)),
+            ("title", localized()),
         ],
     );
     set(
