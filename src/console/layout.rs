@@ -77,6 +77,7 @@ impl Desk {
                     "/console/organisations",
                     ["Organisaatiot", "Organisationer", "Organisations"],
                 ),
+                ("/console/templates", ["Pohjat", "Mallar", "Templates"]),
                 ("/console/tokens", ["Avaimet", "Nycklar", "Tokens"]),
                 (
                     "/console/audit",

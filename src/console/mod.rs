@@ -26,6 +26,7 @@ mod report_page;
 mod report_queue;
 mod revise_form;
 mod signin;
+mod templates_page;
 mod tokens;
 
 pub use contact_form::{ContactForm, ContactMode, contact_form_page};
@@ -44,6 +45,7 @@ pub use report_form::{ReportForm, ReportSent, report_form_page, report_sent_page
 pub use report_page::{ReportPage, report_page};
 pub use report_queue::{ReportQueue, reports_page};
 pub use signin::{LinkState, ProviderOutcome, link_page, signin_page};
+pub use templates_page::{template_form, template_page, templates_page};
 pub use tokens::{Issued, TokenForm, tokens_page};
 
 use crate::registry::Language;

@@ -24,6 +24,8 @@ pub struct NoticePage<'a> {
     pub errors: &'a [FieldError],
     /// An end or cancel being previewed: what it would do, with the texts typed.
     pub closing: Option<Closing<'a>>,
+    /// How it was published, when it was held first: author, approver, override reason.
+    pub record: Option<&'a crate::query::PendingView>,
 }
 
 /// An end or cancel shown before it is done.
@@ -75,6 +77,18 @@ pub fn notice_page(lang: Language, viewer: &Viewer, p: &NoticePage) -> String {
             (kind_label(lang, last.draft.kind)) " · " (state_label(lang, last.draft.state)) " · "
             a href={ "/notices/" (id) "?lang=" (lang.code()) } { (t(lang, ["julkinen sivu", "offentlig sida", "public page"])) } " · "
             a href={ (path) "/reach?lang=" (lang.code()) } { (t(lang, ["Tavoittavuus organisaatioittain", "Räckvidd per organisation", "Reach per organisation"])) }
+        }
+        @if let Some(r) = p.record {
+            p.meta {
+                (t(lang, ["Kirjoittaja", "Författare", "Author"])) ": " (r.author)
+                @if let Some(by) = &r.approved_by {
+                    " · " (t(lang, ["Hyväksyjä", "Godkänt av", "Approved by"])) ": " (by)
+                    @if let Some(at) = r.approved_at { " " (crate::notices::local_time(lang, at)) }
+                }
+            }
+            @if let Some(reason) = &r.override_reason {
+                p.alert { strong { (t(lang, ["Julkaistu ilman hyväksyntää", "Publicerat utan godkännande", "Published without approval"])) ": " } (reason) }
+            }
         }
         @if !p.errors.is_empty() {
             section.alert role="alert" aria-labelledby="problems" {

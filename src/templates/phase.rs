@@ -33,6 +33,24 @@ impl Phase {
         }
     }
 
+    /// The phase in words, for the console.
+    pub fn label(self, lang: crate::registry::Language) -> &'static str {
+        let p = match self {
+            Phase::Start => ["alku", "början", "start"],
+            Phase::Update => ["tilannetieto", "lägesrapport", "update"],
+            Phase::End => ["loppu", "slut", "end"],
+            Phase::Announcement => ["ennakkoilmoitus", "förhandsmeddelande", "announcement"],
+            Phase::Reminder => ["muistutus", "påminnelse", "reminder"],
+            Phase::Change => ["muutos", "ändring", "change"],
+            Phase::Cancel => ["peruutus", "återkallelse", "cancellation"],
+        };
+        match lang {
+            crate::registry::Language::Fi => p[0],
+            crate::registry::Language::Sv => p[1],
+            crate::registry::Language::En => p[2],
+        }
+    }
+
     /// Whether the phase publishes a new notice (else it revises one).
     pub fn publishes(self) -> bool {
         matches!(self, Phase::Start | Phase::Announcement)

@@ -30,6 +30,19 @@ async fn second_operator(app: &TestApp) -> String {
     t.body["token"].as_str().unwrap().to_owned()
 }
 
+/// A console page as `cookie`'s browser gets it.
+async fn console_page(cookie: &str, url: String) -> String {
+    crate::console::browser()
+        .get(url)
+        .header(reqwest::header::COOKIE, cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 async fn audit_of(app: &TestApp, id: &str) -> Vec<(String, String, Value)> {
     let audit = app.get("/api/v1/audit", &app.operator).await.body;
     audit["items"]
@@ -162,6 +175,12 @@ async fn an_emergency_override_needs_a_written_reason_and_is_recorded(backend: B
         trail[1].2,
         "Päivystäjä ei tavoitettavissa; potilasturvallisuus vaatii heti."
     );
+    let anna = crate::console::session(&app, "Anna (tuki)").await;
+    let page = console_page(&anna, app.url(&format!("/console/notices/{id}?lang=en"))).await;
+    assert!(
+        page.contains("Published without approval: </strong>Päivystäjä ei tavoitettavissa"),
+        "the notice's history keeps the reason"
+    );
     let mut needless = fault("minor", &["prescription-centre"]);
     needless["override_reason"] = json!("ei tarvita");
     assert_eq!(
@@ -269,15 +288,7 @@ async fn support_approves_a_colleagues_notice_in_the_console(backend: Backend) {
     };
     let anna = session(&app, "Anna (tuki)").await;
     let bertil = session(&app, "Bertil (tuki)").await;
-    let form = browser()
-        .get(app.url("/console/notices/new?kind=fault&lang=en"))
-        .header(COOKIE, &anna)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = console_page(&anna, app.url("/console/notices/new?kind=fault&lang=en")).await;
     assert!(
         form.contains("value=\"draft\"")
             && form.contains("name=\"publish_at\"")
@@ -304,29 +315,13 @@ async fn support_approves_a_colleagues_notice_in_the_console(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
-    let own = browser()
-        .get(app.url("/console?lang=en"))
-        .header(COOKIE, &anna)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let own = console_page(&anna, app.url("/console?lang=en")).await;
     assert!(
         own.contains("Awaiting approval") && own.contains("Another operator must approve"),
         "the author sees it waiting"
     );
     assert!(!own.contains("/approve?"), "and no button to approve it");
-    let theirs = browser()
-        .get(app.url("/console?lang=en"))
-        .header(COOKIE, &bertil)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let theirs = console_page(&bertil, app.url("/console?lang=en")).await;
     let at = theirs
         .find("/approve?lang=en")
         .expect("an approve button for another operator");
@@ -362,6 +357,12 @@ async fn support_approves_a_colleagues_notice_in_the_console(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let page = console_page(&anna, app.url(&format!("/console/notices/{id}?lang=en"))).await;
+    assert!(
+        page.contains("Author: console:Anna (tuki)")
+            && page.contains("Approved by: console:Bertil (tuki)"),
+        "the notice's history says who wrote and who approved it"
+    );
     let trail = audit_of(&app, &id).await;
     let who: Vec<(&str, &str)> = trail
         .iter()

@@ -203,3 +203,34 @@ fn a_bad_template_file_stops_the_daemon_naming_the_file_the_template_and_the_fie
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("title.sv is required"), "{err}");
 }
+
+on_both_databases! {
+    async fn support_changes_a_template_in_the_console_as_a_new_version(app: TestApp) {
+        use crate::console::{browser, hidden, session};
+        use reqwest::header::{COOKIE, ORIGIN};
+        let anna = session(&app, "Anna (tuki)").await;
+        let list = browser().get(app.url("/console/templates?lang=en")).header(COOKIE, &anna).send().await.unwrap().text().await.unwrap();
+        assert!(list.contains("Prescription Centre down – start of the fault") && list.contains("/console/templates/fault-start?lang=en"), "{list}");
+        let page = browser().get(app.url("/console/templates/fault-start?lang=en")).header(COOKIE, &anna).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Häiriö: {service}"), "the current texts in the form");
+        let mut fields: Vec<(String, String)> = vec![("csrf".into(), hidden(&page, "csrf"))];
+        for (k, v) in [("name_fi", "Häiriö – alku"), ("name_sv", "Störning – början"), ("title_fi", "Häiriö palvelussa {service}"),
+                       ("title_sv", "Störning: {service}"), ("body_fi", "Alkoi {start}. {link}"), ("body_sv", "Började {start}. {link}")] {
+            fields.push((k.into(), v.into()));
+        }
+        let saved = browser().post(app.url("/console/templates/fault-start?lang=en")).header(COOKIE, &anna).header(ORIGIN, app.url("")).form(&fields).send().await.unwrap();
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+        let v = app.get("/api/v1/templates/fault-start", &app.operator).await.body;
+        assert_eq!((v["version"].as_i64(), v["source"].as_str(), v["updated_by"].as_str()), (Some(2), Some("console"), Some("console:Anna (tuki)")));
+        assert_eq!(v["title"]["fi"], "Häiriö palvelussa {service}");
+        assert_eq!(v["severity"], "major", "what the form does not show is kept");
+
+        fields.retain(|(k, _)| k != "body_sv");
+        fields.push(("body_sv".into(), "Började {strat}.".into()));
+        let refused = browser().post(app.url("/console/templates/fault-start?lang=en")).header(COOKIE, &anna).header(ORIGIN, app.url("")).form(&fields).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = refused.text().await.unwrap();
+        assert!(page.contains("{strat} is not a placeholder") && page.contains("Började {strat}."), "marked, and what was typed kept");
+        assert_eq!(app.get("/api/v1/templates/fault-start", &app.operator).await.body["version"], 2);
+    }
+}

@@ -60,6 +60,10 @@ try {
   // Publication time and the emergency override, unfolded.
   await page.click('details.publishing summary');
   results.push(await look(page, 'publishing-form', 'sv'));
+  await page.goto(`${base}/console/templates?lang=fi`);
+  results.push(await look(page, 'templates', 'fi'));
+  await page.goto(`${base}/console/templates/prescription-centre-fault-start?lang=en`);
+  results.push(await look(page, 'template', 'en'));
   for (const lang of ['fi', 'sv', 'en']) {
     await page.goto(`${base}/console/notices/new?kind=fault&lang=${lang}`);
     results.push(await look(page, 'form', lang));

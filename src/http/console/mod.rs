@@ -17,6 +17,7 @@ mod revise;
 pub(super) mod session;
 pub(super) mod signin;
 pub(super) mod template_form;
+mod templates;
 mod tokens;
 
 use super::AppState;
@@ -83,6 +84,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
             post(contacts::delete),
         )
         .route("/console/tokens", get(tokens::show).post(tokens::create))
+        .route("/console/templates", get(templates::list))
+        .route(
+            "/console/templates/{id}",
+            get(templates::show).post(templates::change),
+        )
         .route("/console/tokens/{id}/revoke", post(tokens::revoke))
         .route("/console/audit", get(registry::audit))
         .route("/console/reports", get(reports::queue))

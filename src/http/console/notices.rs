@@ -206,6 +206,7 @@ async fn notice_view(
         desk: crate::console::Desk::Console,
     };
     let form_id = form_id();
+    let record = s.query.publication_record(id).await?;
     let page = NoticePage {
         revisions: &revisions,
         deliveries: &deliveries,
@@ -213,6 +214,7 @@ async fn notice_view(
         form_id: &form_id,
         errors,
         closing,
+        record: record.as_ref(),
     };
     Ok(Html(notice_page(signed.lang, &viewer, &page)))
 }
