@@ -307,7 +307,7 @@ fn details_fields(
         @if kind == NoticeKind::Instruction {
             (super::fields::text_field(f, errors, "issuer", t(lang, ["Ohjeen antanut viranomainen (THL, Kela, Valvira, DVV, STM, Fimea tai muu)", "Myndigheten som gav anvisningen (THL, Kela, Valvira, DVV, STM, Fimea eller annan)", "Issuing authority (THL, Kela, Valvira, DVV, STM, Fimea or another)"]), false, true))
         }
-        @if kind != NoticeKind::Maintenance {
+        @if !kind.is_planned() {
             div.field {
                 label for="severity" { (t(lang, ["Vakavuus", "Allvarlighetsgrad", "Severity"])) }
                 (error_list(errors, "severity"))
@@ -357,7 +357,7 @@ fn details_fields(
         (localized(f, errors, "title", t(lang, ["Otsikko", "Rubrik", "Title"]), false, &["fi", "sv"]))
         (localized(f, errors, "body", t(lang, ["Teksti", "Text", "Text"]), true, &["fi", "sv"]))
         (sms_fields(f, errors, lang, t(lang, ["Tekstiviesti (valinnainen; oletuksena otsikko ja linkki)", "SMS (valfritt; annars rubrik och länk)", "SMS (optional; by default the title and a link)"])))
-        @if kind == NoticeKind::Maintenance {
+        @if kind.is_planned() {
             (time_field(f, errors, lang, "window_start", t(lang, ["Katko alkaa", "Avbrottet börjar", "Window starts"])))
             (time_field(f, errors, lang, "window_end", t(lang, ["Katko päättyy", "Avbrottet slutar", "Window ends"])))
             (super::phases::phase_fields(f, errors, lang))

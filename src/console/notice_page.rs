@@ -99,7 +99,7 @@ pub fn notice_page(lang: Language, viewer: &Viewer, p: &NoticePage) -> String {
         @if !last.draft.state.is_final() {
             p.actions {
                 a.button href={ (path) "/revise?action=update&lang=" (lang.code()) } { (t(lang, ["Päivitä tilannetta", "Uppdatera läget", "Post an update"])) }
-                @if last.draft.kind == NoticeKind::Maintenance {
+                @if last.draft.kind.is_planned() {
                     a.button href={ (path) "/revise?action=reschedule&lang=" (lang.code()) } { (t(lang, ["Muuta ajankohtaa", "Ändra tidpunkt", "Reschedule"])) }
                 }
             }
@@ -209,7 +209,7 @@ fn closing(
     path: &str,
     kind: NoticeKind,
 ) -> Markup {
-    let actions: &[(&str, [&'static str; 3])] = if kind == NoticeKind::Maintenance {
+    let actions: &[(&str, [&'static str; 3])] = if kind.is_planned() {
         &[(
             "cancel",
             [

@@ -7,7 +7,7 @@ use super::problem::ApiError;
 use super::public::{FeedParams, answer, filters};
 use crate::notices::NoticeId;
 use crate::publish::{Rendered, StatusPage};
-use crate::registry::{Language, NoticeKind};
+use crate::registry::Language;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -122,11 +122,11 @@ pub async fn status(
                 .max(),
             current: active
                 .iter()
-                .filter(|r| r.draft.kind != NoticeKind::Maintenance)
+                .filter(|r| !r.draft.kind.is_planned())
                 .collect(),
             ongoing: active
                 .iter()
-                .filter(|r| r.draft.kind == NoticeKind::Maintenance)
+                .filter(|r| r.draft.kind.is_planned())
                 .collect(),
             upcoming: upcoming.iter().collect(),
             recent: ended.iter().collect(),

@@ -6,7 +6,6 @@ use crate::notices::Reminder;
 use crate::notices::{
     Action, NoticeInput, NoticeState, PlannedStep, Revision, Sends, Step, lane, revise,
 };
-use crate::registry::NoticeKind;
 use crate::store::{AuditEvent, Firing, PlanChange};
 
 /// Who the scheduler's revisions and audit records name.
@@ -15,7 +14,7 @@ pub const SCHEDULER: &str = "scheduler";
 impl Intake {
     /// What revision 1 sends at once and the plan it starts.
     pub(super) fn publication_effect(&self, rev: &Revision) -> (Sends, Vec<PlannedStep>) {
-        if rev.draft.kind != NoticeKind::Maintenance {
+        if !rev.draft.kind.is_planned() {
             return (
                 Sends {
                     email: true,
@@ -40,7 +39,7 @@ impl Intake {
         rev: &Revision,
     ) -> IntakeResult<(Sends, PlanChange)> {
         let (status, planned) = self.store.plan_status(rev.notice_id).await?;
-        if rev.draft.kind != NoticeKind::Maintenance {
+        if !rev.draft.kind.is_planned() {
             let sends = Sends {
                 email: true,
                 sms: rev.sms,

@@ -204,7 +204,7 @@ impl Intake {
             .await?;
         let mut rev = self.first_revision(input)?;
         // Maintenance reaches the same people over its plan: email, then the SMS reminder.
-        if rev.draft.kind == crate::registry::NoticeKind::Maintenance {
+        if rev.draft.kind.is_planned() {
             rev.sms = true;
         }
         let sends = crate::notices::Sends {

@@ -208,7 +208,7 @@ impl Times {
         let window_start = time("window_start", input.window_start.take(), e);
         let window_end = time("window_end", input.window_end.take(), e);
         let started_at = match kind {
-            Some(NoticeKind::Maintenance) => started_at,
+            Some(k) if k.is_planned() => started_at,
             _ => Some(started_at.unwrap_or(now)),
         };
         if let (Some(s), Some(end)) = (started_at, estimated_end_at) {
@@ -216,7 +216,7 @@ impl Times {
                 e.add("estimated_end_at", "must be after started_at");
             }
         }
-        if kind == Some(NoticeKind::Maintenance) {
+        if kind.is_some_and(NoticeKind::is_planned) {
             check_window(window_start, window_end, e);
         }
         Self {

@@ -42,6 +42,7 @@ pub fn kind(lang: Language, k: NoticeKind) -> &'static str {
                 "Underhållsmeddelande",
                 "Maintenance notice",
             ],
+            NoticeKind::Change => ["Muutostiedote", "Ändringsmeddelande", "Change notice"],
             NoticeKind::Instruction => ["Ohje", "Anvisning", "Instruction"],
         },
     )

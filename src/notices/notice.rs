@@ -117,13 +117,24 @@ impl NoticeDraft {
         };
         check_sms(&texts, issuer.as_ref(), status, link, &mut e);
         let impact = super::impact::impacts(input.impact.take(), &services, catalogue, &mut e);
-        let usage_break = input.usage_break.take();
+        // A change is planned work without a service break.
+        let usage_break = match (kind, input.usage_break.take()) {
+            (Some(NoticeKind::Change), Some(true)) => {
+                e.add(
+                    "usage_break",
+                    "a change has no service break; publish one with a break as maintenance",
+                );
+                None
+            }
+            (Some(NoticeKind::Change), _) => Some(false),
+            (_, given) => given,
+        };
         let state = state(input.state.take(), kind, &mut e);
         e.extend_prefixed("", time_errors);
         let phases = input.sub_windows.take().unwrap_or_default();
         let sub_windows = if phases.is_empty() {
             Vec::new()
-        } else if kind.is_some_and(|k| k != NoticeKind::Maintenance) {
+        } else if kind.is_some_and(|k| !k.is_planned()) {
             e.add("sub_windows", "are for maintenance only");
             Vec::new()
         } else {
@@ -216,7 +227,7 @@ impl NoticeDraft {
         let serious = |s: Severity| matches!(s, Severity::Major | Severity::Critical);
         match self.kind {
             NoticeKind::Instruction => true,
-            NoticeKind::Maintenance => false,
+            NoticeKind::Maintenance | NoticeKind::Change => false,
             NoticeKind::Fault => match action {
                 Action::Publish | Action::End => serious(self.severity),
                 Action::Update | Action::Reschedule => previous.is_some_and(|p| {

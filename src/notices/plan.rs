@@ -134,7 +134,7 @@ impl PlanRules {
     /// moment (its email says so).
     pub fn is_short_notice(&self, rev: &super::notice::Revision) -> bool {
         rev.action == Action::Publish
-            && rev.draft.kind == crate::registry::NoticeKind::Maintenance
+            && rev.draft.kind.is_planned()
             && rev
                 .draft
                 .window_start

@@ -72,7 +72,7 @@ fn facts(rev: &Revision, lang: Language, catalogue: &Catalogue) -> Vec<(&'static
         (Field::WindowEnd, d.window_end),
         (
             Field::Started,
-            if d.kind == NoticeKind::Maintenance {
+            if d.kind.is_planned() {
                 None
             } else {
                 d.started_at

@@ -3,7 +3,7 @@
 use super::input::NoticeInput;
 use super::notice::NoticeDraft;
 use super::vocabulary::{Action, NoticeState};
-use crate::registry::{Catalogue, NoticeKind};
+use crate::registry::Catalogue;
 use crate::validation::FieldErrors;
 use chrono::{DateTime, Utc};
 
@@ -41,7 +41,7 @@ pub fn revise(
         Action::Update => check_update(current, &change)?,
         Action::End => {
             change.state = Some(NoticeState::ended(current.kind).code().to_owned());
-            if current.kind != NoticeKind::Maintenance && change.ended_at.is_none() {
+            if !current.kind.is_planned() && change.ended_at.is_none() {
                 change.ended_at = Some(Some(now.to_rfc3339()));
             }
         }
@@ -99,7 +99,7 @@ fn check_update(current: &NoticeDraft, change: &NoticeInput) -> Result<(), Field
         ("window_end", change.window_end.is_some()),
         ("sub_windows", change.sub_windows.is_some()),
     ] {
-        if given && current.kind == NoticeKind::Maintenance {
+        if given && current.kind.is_planned() {
             return Err(FieldErrors::single(
                 field,
                 "is changed with the reschedule action, not update",
@@ -120,7 +120,7 @@ fn check_update(current: &NoticeDraft, change: &NoticeInput) -> Result<(), Field
 
 /// A reschedule is for maintenance, and moves its window.
 fn check_reschedule(current: &NoticeDraft, change: &NoticeInput) -> Result<(), FieldErrors> {
-    if current.kind != NoticeKind::Maintenance {
+    if !current.kind.is_planned() {
         return Err(FieldErrors::single(
             "action",
             "reschedule applies to maintenance only",

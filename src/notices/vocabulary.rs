@@ -131,7 +131,9 @@ impl NoticeState {
                 NoticeState::Identified,
                 NoticeState::Monitoring,
             ],
-            NoticeKind::Maintenance => &[NoticeState::Scheduled, NoticeState::InProgress],
+            NoticeKind::Maintenance | NoticeKind::Change => {
+                &[NoticeState::Scheduled, NoticeState::InProgress]
+            }
             NoticeKind::Instruction => &[NoticeState::Active],
         }
     }
@@ -147,7 +149,7 @@ impl NoticeState {
     pub fn ended(kind: NoticeKind) -> NoticeState {
         match kind {
             NoticeKind::Fault => NoticeState::Resolved,
-            NoticeKind::Maintenance => NoticeState::Completed,
+            NoticeKind::Maintenance | NoticeKind::Change => NoticeState::Completed,
             NoticeKind::Instruction => NoticeState::Withdrawn,
         }
     }
@@ -168,7 +170,7 @@ impl NoticeState {
 pub fn lane(kind: NoticeKind) -> i32 {
     match kind {
         NoticeKind::Fault | NoticeKind::Instruction => 0,
-        NoticeKind::Maintenance => 1,
+        NoticeKind::Maintenance | NoticeKind::Change => 1,
     }
 }
 

@@ -56,7 +56,7 @@ impl Grades {
         let ended = rev.action == Action::End;
         let urgency = match (ended, d.kind, d.window_start) {
             (true, _, _) => "Past",
-            (false, NoticeKind::Maintenance, Some(ws)) if ws > rev.published_at => "Future",
+            (false, k, Some(ws)) if k.is_planned() && ws > rev.published_at => "Future",
             _ => "Immediate",
         };
         let severity = match d.severity {
@@ -65,11 +65,11 @@ impl Grades {
             Severity::Critical => "Severe",
         };
         let certainty = match d.kind {
-            NoticeKind::Maintenance if !ended => "Likely",
+            NoticeKind::Maintenance | NoticeKind::Change if !ended => "Likely",
             _ => "Observed",
         };
         let (onset, expires) = match d.kind {
-            NoticeKind::Maintenance => (d.window_start, d.window_end),
+            NoticeKind::Maintenance | NoticeKind::Change => (d.window_start, d.window_end),
             _ => (d.started_at, d.ended_at.or(d.estimated_end_at)),
         };
         Self {
@@ -183,6 +183,7 @@ fn response_type(rev: &Revision, g: &Grades) -> &'static str {
     }
     match d.kind {
         NoticeKind::Maintenance => "Prepare",
+        NoticeKind::Change => "Monitor",
         NoticeKind::Instruction => "Execute",
         NoticeKind::Fault if d.prevents_use() == Some(true) || !d.texts.instructions.is_empty() => {
             "Execute"

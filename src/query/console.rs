@@ -4,7 +4,6 @@ use super::{Query, require_operator};
 use crate::access::{Actor, BrowserSecret, LoginLink};
 use crate::intake::IntakeResult;
 use crate::notices::{ChannelSummary, Revision};
-use crate::registry::NoticeKind;
 
 /// How many notices of each part the dashboard shows.
 const BOARD_NOTICES: u32 = 100;
@@ -53,7 +52,7 @@ impl Query {
         let mut out = ConsoleBoard::default();
         for rev in board.active {
             let p = self.progress(rev).await?;
-            if p.revision.draft.kind == NoticeKind::Maintenance {
+            if p.revision.draft.kind.is_planned() {
                 out.ongoing.push(p);
             } else {
                 out.active.push(p);

@@ -47,7 +47,7 @@ impl Query {
         if let Some(last) = revs.last() {
             view.affected_through = AffectedView::of(&self.catalogue, &last.draft.services);
         }
-        if view.kind == NoticeKind::Maintenance.code() {
+        if NoticeKind::parse(&view.kind).is_ok_and(NoticeKind::is_planned) {
             let plan = self.store.reminders(id).await?;
             view.reminders = Some(plan.iter().map(Into::into).collect());
         }

@@ -32,9 +32,7 @@ impl Query {
                 .list_notices((f, exercises), k, None, now, None, Some(per_list))
         };
         let active = list(NoticeFilter::Active, None).await?.items;
-        let mut upcoming = list(NoticeFilter::Upcoming, Some(NoticeKind::Maintenance))
-            .await?
-            .items;
+        let mut upcoming = list(NoticeFilter::Upcoming, None).await?.items;
         upcoming.sort_by_key(|r| r.draft.window_start);
         let horizon = now - recent;
         let ended = list(NoticeFilter::Ended, None)

@@ -131,9 +131,19 @@ fn services(
 /// The kinds of notice a contact hears about; all when left out.
 fn kinds(given: Option<Vec<String>>, e: &mut FieldErrors) -> Option<BTreeSet<NoticeKind>> {
     let Some(list) = given else {
-        return Some(NoticeKind::ALL.iter().copied().collect());
+        return Some(NoticeKind::SUBSCRIBABLE.iter().copied().collect());
     };
-    let set = collect_set("kinds", &list, NoticeKind::parse, e);
+    let set = collect_set(
+        "kinds",
+        &list,
+        |k| match NoticeKind::parse(k)? {
+            NoticeKind::Change => {
+                Err("changes come with maintenance: subscribe to maintenance".to_owned())
+            }
+            k => Ok(k),
+        },
+        e,
+    );
     if list.is_empty() {
         e.add(
             "kinds",

@@ -32,8 +32,32 @@ code_enum! {
 }
 
 code_enum! {
-    /// The kinds of notice a contact can subscribe to.
-    pub enum NoticeKind { Fault = "fault", Maintenance = "maintenance", Instruction = "instruction" }
+    /// The kinds of notice. A planned `change` without a service break is announced like
+    /// maintenance and reaches those who take maintenance notices.
+    pub enum NoticeKind { Fault = "fault", Maintenance = "maintenance", Instruction = "instruction", Change = "change" }
+}
+
+impl NoticeKind {
+    /// Planned work with a window: maintenance, and changes.
+    pub fn is_planned(self) -> bool {
+        matches!(self, NoticeKind::Maintenance | NoticeKind::Change)
+    }
+
+    /// The kind a contact subscribes to for notices of this kind (changes come with
+    /// maintenance).
+    pub fn subscription(self) -> NoticeKind {
+        match self {
+            NoticeKind::Change => NoticeKind::Maintenance,
+            k => k,
+        }
+    }
+
+    /// The kinds a contact can subscribe to.
+    pub const SUBSCRIBABLE: &'static [NoticeKind] = &[
+        NoticeKind::Fault,
+        NoticeKind::Maintenance,
+        NoticeKind::Instruction,
+    ];
 }
 
 code_enum! {

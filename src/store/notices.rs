@@ -186,10 +186,10 @@ impl Store {
         let in_finals = "('resolved', 'completed', 'withdrawn', 'cancelled')";
         let state_clause = match filter {
             NoticeFilter::Active => format!(
-                "n.state NOT IN {in_finals} AND (n.kind <> 'maintenance' OR n.window_start <= $1)"
+                "n.state NOT IN {in_finals} AND (n.kind NOT IN ('maintenance', 'change') OR n.window_start <= $1)"
             ),
             NoticeFilter::Upcoming => format!(
-                "n.state NOT IN {in_finals} AND n.kind = 'maintenance' AND n.window_start > $1"
+                "n.state NOT IN {in_finals} AND n.kind IN ('maintenance', 'change') AND n.window_start > $1"
             ),
             NoticeFilter::Ended => format!("n.state IN {in_finals} AND $1 = $1"),
             NoticeFilter::All => "$1 = $1".to_owned(),
@@ -231,7 +231,7 @@ impl Store {
         let sql = format!(
             "SELECT {REVISION_COLUMNS} FROM notices n \
              JOIN notice_revisions r ON r.notice_id = n.id AND r.revision = n.current_revision \
-             WHERE n.kind = 'maintenance' AND n.exercise = FALSE AND n.window_end >= $1 \
+             WHERE n.kind IN ('maintenance', 'change') AND n.exercise = FALSE AND n.window_end >= $1 \
              ORDER BY n.window_start, n.id LIMIT $2"
         );
         let rows: Vec<RevisionRow> = self

@@ -202,10 +202,10 @@ impl Store {
         let d = &rev.draft;
         let services: Vec<&str> = d.services.iter().map(|s| s.as_str()).collect();
         let audiences: Vec<&str> = d.audiences.iter().map(|a| a.code()).collect();
-        let wants = match d.kind {
+        let wants = match d.kind.subscription() {
             crate::registry::NoticeKind::Fault => "c.wants_fault",
-            crate::registry::NoticeKind::Maintenance => "c.wants_maintenance",
             crate::registry::NoticeKind::Instruction => "c.wants_instruction",
+            _ => "c.wants_maintenance",
         };
         let sql = format!(
             "SELECT c.id, c.email, c.email_key, c.phone, c.language, c.via_email, c.via_sms, o.audience \

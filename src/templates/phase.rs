@@ -24,7 +24,7 @@ impl Phase {
             NoticeKind::Fault | NoticeKind::Instruction => {
                 &[Phase::Start, Phase::Update, Phase::End]
             }
-            NoticeKind::Maintenance => &[
+            NoticeKind::Maintenance | NoticeKind::Change => &[
                 Phase::Announcement,
                 Phase::Reminder,
                 Phase::Change,

@@ -282,7 +282,7 @@ impl Template {
                 sample.estimated_end_at = hours(2);
                 sample.next_update_at = hours(1);
             }
-            NoticeKind::Maintenance => {
+            NoticeKind::Maintenance | NoticeKind::Change => {
                 sample.window_start = hours(24 * 21);
                 sample.window_end = hours(24 * 21 + 4);
             }

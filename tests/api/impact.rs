@@ -80,3 +80,43 @@ on_both_databases! {
         assert!(latest["parameters"].as_array().unwrap().contains(&json!(["usage_break", "false"])), "{latest}");
     }
 }
+
+on_both_databases! {
+    async fn a_planned_change_without_a_break_is_announced_like_maintenance(app: TestApp) {
+        let org = app.pharmacy().await;
+        crate::notices::contact(&app, &org, Some("huolto@apteekki.fi"), None, "fi", json!({"kinds": ["maintenance"]})).await;
+        crate::notices::contact(&app, &org, Some("vika@apteekki.fi"), None, "fi", json!({"kinds": ["fault"], "name": "Vika"})).await;
+        let refused = app.post(&format!("/api/v1/organisations/{org}/contacts"), &app.operator,
+            json!({"name": "X", "role": "helpdesk", "email": "x@apteekki.fi", "language": "fi", "channels": ["email"], "kinds": ["change"]})).await;
+        assert_eq!(refused.error_fields(), ["kinds[0]"], "changes come with maintenance");
+
+        let now = faultcast::clock::Clock::now_micros(&*app.clock);
+        let mut change = fault("minor", &["prescription-centre"]);
+        change["kind"] = json!("change");
+        change.as_object_mut().unwrap().remove("severity");
+        change["window_start"] = json!((now + chrono::Duration::days(3)).to_rfc3339());
+        change["window_end"] = json!((now + chrono::Duration::days(3) + chrono::Duration::hours(2)).to_rfc3339());
+        let mut broken = change.clone();
+        broken["usage_break"] = json!(true);
+        assert_eq!(app.post("/api/v1/notices", &app.operator, broken).await.error_fields(), ["usage_break"]);
+        let published = app.post("/api/v1/notices", &app.operator, change).await;
+        assert_eq!(published.status, StatusCode::ACCEPTED, "{}", published.text);
+        assert_eq!(published.body["state"], "scheduled");
+        let id = published.body["id"].as_str().unwrap().to_owned();
+        app.scheduler.round().await.unwrap();
+        app.drain().await;
+        let to: Vec<String> = app.emails().iter().filter_map(|m| m.lines().find(|l| l.starts_with("To: ")).map(str::to_owned)).collect();
+        assert_eq!(to, ["To: huolto@apteekki.fi"], "announced at once (short notice) to those who take maintenance notices");
+
+        let json = app.public_get(&format!("/api/v1/notices/{id}")).await.body;
+        assert_eq!((json["kind"].as_str(), json["usage_break"].clone()), (Some("change"), json!(false)));
+        assert!(json["reminders"].as_array().is_some_and(|r| !r.is_empty()), "planned like maintenance: {json}");
+        let page = text(&app, "/?lang=fi").await;
+        assert!(page.contains("Muutostiedote") && page.contains("Käyttökatko: </strong>ei, palvelua voi käyttää"), "upcoming, without a break");
+        assert!(text(&app, "/maintenance.ics").await.contains(&id), "in the maintenance calendar");
+        assert!(python_has("lxml"));
+        let cap = cap_infos(text(&app, "/cap.xml").await).await;
+        let info = cap.as_array().unwrap().iter().find(|i| i["language"] == "en-GB").unwrap();
+        assert_eq!(info["responseType"], "Monitor");
+    }
+}

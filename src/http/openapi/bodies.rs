@@ -100,7 +100,15 @@ fn contact(services: &[&str], create: bool) -> Value {
             (
                 "kinds",
                 nullable(described(
-                    set(codes(NoticeKind::CODES), 1),
+                    set(
+                        codes(
+                            &NoticeKind::SUBSCRIBABLE
+                                .iter()
+                                .map(|k| k.code())
+                                .collect::<Vec<_>>(),
+                        ),
+                        1,
+                    ),
                     "null or left out: every kind",
                 )),
             ),

@@ -161,7 +161,7 @@ fn new_notice(kind: NoticeKind, services: &[&str]) -> Value {
             "kind" => *schema = json!({"type": "string", "const": kind.code()}),
             "state" => *schema = nullable(codes(&states)),
             "severity" if kind == NoticeKind::Fault => *schema = codes(Severity::CODES),
-            "window_start" | "window_end" if kind == NoticeKind::Maintenance => {
+            "window_start" | "window_end" if kind.is_planned() => {
                 *schema = matching(patterns::time())
             }
             "issuer" if kind != NoticeKind::Instruction => {
@@ -170,7 +170,7 @@ fn new_notice(kind: NoticeKind, services: &[&str]) -> Value {
             "issuer" => {
                 *schema = json!({"type": "string", "minLength": 1, "maxLength": crate::notices::MAX_ISSUER_LEN})
             }
-            "sub_windows" if kind != NoticeKind::Maintenance => {
+            "sub_windows" if !kind.is_planned() => {
                 *schema = nullable(
                     json!({"type": "array", "maxItems": 0, "items": reference("SubWindow")}),
                 )
@@ -188,7 +188,9 @@ fn new_notice(kind: NoticeKind, services: &[&str]) -> Value {
     let mut required = vec!["kind", "services", "title", "body"];
     match kind {
         NoticeKind::Fault => required.push("severity"),
-        NoticeKind::Maintenance => required.extend(["window_start", "window_end"]),
+        NoticeKind::Maintenance | NoticeKind::Change => {
+            required.extend(["window_start", "window_end"])
+        }
         NoticeKind::Instruction => required.push("issuer"),
     }
     object(props, &required)
@@ -243,6 +245,7 @@ pub fn install(doc: &mut Value, services: &[&str]) {
     let kinds = [
         ("NewFault", NoticeKind::Fault),
         ("NewMaintenance", NoticeKind::Maintenance),
+        ("NewChange", NoticeKind::Change),
         ("NewInstruction", NoticeKind::Instruction),
     ];
     for (name, kind) in kinds {
@@ -256,7 +259,8 @@ pub fn install(doc: &mut Value, services: &[&str]) {
             "discriminator": {"propertyName": "kind", "mapping": {
                 "fault": "#/components/schemas/NewFault",
                 "maintenance": "#/components/schemas/NewMaintenance",
-                "instruction": "#/components/schemas/NewInstruction"}},
+                "instruction": "#/components/schemas/NewInstruction",
+                "change": "#/components/schemas/NewChange"}},
         }),
     );
     add_component(doc, "NoticeRevision", revision(services));

@@ -201,7 +201,15 @@ pub fn install(doc: &mut Value, services: &[&str]) {
             ("language", codes(Language::CODES)),
             ("channels", list(codes(Channel::CODES))),
             ("services", list(service())),
-            ("kinds", list(codes(NoticeKind::CODES))),
+            (
+                "kinds",
+                list(codes(
+                    &NoticeKind::SUBSCRIBABLE
+                        .iter()
+                        .map(|k| k.code())
+                        .collect::<Vec<_>>(),
+                )),
+            ),
             ("source", codes(ContactSource::CODES)),
         ],
     );
