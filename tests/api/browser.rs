@@ -147,7 +147,7 @@ async fn the_console_passes_axe_in_all_three_languages_and_publishes_a_fault_by_
         "signed in under the strict CSP"
     );
     let results = report["results"].as_array().unwrap();
-    assert_eq!(results.len(), 64);
+    assert_eq!(results.len(), 65);
     assert_pages_pass(results);
     assert_eq!(
         report["added"], true,

@@ -60,6 +60,10 @@ try {
   // Publication time and the emergency override, unfolded.
   await page.click('details.publishing summary');
   results.push(await look(page, 'publishing-form', 'sv'));
+  // Saved as a draft: the dashboard lists it, not yet published, with its button.
+  await Promise.all([page.waitForURL(/\/console\?/), page.click('button[value=draft]')]);
+  if (!(await page.textContent('main')).includes('Utkast')) throw new Error('the draft is not on the dashboard');
+  results.push(await look(page, 'dashboard-pending', 'sv'));
   await page.goto(`${base}/console/templates?lang=fi`);
   results.push(await look(page, 'templates', 'fi'));
   await page.goto(`${base}/console/templates/prescription-centre-fault-start?lang=en`);
