@@ -170,14 +170,11 @@ impl App {
             .with_link_key(key.clone())
             .with_hard_limit(settings.bounces.hard_limit)
             .with_report_rules(report_rules(&settings.intake))
-            .with_approval(
-                crate::notices::Approval::parse(&settings.notices.approval)
-                    .map_err(|e| anyhow::anyhow!("notices.approval {e}"))?,
-            );
+            .with_approval(settings.notices.approval);
         let added = intake
             .sync_templates(&templates)
             .await
-            .map_err(|e| anyhow::anyhow!("templates: {e}"))?;
+            .context("templates")?;
         tracing::info!(
             templates = templates.len(),
             new_versions = added,

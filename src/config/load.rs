@@ -198,6 +198,7 @@ mod tests {
             ("FAULTCAST__SERVER__LISTEN", "nowhere", "server.listen"),
             ("FAULTCAST__DATABASE__URL", "mysql://x", "database.url"),
             ("FAULTCAST__EMAIL__SMTP__TLS", "maybe", "email.smtp.tls"),
+            ("FAULTCAST__NOTICES__APPROVAL", "most", "notices.approval"),
             (
                 "FAULTCAST__SCHEDULE__TIMEZONE",
                 "Mars/Olympus",

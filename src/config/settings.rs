@@ -361,19 +361,12 @@ pub struct ServicesSettings {
 }
 
 /// `[notices]`: how notices are published.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoticesSettings {
     /// Which notices a second operator must approve: `off`, `critical`, `all`.
-    pub approval: String,
-}
-
-impl Default for NoticesSettings {
-    fn default() -> Self {
-        Self {
-            approval: "off".to_owned(),
-        }
-    }
+    #[serde(default)]
+    pub approval: crate::notices::Approval,
 }
 
 /// `[templates]`: where the notice templates are read from.

@@ -58,7 +58,7 @@ pub fn reach_page(lang: Language, viewer: &Viewer, r: &ReachView, live: bool) ->
                 a href={ "/console/notices/" (r.notice_id) "/reach.csv" } download {
                     (t(lang, ["Lataa raportti (CSV)", "Ladda ner rapporten (CSV)", "Download the report (CSV)"]))
                 }
-                " · " (t(lang, ["API:", "API:", "API:"])) " " code { "GET /api/v1/notices/" (r.notice_id) "/reach" }
+                " · API: " code { "GET /api/v1/notices/" (r.notice_id) "/reach" }
             }
             @if r.organisations.is_empty() {
                 p.empty { (t(lang, ["Tiedotetta ei ole vielä lähetetty yhdellekään organisaatiolle.", "Meddelandet har ännu inte skickats till någon organisation.", "The notice has not been sent to any organisation yet."])) }

@@ -8,8 +8,10 @@ use chrono::{DateTime, Utc};
 
 code_enum! {
     /// `[notices] approval`: which notices a second operator must approve before they go out.
+    #[derive(Default)]
     pub enum Approval {
         /// None: whoever writes a notice publishes it.
+        #[default]
         Off = "off",
         /// Critical faults and the authorities' instructions.
         Critical = "critical",

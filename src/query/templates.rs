@@ -176,13 +176,13 @@ impl Query {
             .collect())
     }
 
-    /// A notice body from a template's `version` (else its latest).
-    pub async fn template_notice(
+    /// Template `id` at `version` (else its latest), for operators; not found otherwise.
+    async fn template_record(
         &self,
         actor: &Actor,
         id: &str,
         version: Option<i32>,
-    ) -> IntakeResult<TemplateNotice> {
+    ) -> IntakeResult<(TemplateId, TemplateRecord)> {
         require_operator(actor, "only operators read templates")?;
         let id = TemplateId::parse(id).map_err(|_| IntakeError::NotFound)?;
         let record = self
@@ -190,6 +190,17 @@ impl Query {
             .template(&id, version)
             .await?
             .ok_or(IntakeError::NotFound)?;
+        Ok((id, record))
+    }
+
+    /// A notice body from a template's `version` (else its latest).
+    pub async fn template_notice(
+        &self,
+        actor: &Actor,
+        id: &str,
+        version: Option<i32>,
+    ) -> IntakeResult<TemplateNotice> {
+        let (_, record) = self.template_record(actor, id, version).await?;
         Ok(record.template.into())
     }
 
@@ -200,13 +211,7 @@ impl Query {
         id: &str,
         version: Option<i32>,
     ) -> IntakeResult<TemplateView> {
-        require_operator(actor, "only operators read templates")?;
-        let id = TemplateId::parse(id).map_err(|_| IntakeError::NotFound)?;
-        let record = self
-            .store
-            .template(&id, version)
-            .await?
-            .ok_or(IntakeError::NotFound)?;
+        let (id, record) = self.template_record(actor, id, version).await?;
         let versions = self.store.template_versions(&id).await?;
         let mut view = TemplateView::from(record);
         view.versions = Some(versions.into_iter().map(Into::into).collect());
