@@ -68,7 +68,7 @@ impl Intake {
         })
     }
 
-    fn require_operator(actor: &Actor) -> IntakeResult<()> {
+    pub(super) fn require_operator(actor: &Actor) -> IntakeResult<()> {
         if actor.is_operator() {
             Ok(())
         } else {

@@ -157,12 +157,8 @@ impl Intake {
     /// Approves a notice awaiting approval: never by its author. Due (or with no time
     /// set) it goes out at once.
     pub async fn approve_notice(&self, actor: &Actor, id: NoticeId) -> IntakeResult<Publication> {
-        Self::require_pending_operator(actor)?;
-        let p = self
-            .store
-            .pending_notice(id)
-            .await?
-            .ok_or(IntakeError::NotFound)?;
+        Self::require_operator(actor)?;
+        let p = self.pending(id).await?;
         if p.state != Pending::AwaitingApproval {
             return Err(not_waiting(p.state));
         }
@@ -183,11 +179,7 @@ impl Intake {
             )
             .await?;
         if !moved {
-            let now = self
-                .store
-                .pending_notice(id)
-                .await?
-                .ok_or(IntakeError::NotFound)?;
+            let now = self.pending(id).await?;
             return Err(not_waiting(now.state));
         }
         self.plans.notify_waiters();
@@ -196,12 +188,8 @@ impl Intake {
 
     /// Submits a draft: it then waits for approval, or is scheduled, or goes out now.
     pub async fn submit_notice(&self, actor: &Actor, id: NoticeId) -> IntakeResult<Publication> {
-        Self::require_pending_operator(actor)?;
-        let p = self
-            .store
-            .pending_notice(id)
-            .await?
-            .ok_or(IntakeError::NotFound)?;
+        Self::require_operator(actor)?;
+        let p = self.pending(id).await?;
         if p.state != Pending::Draft {
             return Err(FieldErrors::single(
                 "state",
@@ -233,11 +221,7 @@ impl Intake {
         id: NoticeId,
         keep: Option<Keep<'_, Publication>>,
     ) -> IntakeResult<Publication> {
-        let p = self
-            .store
-            .pending_notice(id)
-            .await?
-            .ok_or(IntakeError::NotFound)?;
+        let p = self.pending(id).await?;
         let now = self.now();
         if !p.may_publish(now) {
             return Ok(Publication::Held(p));
@@ -268,11 +252,7 @@ impl Intake {
         )?;
         if !done {
             // Another daemon (or request) published it first.
-            let again = self
-                .store
-                .pending_notice(id)
-                .await?
-                .ok_or(IntakeError::NotFound)?;
+            let again = self.pending(id).await?;
             return Ok(Publication::Held(again));
         }
         self.published(&rev, !plan.is_empty());
@@ -296,14 +276,12 @@ impl Intake {
         Ok(self.store.next_pending_at().await?)
     }
 
-    fn require_pending_operator(actor: &Actor) -> IntakeResult<()> {
-        if actor.is_operator() {
-            Ok(())
-        } else {
-            Err(IntakeError::Forbidden(
-                "only operators publish and approve notices",
-            ))
-        }
+    /// Pending notice `id`, whatever its state.
+    async fn pending(&self, id: NoticeId) -> IntakeResult<PendingNotice> {
+        self.store
+            .pending_notice(id)
+            .await?
+            .ok_or(IntakeError::NotFound)
     }
 }
 
