@@ -2,8 +2,8 @@
 //! it carries (`links.rs`), handed to its channel.
 
 use super::email::OutgoingEmail;
+use super::engine::Deliverer;
 use super::error::SendError;
-use super::worker::Deliverer;
 use crate::gateways::OutgoingSms;
 use crate::notices::{EmailLinks, Revision, render_email, render_sms};
 use crate::registry::Channel;

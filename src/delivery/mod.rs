@@ -2,17 +2,21 @@
 
 mod compose;
 mod email;
+mod engine;
 mod error;
+mod expand;
 mod links;
 mod pipeline;
+mod record;
 mod retry;
+mod send;
 mod sms;
 mod smtp_pool;
 mod system;
-mod worker;
 
 pub use email::{EmailChannel, OutgoingEmail};
+pub use engine::{Deliverer, DelivererConfig, Round};
 pub use error::SendError;
+pub use expand::FANOUT_BATCH;
 pub use retry::Backoff;
 pub use sms::{RateLimit, SmsChannel};
-pub use worker::{Deliverer, DelivererConfig, FANOUT_BATCH, Round};

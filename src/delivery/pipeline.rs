@@ -1,10 +1,11 @@
-//! The daemon's delivery loops. Expansion runs beside sending, so the first messages go
-//! out while a large fan-out is still being expanded; and sending is a pipeline — claims,
-//! sends and outcome writes overlap, so every relay connection stays busy while a batch
-//! is being claimed and another recorded. (`Deliverer::round` does the same work one step
-//! at a time, for tests that drive the workers.)
+//! The daemon's delivery loop: the engine's steps overlapped. Whenever half the in-flight
+//! room is free, one pull claims what is due and expands the next batch of a fan-out
+//! leased to this daemon; sends run `workers` at a time; a recorder writes outcomes as
+//! they arrive. So every relay connection stays busy while a batch is being expanded and
+//! another recorded, and a first attempt costs one insert and one outcome write.
+//! (`Deliverer::round` runs the same steps one after another, for tests.)
 
-use super::worker::{Deliverer, POLL_INTERVAL};
+use super::engine::{Deliverer, POLL_INTERVAL};
 use crate::store::{ClaimedDelivery, Outcome};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -17,10 +18,9 @@ use tokio_util::sync::CancellationToken;
 const IN_FLIGHT_PER_WORKER: u32 = 64;
 /// Outcomes written in one transaction at most.
 const RECORD_BATCH: usize = 1_024;
-/// Tries of an outcome write before leaving the deliveries to their lease (they are then
-/// claimed and sent again: at least once, never lost).
-const RECORD_TRIES: u32 = 10;
-const RECORD_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
+/// While a fan-out job is open but another daemon holds it for its batch, look again
+/// this soon (it holds the job only while writing one batch).
+const OPEN_JOB_RECHECK: std::time::Duration = std::time::Duration::from_millis(50);
 /// How often the sender marks deliveries past their age limit and supersedes abandoned
 /// attempts (claims skip those anyway, and the age limit is hours), and the longest an
 /// on-duty page waits behind a fan-out.
@@ -33,33 +33,12 @@ struct Attempted {
 }
 
 impl Deliverer {
-    /// Runs until `shutdown`. Each loop sleeps until woken by a publish (the sender also by
-    /// each expanded batch), until the next retry is due, or for the poll interval. On
-    /// shutdown nothing more is claimed; in-flight sends finish (bounded by the channel
-    /// timeouts) and their outcomes are written before this returns.
+    /// Runs until `shutdown`. The loop sleeps until woken by a publish, until the next
+    /// retry is due, or for the poll interval (other daemons on the same PostgreSQL publish
+    /// too). On shutdown nothing more is taken; in-flight sends finish (bounded by the
+    /// channel timeouts) and their outcomes are written before this returns.
     pub async fn run(self: Arc<Self>, wake: Arc<Notify>, shutdown: CancellationToken) {
-        tokio::join!(
-            self.clone().expand_until(wake.clone(), shutdown.clone()),
-            self.send_until(wake, shutdown)
-        );
-    }
-
-    async fn expand_until(self: Arc<Self>, wake: Arc<Notify>, shutdown: CancellationToken) {
-        while !shutdown.is_cancelled() {
-            let notified = wake.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            match self.fan_out().await {
-                Ok(n) if n > 0 => continue,
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = format!("{e:#}"), "fan-out failed"),
-            }
-            tokio::select! {
-                _ = shutdown.cancelled() => break,
-                _ = &mut notified => {}
-                _ = tokio::time::sleep(POLL_INTERVAL) => {}
-            }
-        }
+        self.send_until(wake, shutdown).await;
     }
 
     async fn send_until(self: Arc<Self>, wake: Arc<Notify>, shutdown: CancellationToken) {
@@ -67,15 +46,13 @@ impl Deliverer {
         let room = Arc::new(Semaphore::new(capacity));
         let gate = Arc::new(Semaphore::new(self.workers as usize));
         let (done, attempted) = mpsc::unbounded_channel();
-        let recorder = tokio::spawn(self.clone().record(attempted));
+        let recorder = tokio::spawn(self.clone().record_until(attempted));
         let mut sends = JoinSet::new();
         let mut swept: Option<chrono::DateTime<chrono::Utc>> = None;
         while !shutdown.is_cancelled() {
             let published = wake.notified();
-            let expanded = self.expanded.notified();
-            tokio::pin!(published, expanded);
+            tokio::pin!(published);
             published.as_mut().enable();
-            expanded.as_mut().enable();
             while sends.try_join_next().is_some() {}
             // Claim once half the room is free, so that claims come in large batches.
             let mut permit = tokio::select! {
@@ -93,16 +70,25 @@ impl Deliverer {
             }
             let now = self.clock.now_micros();
             self.sweep_if_due(&mut swept, now).await;
-            let claimed = self.claim(now, permit.num_permits() as u32).await;
+            let taken = match self.take(now, permit.num_permits() as u32).await {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::error!(error = format!("{e:#}"), "taking deliveries failed");
+                    Default::default()
+                }
+            };
+            let claimed = taken.claimed;
             if claimed.is_empty() {
                 drop(permit);
+                if taken.expanded {
+                    continue;
+                }
                 let Some(wait) = self.idle().await else {
                     continue;
                 };
                 tokio::select! {
                     _ = shutdown.cancelled() => break,
                     _ = &mut published => {}
-                    _ = &mut expanded => {}
                     _ = tokio::time::sleep(wait) => {}
                 }
                 continue;
@@ -129,17 +115,6 @@ impl Deliverer {
         }
     }
 
-    /// Claims up to `wanted` due deliveries (none when the database fails; logged).
-    async fn claim(&self, now: DateTime<Utc>, wanted: u32) -> Vec<ClaimedDelivery> {
-        match self.store.claim_due(now, now + self.lease, wanted).await {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::error!(error = format!("{e:#}"), "claiming deliveries failed");
-                Vec::new()
-            }
-        }
-    }
-
     /// With no delivery due: sends system messages; `None` when some went (look again at
     /// once), else how long to wait for the next delivery to fall due.
     async fn idle(self: &Arc<Self>) -> Option<std::time::Duration> {
@@ -147,6 +122,9 @@ impl Deliverer {
             Ok(n) if n > 0 => return None,
             Ok(_) => {}
             Err(e) => tracing::error!(error = format!("{e:#}"), "system messages failed"),
+        }
+        if self.store.fanout_open().await.unwrap_or(false) {
+            return Some(OPEN_JOB_RECHECK);
         }
         Some(match self.store.next_delivery_due().await {
             Ok(Some(t)) => (t - self.clock.now_micros())
@@ -185,35 +163,14 @@ impl Deliverer {
         }
     }
 
-    /// Writes outcomes as they arrive, many to a transaction, until every sender is gone.
-    async fn record(self: Arc<Self>, mut attempted: mpsc::UnboundedReceiver<Attempted>) {
+    /// Writes outcomes as they arrive, many to a transaction, until every sender is gone:
+    /// an outcome waits at most for the write in progress, never for a batch to fill.
+    async fn record_until(self: Arc<Self>, mut attempted: mpsc::UnboundedReceiver<Attempted>) {
         let mut buf = Vec::new();
         while attempted.recv_many(&mut buf, RECORD_BATCH).await > 0 {
             let outcomes: Vec<(ClaimedDelivery, Outcome)> =
                 buf.iter_mut().flat_map(|a| a.outcomes.drain(..)).collect();
-            self.count(&outcomes);
-            for attempt in 1..=RECORD_TRIES {
-                match self
-                    .store
-                    .record_outcomes(&outcomes, self.clock.now_micros())
-                    .await
-                {
-                    Ok(_) => break,
-                    Err(e) if attempt < RECORD_TRIES => {
-                        tracing::warn!(
-                            error = format!("{e:#}"),
-                            attempt,
-                            "recording outcomes failed; trying again"
-                        );
-                        tokio::time::sleep(RECORD_RETRY_PAUSE).await;
-                    }
-                    Err(e) => tracing::error!(
-                        error = format!("{e:#}"),
-                        n = outcomes.len(),
-                        "outcomes not recorded; their leases will expire and they will be sent again"
-                    ),
-                }
-            }
+            self.record(&outcomes).await;
             buf.clear();
         }
     }

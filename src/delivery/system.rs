@@ -2,11 +2,11 @@
 //! reminders) from their outbox, by email, with the notices' retry rules.
 
 use super::email::OutgoingEmail;
+use super::engine::Deliverer;
 use super::error::SendError;
-use super::worker::Deliverer;
 use crate::gateways::OutgoingSms;
 use crate::notices::{RenderedEmail, escape_html};
-use crate::store::{MessageOutcome, SystemMessage};
+use crate::store::{MessageOutcome, Outcome, SystemMessage};
 use std::sync::Arc;
 
 /// System messages claimed per round.
@@ -45,21 +45,23 @@ impl Deliverer {
             true => self.send_system_sms(m).await,
             false => self.send_system_email(m).await,
         };
-        match sent {
-            Ok(()) => MessageOutcome::Sent,
-            Err(SendError::Config(_)) => MessageOutcome::Paused {
-                at: now + super::worker::PAUSE,
+        let result = sent.map(|()| None);
+        let expires_at = m.created_at + self.max_age;
+        match self
+            .backoff
+            .decide(&result, m.attempts + 1, expires_at, now)
+        {
+            Outcome::Sent { .. } => MessageOutcome::Sent,
+            Outcome::Paused { at, .. } => MessageOutcome::Paused { at },
+            Outcome::Failed { reason } => MessageOutcome::Failed {
+                error: reason,
+                dead: false,
             },
-            Err(SendError::Permanent(error)) => MessageOutcome::Failed { error, dead: false },
-            Err(SendError::Transient(error)) | Err(SendError::Throttled(_, error)) => {
-                match self
-                    .backoff
-                    .next(now, m.attempts + 1, m.created_at + self.max_age, None)
-                {
-                    Some(at) => MessageOutcome::Retry { at, error },
-                    None => MessageOutcome::Failed { error, dead: true },
-                }
-            }
+            Outcome::Retry { at, reason } => MessageOutcome::Retry { at, error: reason },
+            Outcome::Dead { reason } => MessageOutcome::Failed {
+                error: reason,
+                dead: true,
+            },
         }
     }
 

@@ -120,7 +120,8 @@ impl Store {
 
     /// Leases up to `limit` due deliveries until `until`: first attempts whose worker died
     /// (lease expired), then waiting ones, faults first, oldest first. Never one past its
-    /// age limit, nor one a newer revision has replaced for the address.
+    /// age limit, nor one a newer revision has replaced for the address — nor one whose
+    /// notice has a newer revision still being expanded, which may yet replace it.
     #[tracing::instrument(skip_all)]
     pub async fn claim_due(
         &self,
@@ -148,6 +149,8 @@ impl Store {
                      AND d.expires_at > $1 AND d.address IS NOT NULL \
                      AND NOT EXISTS (SELECT 1 FROM deliveries n WHERE n.notice_id = d.notice_id AND n.channel = d.channel \
                                      AND n.address_key = d.address_key AND n.revision > d.revision) \
+                     AND NOT EXISTS (SELECT 1 FROM fanout_jobs j WHERE j.notice_id = d.notice_id \
+                                     AND j.revision > d.revision AND j.done_at IS NULL) \
                      ORDER BY {order} LIMIT $3{lock}) \
                  RETURNING id, notice_id, revision, channel, address, address_key, language, audience, attempts, expires_at",
                 sending = *SENDING,

@@ -1,10 +1,10 @@
 //! The fan-out outbox: a leased job per revision, expanded into deliveries in batches.
 
 use super::sql::Sql;
-use super::states::{REACHED, WAITING, one};
+use super::states::REACHED;
 use super::turns::Writer;
 use super::{Store, StoreResult};
-use crate::notices::{Action, DeliveryState, NoticeId, Revision, Sends};
+use crate::notices::{Action, NoticeId, Revision, Sends};
 use crate::registry::{Channel, Language};
 use chrono::{DateTime, Utc};
 
@@ -55,88 +55,6 @@ struct PriorRow {
     address_key: String,
     language: String,
     audience: String,
-}
-
-/// Deliveries inserted per statement: 12 parameters a row stays far below both
-/// databases' limits, and one statement per hundred rows instead of one per row.
-const INSERT_ROWS: usize = 100;
-
-/// `INSERT` of `rows` deliveries, 12 parameters each.
-/// The `INSERT` of deliveries of revision `revision` of `notice` on `lane` to `rows`,
-/// bound, made `now` and given up at `expires_at`.
-pub(super) fn delivery_rows(
-    (notice, revision, lane): (NoticeId, i32, i32),
-    rows: &[Recipient],
-    (now, expires_at): (DateTime<Utc>, DateTime<Utc>),
-) -> Sql {
-    let mut q = Sql::new(insert_deliveries(rows.len()));
-    for r in rows {
-        q = q
-            .bind(notice.to_text())
-            .bind(revision)
-            .bind(r.channel.code())
-            .bind(&r.address)
-            .bind(&r.address_key)
-            .bind(r.language.code())
-            .bind(&r.audience)
-            .bind(r.contact_id.as_deref())
-            .bind(lane)
-            .bind(now)
-            .bind(expires_at)
-            .bind(crate::notices::delivery_reference(
-                notice,
-                revision,
-                r.channel,
-                &r.address_key,
-            ));
-    }
-    q
-}
-
-fn insert_deliveries(rows: usize) -> String {
-    let pending = one(DeliveryState::Pending);
-    let values = (0..rows)
-        .map(|r| {
-            let p = |i: usize| format!("${}", r * 12 + i);
-            format!(
-                "({}, {}, {}, {}, {}, {}, {}, {}, {}, {pending}, 0, {now}, {}, {now}, {now}, {})",
-                p(1),
-                p(2),
-                p(3),
-                p(4),
-                p(5),
-                p(6),
-                p(7),
-                p(8),
-                p(9),
-                p(11),
-                p(12),
-                now = p(10),
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!(
-        "INSERT INTO deliveries (notice_id, revision, channel, address, address_key, language, audience, \
-         contact_id, lane, state, attempts, next_attempt_at, expires_at, created_at, updated_at, reference) \
-         VALUES {values} ON CONFLICT (notice_id, revision, channel, address_key) DO NOTHING"
-    )
-}
-
-/// An older revision not yet sent to these addresses will never be: the newer one
-/// replaces it. `rows` (channel, address key) pairs from `$4`.
-fn supersede_older(rows: usize) -> String {
-    let pairs = (0..rows)
-        .map(|r| format!("(${}, ${})", 4 + 2 * r, 5 + 2 * r))
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!(
-        "UPDATE deliveries SET state = {superseded}, lease_until = NULL, updated_at = $3 \
-         WHERE notice_id = $1 AND revision < $2 AND state IN {waiting} \
-         AND (channel, address_key) IN (VALUES {pairs})",
-        superseded = one(DeliveryState::Superseded),
-        waiting = *WAITING,
-    )
 }
 
 fn numbered(from: usize, n: usize) -> String {
@@ -309,57 +227,11 @@ impl Store {
         Ok((out, next))
     }
 
-    /// Writes one batch of deliveries, supersedes older unsent ones to the same addresses,
-    /// and moves the job's cursor (or closes the job when `next` is `None`) — atomically,
-    /// and only while `job` still holds its lease. Returns false if the lease was lost.
-    #[tracing::instrument(skip_all, fields(notice = %job.notice_id, revision = job.revision, n = batch.len()))]
-    pub async fn write_fanout_batch(
-        &self,
-        job: &FanoutJob,
-        batch: &[Recipient],
-        next: Option<&str>,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        let fence = "UPDATE fanout_jobs SET cursor = $3, done_at = $4 WHERE notice_id = $1 AND revision = $2 AND lease_owner = $5 \
-                     AND step = $6 AND done_at IS NULL";
-        let mut tx = self.begin(Writer::Background).await?;
-        let mut c = tx.conn();
-        let held = c
-            .execute(
-                Sql::new(fence)
-                    .bind(job.notice_id.to_text())
-                    .bind(job.revision)
-                    .bind(next.unwrap_or(&job.cursor))
-                    .bind(if next.is_none() { Some(now) } else { None })
-                    .bind(&job.owner)
-                    .bind(&job.step),
-            )
-            .await?;
-        if held != 1 {
-            return Ok(false);
-        }
-        for chunk in batch.chunks(INSERT_ROWS) {
-            c.execute(delivery_rows(
-                (job.notice_id, job.revision, job.lane),
-                chunk,
-                (now, expires_at),
-            ))
-            .await?;
-            // The first revision has nothing older to replace.
-            if job.revision > 1 {
-                let mut q = Sql::new(supersede_older(chunk.len()))
-                    .bind(job.notice_id.to_text())
-                    .bind(job.revision)
-                    .bind(now);
-                for r in chunk {
-                    q = q.bind(r.channel.code()).bind(&r.address_key);
-                }
-                c.execute(q).await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(true)
+    /// Whether any fan-out job is still being expanded (by this daemon or another).
+    pub async fn fanout_open(&self) -> StoreResult<bool> {
+        let sql = "SELECT COUNT(*) FROM (SELECT 1 FROM fanout_jobs WHERE done_at IS NULL LIMIT 1) AS open";
+        let n: i64 = self.read().scalar(Sql::new(sql)).await?;
+        Ok(n > 0)
     }
 
     /// True once every job written for the revision so far has given each of its

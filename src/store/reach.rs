@@ -4,8 +4,9 @@
 
 use super::audit::insert_audit;
 use super::error::decode;
+use super::expansion::delivery_rows;
 use super::housekeeping::insert_messages;
-use super::outbox::{Recipient, delivery_rows};
+use super::outbox::Recipient;
 use super::sql::Sql;
 use super::states::one;
 use super::turns::Writer;
@@ -212,6 +213,7 @@ impl Store {
                 (due.notice, due.revision, plan.lane),
                 plan.texts,
                 (now, plan.expires_at),
+                None,
             ))
             .await?;
         }

@@ -7,7 +7,7 @@ use crate::fixtures::{audit, contact, now, org};
 use chrono::{DateTime, Duration, Utc};
 use faultcast::notices::{Action, NoticeDraft, NoticeId, NoticeInput, Revision, Sends};
 use faultcast::registry::{ContactId, ContactSource, OrgId};
-use faultcast::store::{Outcome, PlanChange, Store};
+use faultcast::store::{Handover, Outcome, PlanChange, Store};
 use proptest::prelude::*;
 
 const LEASE: i64 = 60;
@@ -15,7 +15,8 @@ const MAX_AGE: i64 = 3_600;
 
 #[derive(Clone, Debug)]
 enum Op {
-    Revise,
+    /// A new revision, expanded waiting for a claim (false) or leased to the sender (true).
+    Revise(bool),
     Claim,
     Answer(u8, i64),
     Advance(i64),
@@ -23,7 +24,7 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        1 => Just(Op::Revise),
+        1 => any::<bool>().prop_map(Op::Revise),
         3 => Just(Op::Claim),
         3 => (0u8..5, 1i64..600).prop_map(|(k, d)| Op::Answer(k, d)),
         2 => prop_oneof![1i64..120, Just(LEASE + 1), Just(MAX_AGE)].prop_map(Op::Advance),
@@ -50,9 +51,9 @@ async fn run_case(store: &Store, draft: &NoticeDraft, ops: &[Op]) -> Result<(), 
     let mut models: Vec<Model> = Vec::new();
     let mut claimed: Vec<faultcast::store::ClaimedDelivery> = Vec::new();
     let owner = format!("case-{id}");
-    for (step, op) in std::iter::once(&Op::Revise).chain(ops).enumerate() {
+    for (step, op) in std::iter::once(&Op::Revise(false)).chain(ops).enumerate() {
         match op {
-            Op::Revise => {
+            Op::Revise(handed) => {
                 let number = models.last().map(|m| m.revision).unwrap_or(0) + 1;
                 let rev = Revision {
                     notice_id: id,
@@ -86,16 +87,25 @@ async fn run_case(store: &Store, draft: &NoticeDraft, ops: &[Op]) -> Result<(), 
                     .fanout_targets(&rev, job.sends, &job.cursor, 100)
                     .await
                     .map_err(|e| e.to_string())?;
-                store
+                let handover = match handed {
+                    true => Handover::Lease(t + Duration::seconds(LEASE)),
+                    false => Handover::Queue,
+                };
+                let written = store
                     .write_fanout_batch(
                         &job,
                         &batch,
                         next.as_deref(),
-                        t,
-                        t + Duration::seconds(MAX_AGE),
+                        (t, t + Duration::seconds(MAX_AGE)),
+                        handover,
                     )
                     .await
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.to_string())?
+                    .ok_or("the fan-out lease was lost")?;
+                if written.len() != usize::from(*handed) {
+                    return Err(format!("step {step}: {} handed over", written.len()));
+                }
+                claimed.extend(written);
                 for m in models
                     .iter_mut()
                     .filter(|m| m.state == "pending" || m.state == "retry")
@@ -104,10 +114,10 @@ async fn run_case(store: &Store, draft: &NoticeDraft, ops: &[Op]) -> Result<(), 
                 }
                 models.push(Model {
                     revision: number,
-                    state: "pending",
-                    attempts: 0,
+                    state: if *handed { "sending" } else { "pending" },
+                    attempts: i32::from(*handed),
                     next: t,
-                    lease_until: None,
+                    lease_until: handed.then(|| t + Duration::seconds(LEASE)),
                     expires: t + Duration::seconds(MAX_AGE),
                 });
             }
@@ -399,7 +409,13 @@ mod faults_are_claimed_before_maintenance_reminders {
                 .await
                 .unwrap();
             store
-                .write_fanout_batch(&job, &batch, next.as_deref(), t, t + Duration::hours(6))
+                .write_fanout_batch(
+                    &job,
+                    &batch,
+                    next.as_deref(),
+                    (t, t + Duration::hours(6)),
+                    Handover::Queue,
+                )
                 .await
                 .unwrap();
         }
