@@ -7,7 +7,13 @@ use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber; `RUST_LOG`, when set, wins over `log.level`.
 pub fn init(log: &LogSettings) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&log.level));
+    let mut filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&log.level));
+    // The SMTP client logs every command it writes — recipients' addresses, and AUTH with
+    // the relay's password in base64 — whatever level is asked for: never.
+    if let Ok(quiet) = "async_smtp=off".parse() {
+        filter = filter.add_directive(quiet);
+    }
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -1,14 +1,15 @@
 //! Email over SMTP (lettre), or to `.eml` files for development.
 
 use super::error::SendError;
-use super::smtp_pool::{SmtpPool, SmtpSecurity};
+use super::smtp_pool::{RelayTls, SmtpPool, SmtpSecurity};
 use crate::config::{EmailSettings, EmailTransport, SmtpSettings, SmtpTls};
 use crate::notices::RenderedEmail;
+use async_smtp::authentication::Credentials;
 use lettre::Message;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, TlsParameters};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName};
 use secrecy::ExposeSecret;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -89,8 +90,8 @@ impl EmailChannel {
                 let smtp = &s.smtp;
                 let host = smtp.host.as_deref().unwrap_or_default();
                 let security = match smtp.tls {
-                    SmtpTls::Starttls => SmtpSecurity::Starttls(tls_parameters(host, smtp)?),
-                    SmtpTls::Implicit => SmtpSecurity::Implicit(tls_parameters(host, smtp)?),
+                    SmtpTls::Starttls => SmtpSecurity::Starttls(relay_tls(host, smtp)?),
+                    SmtpTls::Implicit => SmtpSecurity::Implicit(relay_tls(host, smtp)?),
                     SmtpTls::None => SmtpSecurity::None,
                 };
                 let credentials = match (&smtp.username, &smtp.password) {
@@ -177,8 +178,14 @@ impl EmailChannel {
                     .map_err(|e| SendError::Transient(format!("writing the .eml file: {e}")))
             }
             EmailChannel::Smtp { pool, deadline, .. } => {
-                let bytes = message.formatted();
-                let send = pool.send(message.envelope(), &bytes);
+                let envelope = message.envelope();
+                let from = envelope.from().map(|a| a.as_ref());
+                let to = envelope
+                    .to()
+                    .first()
+                    .map(|a| a.as_ref())
+                    .unwrap_or_default();
+                let send = pool.send(from, to, message.formatted());
                 match tokio::time::timeout(*deadline, send).await {
                     Ok(result) => result,
                     Err(_) => Err(SendError::Transient(format!(
@@ -193,15 +200,30 @@ impl EmailChannel {
 
 /// TLS for the relay: the web PKI roots plus the CAs of `email.smtp.ca_file`; the
 /// certificate must name `host`.
-fn tls_parameters(host: &str, smtp: &SmtpSettings) -> anyhow::Result<TlsParameters> {
-    let mut builder = TlsParameters::builder(host.to_owned());
+fn relay_tls(host: &str, smtp: &SmtpSettings) -> anyhow::Result<RelayTls> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = &smtp.ca_file {
         let pem = std::fs::read(path).map_err(|e| {
             anyhow::anyhow!("email.smtp.ca_file: cannot read {}: {e}", path.display())
         })?;
-        let cert = Certificate::from_pem(&pem)
-            .map_err(|e| anyhow::anyhow!("email.smtp.ca_file: {}: {e}", path.display()))?;
-        builder = builder.add_root_certificate(cert);
+        for cert in CertificateDer::pem_slice_iter(&pem) {
+            let cert =
+                cert.map_err(|e| anyhow::anyhow!("email.smtp.ca_file: {}: {e}", path.display()))?;
+            roots
+                .add(cert)
+                .map_err(|e| anyhow::anyhow!("email.smtp.ca_file: {}: {e}", path.display()))?;
+        }
     }
-    Ok(builder.build_rustls()?)
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = ServerName::try_from(host.to_owned())
+        .map_err(|e| anyhow::anyhow!("email.smtp.host: {e}"))?;
+    Ok(RelayTls {
+        config: Arc::new(config),
+        name,
+    })
 }

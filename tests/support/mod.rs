@@ -10,6 +10,7 @@ pub mod parsers;
 pub mod postgres;
 pub mod sms_sink;
 pub mod smtp_sink;
+pub mod smtp_transactions;
 pub mod tools;
 
 pub use app::{Answer, Backend, TestApp, spawn_app, spawn_app_on, spawn_app_with, spawn_node_of};

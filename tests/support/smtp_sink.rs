@@ -9,58 +9,7 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-/// How the sink answers one recipient's attempt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reply {
-    Accept,
-    /// 451 at RCPT TO: try again later.
-    TempFail,
-    /// 550 5.1.1 at RCPT TO: no such user.
-    Reject,
-    /// Take the whole message, then close the connection instead of answering the final dot.
-    DropAfterData,
-    /// Take the whole message and never answer.
-    StallAfterData,
-}
-
-/// Decides the reply from the recipient address and its attempt number (1 for the first).
-pub type Script = Arc<dyn Fn(&str, u32) -> Reply + Send + Sync>;
-
-/// A message the sink took (even if it then dropped the connection).
-#[derive(Clone, Debug)]
-pub struct Received {
-    /// The envelope sender (MAIL FROM), as given.
-    pub mail_from: String,
-    pub rcpt: Vec<String>,
-    pub data: String,
-    /// Whether the message came over TLS.
-    pub encrypted: bool,
-    /// The user the client authenticated as, if it did.
-    pub user: Option<String>,
-}
-
-impl Received {
-    /// A header's value (first occurrence, unfolded).
-    pub fn header(&self, name: &str) -> Option<String> {
-        let mut lines = self.data.split("\r\n").peekable();
-        while let Some(line) = lines.next() {
-            if line.is_empty() {
-                return None;
-            }
-            if let Some(v) = line.strip_prefix(&format!("{name}: ")) {
-                let mut v = v.to_owned();
-                while lines
-                    .peek()
-                    .is_some_and(|l| l.starts_with(' ') || l.starts_with('\t'))
-                {
-                    v.push_str(lines.next().unwrap());
-                }
-                return Some(v);
-            }
-        }
-        None
-    }
-}
+pub use super::smtp_transactions::{Received, Reply, Script};
 
 /// How the sink speaks TLS.
 #[derive(Clone, Copy, Debug)]
@@ -90,6 +39,7 @@ struct State {
     received: Vec<Received>,
     greetings: u32,
     handshakes: u32,
+    pipelined: u32,
 }
 
 /// The running sink.
@@ -186,6 +136,12 @@ impl SmtpSink {
         self.state.lock().unwrap().greetings
     }
 
+    /// Transactions whose MAIL, RCPT and DATA all arrived before the sink answered MAIL:
+    /// the client pipelined them (RFC 2920).
+    pub fn pipelined(&self) -> u32 {
+        self.state.lock().unwrap().pipelined
+    }
+
     /// TLS handshakes completed (STARTTLS or implicit).
     pub fn handshakes(&self) -> u32 {
         self.state.lock().unwrap().handshakes
@@ -233,14 +189,37 @@ impl Session {
         let mut mail_from = String::new();
         let mut pending_reply = Reply::Accept;
         let mut line = String::new();
+        // Replies to MAIL and RCPT held back, as a pipelining server may (RFC 2920 §3.2):
+        // sent with DATA's, or once the client has sent nothing more for a moment (so a
+        // client that waits for each reply is answered, only later).
+        let mut held: Vec<&'static [u8]> = Vec::new();
+        let mut mail_answered = true;
         loop {
             line.clear();
+            if !held.is_empty()
+                && r.buffer().is_empty()
+                && tokio::time::timeout(HOLD_REPLIES, r.fill_buf())
+                    .await
+                    .is_err()
+            {
+                r.get_mut().write_all(&held.concat()).await?;
+                held.clear();
+                mail_answered = true;
+            }
             if r.read_line(&mut line).await? == 0 {
                 return Ok(());
             }
             let cmd = line.trim_end().to_owned();
             let upper = cmd.to_ascii_uppercase();
             let w = r.get_mut();
+            let transaction = ["MAIL FROM", "RCPT TO", "DATA"]
+                .iter()
+                .any(|c| upper.starts_with(c));
+            if !transaction && !held.is_empty() {
+                w.write_all(&held.concat()).await?;
+                held.clear();
+                mail_answered = true;
+            }
             if upper.starts_with("EHLO") || upper.starts_with("HELO") {
                 let mut reply = String::from("250-sink.test\r\n250-8BITMIME\r\n");
                 if matches!(self.options.tls, SinkTls::Starttls(_)) && !self.encrypted {
@@ -249,7 +228,7 @@ impl Session {
                 if self.auth_offered() {
                     reply.push_str("250-AUTH PLAIN LOGIN\r\n");
                 }
-                reply.push_str("250 SMTPUTF8\r\n");
+                reply.push_str("250-PIPELINING\r\n250 SMTPUTF8\r\n");
                 w.write_all(reply.as_bytes()).await?;
             } else if upper == "STARTTLS" {
                 let SinkTls::Starttls(identity) = self.options.tls else {
@@ -309,7 +288,8 @@ impl Session {
                 rcpt.clear();
                 mail_from = angle_address(&cmd);
                 pending_reply = Reply::Accept;
-                w.write_all(b"250 2.1.0 ok\r\n").await?;
+                held.push(b"250 2.1.0 ok\r\n");
+                mail_answered = false;
             } else if upper.starts_with("RCPT TO") {
                 let addr = angle_address(&cmd).to_lowercase();
                 let attempt = {
@@ -319,16 +299,29 @@ impl Session {
                     *n
                 };
                 match (self.script)(&addr, attempt) {
-                    Reply::TempFail => w.write_all(b"451 4.3.0 try again later\r\n").await?,
-                    Reply::Reject => w.write_all(b"550 5.1.1 no such user\r\n").await?,
+                    Reply::TempFail => held.push(b"451 4.3.0 try again later\r\n"),
+                    Reply::Reject => held.push(b"550 5.1.1 no such user\r\n"),
                     other => {
                         pending_reply = other;
                         rcpt.push(addr);
-                        w.write_all(b"250 2.1.5 ok\r\n").await?;
+                        held.push(b"250 2.1.5 ok\r\n");
                     }
                 }
             } else if upper == "DATA" {
-                w.write_all(b"354 go ahead\r\n").await?;
+                if !mail_answered {
+                    self.st.lock().unwrap().pipelined += 1;
+                }
+                let go = match rcpt.is_empty() {
+                    true => &b"554 5.5.1 no valid recipients\r\n"[..],
+                    false => b"354 go ahead\r\n",
+                };
+                held.push(go);
+                w.write_all(&held.concat()).await?;
+                held.clear();
+                mail_answered = true;
+                if rcpt.is_empty() {
+                    continue;
+                }
                 let mut data = String::new();
                 loop {
                     line.clear();
@@ -368,6 +361,9 @@ impl Session {
         }
     }
 }
+
+/// How long held replies wait for more commands from a client that does not pipeline.
+const HOLD_REPLIES: std::time::Duration = std::time::Duration::from_millis(50);
 
 fn auth_reply(ok: bool) -> &'static [u8] {
     if ok {

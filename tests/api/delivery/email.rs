@@ -40,7 +40,8 @@ async fn temporary_failures_are_retried_with_backoff_exactly_k_plus_one_times(ba
     assert_eq!(sink.received().len(), 10);
 }
 
-/// R4: 550 for some recipients.
+/// R4: 550 for some recipients, their RCPT pipelined with MAIL and DATA: the refusal is
+/// classified on its own and fails that recipient only.
 async fn permanent_failures_are_tried_once_and_kept_with_the_reply(backend: Backend) {
     let sink = SmtpSink::start(failing(&["user3@"], Reply::Reject, u32::MAX), true).await;
     let Some(app) = app_with_smtp(backend, &sink).await else {
@@ -64,6 +65,11 @@ async fn permanent_failures_are_tried_once_and_kept_with_the_reply(backend: Back
     );
     assert_eq!(s["items"][0]["attempts"], 1);
     assert_eq!(sink.attempts("user3@a.example"), 1);
+    assert_eq!(
+        sink.pipelined(),
+        20,
+        "MAIL, RCPT and DATA of each message in one round trip (RFC 2920), the refused one too"
+    );
 }
 
 /// R5: the connection drops after the final dot for 10 %.

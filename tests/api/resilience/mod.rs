@@ -6,6 +6,7 @@
 
 mod db_link;
 mod kills;
+mod logs;
 mod three_nodes;
 
 use crate::support::smtp_sink::Received;
