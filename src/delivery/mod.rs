@@ -11,6 +11,7 @@ mod record;
 mod retry;
 mod send;
 mod sms;
+mod smtp_cork;
 mod smtp_pool;
 mod system;
 

@@ -6,6 +6,7 @@
 //! delayed ACK) and run TLS with rustls.
 
 use super::error::SendError;
+use super::smtp_cork::{Corked, Io};
 use async_smtp::authentication::{Credentials, Mechanism};
 use async_smtp::commands::NoopCommand;
 use async_smtp::error::Error as SmtpError;
@@ -14,7 +15,7 @@ use async_smtp::{EmailAddress, Envelope, SendableEmail, SmtpClient, SmtpTranspor
 use rustls::pki_types::ServerName;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncRead, AsyncWrite, BufStream};
+use tokio::io::BufStream;
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 
@@ -26,11 +27,7 @@ const DROP_AFTER_IDLE: Duration = Duration::from_secs(60);
 /// AUTH mechanisms we offer, in order of preference (both need TLS in production).
 const MECHANISMS: [Mechanism; 2] = [Mechanism::Plain, Mechanism::Login];
 
-/// A byte stream to the relay: TCP, or TLS over it.
-trait Io: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug> Io for T {}
-
-type Connection = SmtpTransport<BufStream<Box<dyn Io>>>;
+type Connection = SmtpTransport<BufStream<Corked>>;
 
 /// TLS to the relay: trusted roots, and the name its certificate must carry.
 #[derive(Clone)]
@@ -173,7 +170,7 @@ impl SmtpPool {
         let client = SmtpClient::new()
             .hello_name(self.hello.clone())
             .smtp_utf8(true);
-        let mut conn = SmtpTransport::new(client, BufStream::new(io))
+        let mut conn = SmtpTransport::new(client, BufStream::new(Corked::new(io)))
             .await
             .map_err(opening)?;
         if let SmtpSecurity::Starttls(tls) = &self.security {
@@ -183,12 +180,12 @@ impl SmtpPool {
                 ),
                 e => opening(e),
             })?;
-            let io = tls.wrap(plain.into_inner()).await?;
+            let io = tls.wrap(plain.into_inner().into_inner()).await?;
             let client = SmtpClient::new()
                 .hello_name(self.hello.clone())
                 .smtp_utf8(true)
                 .without_greeting();
-            conn = SmtpTransport::new(client, BufStream::new(io))
+            conn = SmtpTransport::new(client, BufStream::new(Corked::new(io)))
                 .await
                 .map_err(opening)?;
         }

@@ -8,7 +8,7 @@ use super::idempotency::{claim_key, keep_answer};
 use super::sql::Sql;
 use super::states::{AWAITING_RECEIPT, REDRIVABLE, WAITING, one};
 use super::turns::Writer;
-use super::{Store, StoreResult};
+use super::{Dialect, Store, StoreResult};
 use crate::access::{Keep, Kept};
 use crate::notices::{ChannelSummary, DeliveryRecord, DeliveryState, NoticeId};
 use crate::registry::{Address, Audience, Channel, Language};
@@ -130,21 +130,47 @@ impl Store {
         let mut tx = self.begin(Writer::Background).await?;
         let mut c = tx.conn();
         let mut n = 0;
-        for chunk in plain.chunks(SENT_ROWS) {
-            let pairs = (0..chunk.len())
-                .map(|r| format!("(${}, ${})", 2 + 2 * r, 3 + 2 * r))
-                .collect::<Vec<_>>()
-                .join(", ");
+        // SQLite takes them as one JSON parameter (binding n numbered parameters costs it
+        // n²/2 steps); PostgreSQL as (id, attempt) pairs, many to a statement.
+        let dialect = c.dialect();
+        let per_statement = match dialect {
+            Dialect::Sqlite => plain.len().max(1),
+            Dialect::Postgres => SENT_ROWS,
+        };
+        for chunk in plain.chunks(per_statement) {
+            let pairs = match dialect {
+                Dialect::Sqlite => {
+                    "SELECT CAST(p.value ->> 0 AS INTEGER), CAST(p.value ->> 1 AS INTEGER) \
+                                    FROM json_each($2) AS p"
+                        .to_owned()
+                }
+                Dialect::Postgres => {
+                    let values = (0..chunk.len())
+                        .map(|r| format!("(${}, ${})", 2 + 2 * r, 3 + 2 * r))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    format!("VALUES {values}")
+                }
+            };
             let sql = format!(
                 "UPDATE deliveries SET state = {sent}, last_error = NULL, lease_until = NULL, updated_at = $1 \
-                 WHERE state = {sending} AND (id, attempts) IN (VALUES {pairs})",
+                 WHERE state = {sending} AND (id, attempts) IN ({pairs})",
                 sent = *SENT,
                 sending = *SENDING,
             );
-            let mut q = Sql::new(sql).bind(now);
-            for (d, _) in chunk {
-                q = q.bind(d.id).bind(d.attempt);
-            }
+            let q = Sql::new(sql).bind(now);
+            let q = match dialect {
+                Dialect::Sqlite => {
+                    let ids: Vec<[i64; 2]> = chunk
+                        .iter()
+                        .map(|(d, _)| [d.id, i64::from(d.attempt)])
+                        .collect();
+                    q.bind(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))
+                }
+                Dialect::Postgres => chunk
+                    .iter()
+                    .fold(q, |q, (d, _)| q.bind(d.id).bind(d.attempt)),
+            };
             n += c.execute(q).await?;
         }
         for (d, o) in others {

@@ -210,6 +210,7 @@ impl Store {
         }
         if !plan.texts.is_empty() {
             c.execute(delivery_rows(
+                c.dialect(),
                 (due.notice, due.revision, plan.lane),
                 plan.texts,
                 (now, plan.expires_at),

@@ -77,8 +77,20 @@ async fn kill_9_at_random_moments_loses_nothing_and_repeats_only_what_was_in_fli
     let in_flight_addresses: HashSet<&String> =
         at_kills.iter().flat_map(|(_, f)| &f.addresses).collect();
     let states = ledger.states().await;
+    // Each repeated recipient, put to the first kill it was in flight at.
+    let mut counted: HashSet<&String> = HashSet::new();
+    let repeated_per_kill: Vec<usize> = at_kills
+        .iter()
+        .map(|(_, f)| {
+            t.duplicated
+                .iter()
+                .filter(|a| f.addresses.contains(*a) && counted.insert(*a))
+                .count()
+        })
+        .collect();
     println!(
         "figures: R1 {backend:?} deliveries={n} kills={kills} seed={seed} lost={} duplicates={} \
+         repeated_per_kill={repeated_per_kill:?} \
          in_flight_at_kills={:?} bound={bound} differing_message_ids={} taken_over_within_ms={:?} \
          lease_s={} elapsed_s={:.1} states={states:?}",
         t.lost,
