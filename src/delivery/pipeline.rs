@@ -20,7 +20,7 @@ const IN_FLIGHT_PER_WORKER: u32 = 64;
 const RECORD_BATCH: usize = 1_024;
 /// While a fan-out job is open but another daemon holds it for its batch, look again
 /// this soon (it holds the job only while writing one batch).
-const OPEN_JOB_RECHECK: std::time::Duration = std::time::Duration::from_millis(50);
+const OPEN_JOB_RECHECK: std::time::Duration = std::time::Duration::from_millis(10);
 /// How often the sender marks deliveries past their age limit and supersedes abandoned
 /// attempts (claims skip those anyway, and the age limit is hours), and the longest an
 /// on-duty page waits behind a fan-out.
