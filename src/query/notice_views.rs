@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-fn texts(m: &Localized) -> BTreeMap<String, String> {
+/// Texts keyed by language code, as every JSON view shows them.
+pub(super) fn texts(m: &Localized) -> BTreeMap<String, String> {
     m.iter()
         .map(|(l, t)| (l.code().to_owned(), t.clone()))
         .collect()

@@ -36,13 +36,7 @@ impl From<PendingNotice> for PendingView {
             publication: p.state.code().to_owned(),
             kind: p.draft.kind.code().to_owned(),
             severity: p.draft.severity.code().to_owned(),
-            title: p
-                .draft
-                .texts
-                .title
-                .iter()
-                .map(|(l, t)| (l.code().to_owned(), t.clone()))
-                .collect(),
+            title: super::notice_views::texts(&p.draft.texts.title),
             needs_approval: p.needs_approval,
             author: p.author,
             approved_by: p.approved_by,

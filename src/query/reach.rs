@@ -105,13 +105,7 @@ impl Query {
             notice_id: id.to_text(),
             revision: last.number,
             asks_acknowledgement: last.asks_acknowledgement(),
-            title: last
-                .draft
-                .texts
-                .title
-                .iter()
-                .map(|(l, t)| (l.code().to_owned(), t.clone()))
-                .collect(),
+            title: super::notice_views::texts(&last.draft.texts.title),
             counts,
             organisations,
         })
