@@ -52,7 +52,8 @@ pub async fn send_test(target: Target, settings: &Settings) -> anyhow::Result<St
                 return_path: None,
                 message_id: format!("<send-test.{id}@faultcast.invalid>"),
                 language: "fi",
-                rendered: RenderedEmail {
+                content: std::sync::Arc::new(
+RenderedEmail {
                     subject: SUBJECT.to_owned(),
                     text: TEXT.to_owned(),
                     html: format!(
@@ -61,7 +62,9 @@ pub async fn send_test(target: Target, settings: &Settings) -> anyhow::Result<St
                             .map(|p| format!("<p>{p}</p>"))
                             .collect::<String>()
                     ),
-                },
+                }
+.into()),
+ own_link: None,
             };
             let sent = channel.send(&mail).await.map(|()| String::new());
             outcome("email", to.as_str(), sent)

@@ -1,6 +1,7 @@
 //! What one delivery says: the revision rendered in the recipient's language with the links
 //! it carries (`links.rs`), handed to its channel.
 
+use super::content::{EmailContent, OWN_LINK};
 use super::email::OutgoingEmail;
 use super::engine::Deliverer;
 use super::error::SendError;
@@ -8,6 +9,7 @@ use crate::gateways::OutgoingSms;
 use crate::notices::{EmailLinks, Revision, render_email, render_sms};
 use crate::registry::Channel;
 use crate::store::ClaimedDelivery;
+use std::sync::Arc;
 
 impl Deliverer {
     /// Renders `rev` for the group led by `d` and hands it to the channel; the provider's
@@ -22,15 +24,11 @@ impl Deliverer {
         let ack = rev.asks_acknowledgement();
         match d.channel() {
             Channel::Email => {
-                let acknowledge = ack
+                let own_link = ack
                     .then(|| self.links.acknowledge_email(d, self.clock.now_micros()))
                     .flatten();
-                let mail = OutgoingEmail {
-                    to: d.address.as_str().to_owned(),
-                    return_path: self.links.return_path(d),
-                    message_id: format!("<{}@{}>", self.reference(d), self.message_domain),
-                    language: d.language.code(),
-                    rendered: render_email(
+                let render = |acknowledge: Option<&str>| {
+                    render_email(
                         rev,
                         d.language,
                         Some(d.audience),
@@ -38,10 +36,27 @@ impl Deliverer {
                         EmailLinks {
                             notice: &notice,
                             manage: &self.links.manage(d.language),
-                            acknowledge: acknowledge.as_deref(),
+                            acknowledge,
                         },
                         self.plan_rules.is_short_notice(rev),
-                    ),
+                    )
+                };
+                let content = match (ack, &own_link) {
+                    // Asked for, but no link could be signed: the message goes without it.
+                    (true, None) => Arc::new(EmailContent::from(render(None))),
+                    _ => self
+                        .contents
+                        .shared((d.notice_id, d.revision, d.language, d.audience), || {
+                            EmailContent::with_own_link(render(ack.then_some(OWN_LINK)))
+                        }),
+                };
+                let mail = OutgoingEmail {
+                    to: d.address.as_str().to_owned(),
+                    return_path: self.links.return_path(d),
+                    message_id: format!("<{}@{}>", self.reference(d), self.message_domain),
+                    language: d.language.code(),
+                    content,
+                    own_link,
                 };
                 self.email.send(&mail).await.map(|()| None)
             }

@@ -1,13 +1,13 @@
 //! Email over SMTP (lettre), or to `.eml` files for development.
 
+pub use super::content::EmailContent;
 use super::error::SendError;
 use super::smtp_pool::{RelayTls, SmtpPool, SmtpSecurity};
 use crate::config::{EmailSettings, EmailTransport, SmtpSettings, SmtpTls};
-use crate::notices::RenderedEmail;
 use async_smtp::authentication::Credentials;
 use lettre::Message;
+use lettre::message::Mailbox;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use secrecy::ExposeSecret;
@@ -24,7 +24,9 @@ pub struct OutgoingEmail {
     /// Our stable id for this (revision, address): a duplicate send carries the same one.
     pub message_id: String,
     pub language: &'static str,
-    pub rendered: RenderedEmail,
+    pub content: Arc<EmailContent>,
+    /// The recipient's own link (acknowledgement), where `content` leaves room for it.
+    pub own_link: Option<String>,
 }
 
 /// `Auto-Submitted: auto-generated` (RFC 3834): no vacation replies to notices.
@@ -141,14 +143,11 @@ impl EmailChannel {
         builder
             .from(self.from().clone())
             .to(to)
-            .subject(mail.rendered.subject.clone())
+            .subject(mail.content.subject().to_owned())
             .message_id(Some(mail.message_id.clone()))
             .header(AutoSubmitted)
             .header(ContentLanguage(mail.language))
-            .multipart(MultiPart::alternative_plain_html(
-                mail.rendered.text.clone(),
-                mail.rendered.html.clone(),
-            ))
+            .multipart(mail.content.body(mail.own_link.as_deref()))
             .map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))
     }
 

@@ -55,6 +55,7 @@ pub struct Deliverer {
     pub(super) plan_rules: crate::notices::PlanRules,
     pub(super) owner: String,
     revisions: Mutex<HashMap<(NoticeId, i32), Arc<Revision>>>,
+    pub(super) contents: super::content::SharedContents,
     pub(super) counters: crate::observe::DeliveryCounters,
     pub(super) paused: crate::observe::ChannelPauses,
 }
@@ -106,6 +107,7 @@ impl Deliverer {
             message_domain,
             owner: format!("node-{}", uuid::Uuid::now_v7().simple()),
             revisions: Mutex::new(HashMap::new()),
+            contents: Default::default(),
             counters: cfg.counters,
             plan_rules: cfg.plan_rules,
             paused: cfg.pauses,

@@ -1,6 +1,7 @@
 //! Delivery: claim, render, send, record, retry.
 
 mod compose;
+mod content;
 mod email;
 mod engine;
 mod error;

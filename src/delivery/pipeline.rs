@@ -1,7 +1,7 @@
 //! The daemon's delivery loop: the engine's steps overlapped. Whenever half the in-flight
 //! room is free, one pull claims what is due and expands the next batch of a fan-out
-//! leased to this daemon; sends run `workers` at a time; a recorder writes outcomes as
-//! they arrive. So every relay connection stays busy while a batch is being expanded and
+//! leased to this daemon; `workers` senders take the send groups from one queue; a
+//! recorder writes outcomes as they arrive. So every relay connection stays busy while a batch is being expanded and
 //! another recorded, and a first attempt costs one insert and one outcome write.
 //! (`Deliverer::round` runs the same steps one after another, for tests.)
 
@@ -26,11 +26,20 @@ const OPEN_JOB_RECHECK: std::time::Duration = std::time::Duration::from_millis(1
 /// on-duty page waits behind a fan-out.
 const SWEEP_EVERY: chrono::Duration = chrono::Duration::seconds(5);
 
+/// A send group waiting for a sender, with its share of the in-flight room.
+struct Queued {
+    group: Vec<ClaimedDelivery>,
+    room: OwnedSemaphorePermit,
+}
+
 /// Outcomes of one send group, holding their in-flight room until written.
 struct Attempted {
     outcomes: Vec<(ClaimedDelivery, Outcome)>,
     _room: OwnedSemaphorePermit,
 }
+
+/// The senders' end of the queue: one waits on it at a time.
+type SendQueue = Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Queued>>>;
 
 impl Deliverer {
     /// Runs until `shutdown`. The loop sleeps until woken by a publish, until the next
@@ -44,16 +53,26 @@ impl Deliverer {
     async fn send_until(self: Arc<Self>, wake: Arc<Notify>, shutdown: CancellationToken) {
         let capacity = (self.workers * IN_FLIGHT_PER_WORKER) as usize;
         let room = Arc::new(Semaphore::new(capacity));
-        let gate = Arc::new(Semaphore::new(self.workers as usize));
         let (done, attempted) = mpsc::unbounded_channel();
         let recorder = tokio::spawn(self.clone().record_until(attempted));
-        let mut sends = JoinSet::new();
+        let (queue, queued) = mpsc::unbounded_channel();
+        let queued: SendQueue = Arc::new(tokio::sync::Mutex::new(queued));
+        let mut senders = JoinSet::new();
+        for _ in 0..self.workers {
+            senders.spawn(self.clone().send_queued(queued.clone(), done.clone()));
+        }
         let mut swept: Option<chrono::DateTime<chrono::Utc>> = None;
         while !shutdown.is_cancelled() {
             let published = wake.notified();
             tokio::pin!(published);
             published.as_mut().enable();
-            while sends.try_join_next().is_some() {}
+            // A sender that panicked lost its group (its room came back); replace it.
+            while let Some(ended) = senders.try_join_next() {
+                if let Err(e) = ended {
+                    tracing::error!(error = %e, "a sender ended unexpectedly; starting another");
+                    senders.spawn(self.clone().send_queued(queued.clone(), done.clone()));
+                }
+            }
             // Claim once half the room is free, so that claims come in large batches.
             let mut permit = tokio::select! {
                 _ = shutdown.cancelled() => break,
@@ -93,9 +112,17 @@ impl Deliverer {
                 }
                 continue;
             }
-            self.spawn_sends(claimed, permit, &gate, &done, &mut sends);
+            for group in self.groups(claimed) {
+                let Some(room) = permit.split(group.len()) else {
+                    break; // cannot happen: as many permits as claimed deliveries
+                };
+                // The senders outlive the queue; a closed queue cannot happen.
+                let _ = queue.send(Queued { group, room });
+            }
         }
-        sends.join_all().await;
+        // What was queued is still sent: the senders end when the queue is empty.
+        drop(queue);
+        senders.join_all().await;
         drop(done);
         let _ = recorder.await;
     }
@@ -135,30 +162,24 @@ impl Deliverer {
         })
     }
 
-    /// Sends each group of `claimed` on its own task (at most as many at once as `gate`
-    /// lets through), each holding its share of `permit` until its outcomes are written.
-    fn spawn_sends(
-        self: &Arc<Self>,
-        claimed: Vec<ClaimedDelivery>,
-        mut permit: OwnedSemaphorePermit,
-        gate: &Arc<Semaphore>,
-        done: &mpsc::UnboundedSender<Attempted>,
-        sends: &mut JoinSet<()>,
+    /// One of the `workers` senders: attempts queued groups one after another until the
+    /// queue is closed and empty, and hands their outcomes to the recorder.
+    async fn send_queued(
+        self: Arc<Self>,
+        queued: SendQueue,
+        done: mpsc::UnboundedSender<Attempted>,
     ) {
-        for group in self.groups(claimed) {
-            let Some(held) = permit.split(group.len()) else {
-                break; // cannot happen: as many permits as claimed deliveries
+        loop {
+            let next = queued.lock().await.recv().await;
+            let Some(Queued { group, room }) = next else {
+                break;
             };
-            let (me, gate, done) = (self.clone(), gate.clone(), done.clone());
-            sends.spawn(async move {
-                let _sending = gate.acquire_owned().await;
-                let outcomes = me.attempt(&group).await;
-                let outcomes = group.into_iter().zip(outcomes).collect();
-                // The recorder outlives every send; a closed channel cannot happen.
-                let _ = done.send(Attempted {
-                    outcomes,
-                    _room: held,
-                });
+            let outcomes = self.attempt(&group).await;
+            let outcomes = group.into_iter().zip(outcomes).collect();
+            // The recorder outlives every sender; a closed channel cannot happen.
+            let _ = done.send(Attempted {
+                outcomes,
+                _room: room,
             });
         }
     }

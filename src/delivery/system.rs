@@ -89,11 +89,15 @@ impl Deliverer {
             return_path: None,
             message_id: format!("<system.{}.{}@{}>", m.kind, m.id, self.message_domain),
             language: "fi",
-            rendered: RenderedEmail {
-                subject: m.subject.clone(),
-                text: m.body.clone(),
-                html,
-            },
+            content: std::sync::Arc::new(
+                RenderedEmail {
+                    subject: m.subject.clone(),
+                    text: m.body.clone(),
+                    html,
+                }
+                .into(),
+            ),
+            own_link: None,
         };
         self.email.send(&mail).await
     }

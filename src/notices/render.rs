@@ -228,7 +228,8 @@ fn html_email(p: &EmailParts) -> String {
     }
     if let Some(ack) = p.links.acknowledge {
         html.push_str(&format!(
-            "<p><strong><a href=\"{}\">{}</a></strong></p>",
+            // On a line of its own: the link is the one thing that differs per recipient.
+            "\n<p><strong><a href=\"{}\">{}</a></strong></p>\n",
             escape_html(ack),
             escape_html(labels::field(p.lang, Field::Acknowledge))
         ));
