@@ -48,6 +48,24 @@ new_database() {
   fi
 }
 
+# Settles a seeded database as a registry filled long before a fault would be: PostgreSQL
+# vacuumed, analysed and checkpointed (else autovacuum and the checkpoint of the seeding's
+# writes run during the measured fan-out), SQLite's WAL checkpointed.
+settle_database() {
+  if [[ "$DB_URL" == postgres* ]]; then
+    "$PG_BIN/psql" -q "$DB_URL" -c "VACUUM ANALYZE" -c "CHECKPOINT" >/dev/null
+  else
+    sql "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+  fi
+}
+
+# Drops database NAME once measured, so that its autovacuum does not load the next run.
+drop_database() {
+  if [[ "$DB_URL" == postgres* ]]; then
+    "$PG_BIN/psql" -q "$PG_BASE/postgres" -c "DROP DATABASE $1" >/dev/null
+  fi
+}
+
 # SQL against DB_URL, one value per line (psql for PostgreSQL, Python's sqlite3 for SQLite).
 sql() {
   if [[ "$DB_URL" == postgres* ]]; then

@@ -42,6 +42,7 @@ for db in $DBS; do
       start_faultcast "$WORK/$name/seed"
       python3 bench/seed.py "$FC_URL" "$TOKEN" "$n" email >/dev/null
       kill "$FC_PID"; wait "$FC_PID" 2>/dev/null || true
+      settle_database
       ref="$(ceiling)"
       start_faultcast "$WORK/$name/run" "${SMTP[@]}"
       idle="$(vm "$FC_PID" VmHWM)"
@@ -69,6 +70,7 @@ for db in $DBS; do
           WHERE d.state = 'sent' GROUP BY r.published_at")"
       fi
       IFS='|' read -r first last sent <<<"$times"
+      drop_database "$name"
       rate="$(python3 -c "import sys; print(round(int(sys.argv[1]) / (float(sys.argv[2]) / 1000)))" "$sent" "$last")"
       echo "$db n=$n run=$run: sent $sent, first ${first} ms, last ${last} ms, $rate msg/s, ceiling $ref msg/s, CPU $cpus s, VmHWM idle $idle MB peak $peak MB, summary $summary" >&2
       ROWS+=("$db|$n|$sent|$first|$last|$rate|$ref|$idle|$peak|$cpus")

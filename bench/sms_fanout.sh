@@ -6,7 +6,7 @@
 # (requests − 1) ÷ (last − first). N is sized to about 30 s at each limit (30, 300, 3,000;
 # 10,000 unlimited). Reference in the same run: wrk POSTing the same kind of body to the
 # same nginx (-t2 -c64 -d10s).
-# Usage: bench/sms_fanout.sh   (RUNS=3 LIMITS="1 10 100 unlimited"; FC_SETTINGS="VAR=VALUE …"
+# Usage: bench/sms_fanout.sh   (RUNS=3 LIMITS="1 10 100 unlimited" UNLIMITED_N=10000; FC_SETTINGS="VAR=VALUE …"
 # to try other settings, e.g. FAULTCAST__SMS__HTTP__MAX_IN_FLIGHT=32)
 # Loopback only, random ports, every process started here stopped by its PID at exit.
 set -euo pipefail
@@ -35,7 +35,7 @@ LUA
 ROWS=()
 for limit in $LIMITS; do
   case "$limit" in
-    unlimited) per_second=1000000; n=10000 ;;
+    unlimited) per_second=1000000; n="${UNLIMITED_N:-10000}" ;;
     *) per_second="$limit"; n=$((limit * 30)) ;;
   esac
   for run in $(seq "$RUNS"); do

@@ -5,10 +5,11 @@ use super::AuditEvent;
 use super::audit::insert_audit;
 use super::error::decode;
 use super::idempotency::{claim_key, keep_answer};
+use super::sent::{Success, sent_statements};
 use super::sql::Sql;
 use super::states::{AWAITING_RECEIPT, REDRIVABLE, WAITING, one};
 use super::turns::Writer;
-use super::{Dialect, Store, StoreResult};
+use super::{Store, StoreResult};
 use crate::access::{Keep, Kept};
 use crate::notices::{ChannelSummary, DeliveryRecord, DeliveryState, NoticeId};
 use crate::registry::{Address, Audience, Channel, Language};
@@ -39,7 +40,6 @@ impl ClaimedDelivery {
     }
 }
 
-static SENT: LazyLock<String> = LazyLock::new(|| one(DeliveryState::Sent));
 static SENDING: LazyLock<String> = LazyLock::new(|| one(DeliveryState::Sending));
 /// One attempt's outcome. A retry of a revision that a newer one has meanwhile replaced
 /// for this address will never be claimed again: it is superseded instead of left waiting
@@ -58,9 +58,6 @@ static RECORD_OUTCOME: LazyLock<String> = LazyLock::new(|| {
         sending = *SENDING,
     )
 });
-
-/// Successful sends recorded per statement (two parameters each).
-const SENT_ROWS: usize = 500;
 
 /// What happened to one attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,54 +120,21 @@ impl Store {
         outcomes: &[(ClaimedDelivery, Outcome)],
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
-        // Plain successes, the bulk of any fan-out, are written many to a statement.
-        let (plain, others): (Vec<_>, Vec<_>) = outcomes
+        // Successes, the bulk of any fan-out, are written many to a statement.
+        let (sent, others): (Vec<_>, Vec<_>) = outcomes
             .iter()
-            .partition(|(_, o)| matches!(o, Outcome::Sent { external_id: None }));
-        let mut statements = Vec::new();
-        // SQLite takes them as one JSON parameter (binding n numbered parameters costs it
-        // n²/2 steps); PostgreSQL as (id, attempt) pairs, many to a statement.
-        let dialect = self.dialect();
-        let per_statement = match dialect {
-            Dialect::Sqlite => plain.len().max(1),
-            Dialect::Postgres => SENT_ROWS,
-        };
-        for chunk in plain.chunks(per_statement) {
-            let pairs = match dialect {
-                Dialect::Sqlite => {
-                    "SELECT CAST(p.value ->> 0 AS INTEGER), CAST(p.value ->> 1 AS INTEGER) \
-                                    FROM json_each($2) AS p"
-                        .to_owned()
-                }
-                Dialect::Postgres => {
-                    let values = (0..chunk.len())
-                        .map(|r| format!("(${}, ${})", 2 + 2 * r, 3 + 2 * r))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    format!("VALUES {values}")
-                }
-            };
-            let sql = format!(
-                "UPDATE deliveries SET state = {sent}, last_error = NULL, lease_until = NULL, updated_at = $1 \
-                 WHERE state = {sending} AND (id, attempts) IN ({pairs})",
-                sent = *SENT,
-                sending = *SENDING,
-            );
-            let q = Sql::new(sql).bind(now);
-            let q = match dialect {
-                Dialect::Sqlite => {
-                    let ids: Vec<[i64; 2]> = chunk
-                        .iter()
-                        .map(|(d, _)| [d.id, i64::from(d.attempt)])
-                        .collect();
-                    q.bind(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))
-                }
-                Dialect::Postgres => chunk
-                    .iter()
-                    .fold(q, |q, (d, _)| q.bind(d.id).bind(d.attempt)),
-            };
-            statements.push(q);
-        }
+            .partition(|(_, o)| matches!(o, Outcome::Sent { .. }));
+        let successes: Vec<Success> = sent
+            .iter()
+            .map(|(d, o)| {
+                let ext = match o {
+                    Outcome::Sent { external_id } => external_id.as_deref(),
+                    _ => None,
+                };
+                (d.id, d.attempt, ext)
+            })
+            .collect();
+        let mut statements = sent_statements(self.dialect(), &successes, now);
         for (d, o) in others {
             let (state, at, error, external, uncount) = match o {
                 Outcome::Sent { external_id } => {

@@ -33,6 +33,7 @@ mod portal;
 mod reach;
 mod reminders;
 mod revisions;
+mod sent;
 mod services;
 mod sessions;
 mod sign_ins;
