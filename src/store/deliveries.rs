@@ -120,59 +120,35 @@ impl Store {
         outcomes: &[(ClaimedDelivery, Outcome)],
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
-        // Successes, the bulk of any fan-out, are written many to a statement.
-        let (sent, others): (Vec<_>, Vec<_>) = outcomes
-            .iter()
-            .partition(|(_, o)| matches!(o, Outcome::Sent { .. }));
-        let successes: Vec<Success> = sent
-            .iter()
-            .map(|(d, o)| {
-                let ext = match o {
-                    Outcome::Sent { external_id } => external_id.as_deref(),
-                    _ => None,
-                };
-                (d.id, d.attempt, ext)
-            })
-            .collect();
-        let mut statements = sent_statements(self.dialect(), &successes, now);
-        for (d, o) in others {
-            let (state, at, error, external, uncount) = match o {
+        // Successes, the bulk of any fan-out, are written many to a statement; each other
+        // outcome with its own.
+        let mut successes: Vec<Success> = Vec::new();
+        let mut others = Vec::new();
+        for (d, o) in outcomes {
+            let (state, at, error, uncount) = match o {
                 Outcome::Sent { external_id } => {
-                    (DeliveryState::Sent, None, None, external_id.as_deref(), 0)
+                    successes.push((d.id, d.attempt, external_id.as_deref()));
+                    continue;
                 }
-                Outcome::Failed { reason } => {
-                    (DeliveryState::Failed, None, Some(reason.as_str()), None, 0)
-                }
-                Outcome::Retry { at, reason } => (
-                    DeliveryState::Retry,
-                    Some(*at),
-                    Some(reason.as_str()),
-                    None,
-                    0,
-                ),
-                Outcome::Dead { reason } => {
-                    (DeliveryState::Dead, None, Some(reason.as_str()), None, 0)
-                }
-                Outcome::Paused { at, reason } => (
-                    DeliveryState::Retry,
-                    Some(*at),
-                    Some(reason.as_str()),
-                    None,
-                    1,
-                ),
+                Outcome::Failed { reason } => (DeliveryState::Failed, None, reason, 0),
+                Outcome::Retry { at, reason } => (DeliveryState::Retry, Some(*at), reason, 0),
+                Outcome::Dead { reason } => (DeliveryState::Dead, None, reason, 0),
+                Outcome::Paused { at, reason } => (DeliveryState::Retry, Some(*at), reason, 1),
             };
-            statements.push(
+            others.push(
                 Sql::new(RECORD_OUTCOME.as_str())
                     .bind(d.id)
                     .bind(d.attempt)
                     .bind(state.code())
                     .bind(at)
-                    .bind(error)
-                    .bind(external)
+                    .bind(Some(error.as_str()))
+                    .bind(None::<&str>)
                     .bind(uncount)
                     .bind(now),
             );
         }
+        let mut statements = sent_statements(self.dialect(), &successes, now);
+        statements.extend(others);
         // Each statement is fenced on its own: one needs no transaction around it, and
         // without one it costs one trip to the database instead of three.
         if statements.len() == 1
