@@ -47,24 +47,23 @@ pub async fn send_test(target: Target, settings: &Settings) -> anyhow::Result<St
             let to = EmailAddress::parse(&to)
                 .map_err(|e| anyhow::anyhow!("--email: the address {e}"))?;
             let channel = EmailChannel::from_settings(&settings.email)?;
+            let rendered = RenderedEmail {
+                subject: SUBJECT.to_owned(),
+                text: TEXT.to_owned(),
+                html: format!(
+                    "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{SUBJECT}</title></head><body>{}</body></html>",
+                    TEXT.split("\n\n")
+                        .map(|p| format!("<p>{p}</p>"))
+                        .collect::<String>()
+                ),
+            };
             let mail = OutgoingEmail {
                 to: to.as_str().to_owned(),
                 return_path: None,
                 message_id: format!("<send-test.{id}@faultcast.invalid>"),
                 language: "fi",
-                content: std::sync::Arc::new(
-RenderedEmail {
-                    subject: SUBJECT.to_owned(),
-                    text: TEXT.to_owned(),
-                    html: format!(
-                        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{SUBJECT}</title></head><body>{}</body></html>",
-                        TEXT.split("\n\n")
-                            .map(|p| format!("<p>{p}</p>"))
-                            .collect::<String>()
-                    ),
-                }
-.into()),
- own_link: None,
+                content: std::sync::Arc::new(rendered.into()),
+                own_link: None,
             };
             let sent = channel.send(&mail).await.map(|()| String::new());
             outcome("email", to.as_str(), sent)

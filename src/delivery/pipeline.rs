@@ -1,8 +1,9 @@
 //! The daemon's delivery loop: the engine's steps overlapped. Whenever half the in-flight
 //! room is free, one pull claims what is due and expands the next batch of a fan-out
 //! leased to this daemon; `workers` senders take the send groups from one queue; a
-//! recorder writes outcomes as they arrive. So every relay connection stays busy while a batch is being expanded and
-//! another recorded, and a first attempt costs one insert and one outcome write.
+//! recorder writes outcomes as they arrive. So every relay connection stays busy while a
+//! batch is being expanded and another recorded, and a first attempt costs one insert and
+//! one outcome write.
 //! (`Deliverer::round` runs the same steps one after another, for tests.)
 
 use super::engine::{Deliverer, POLL_INTERVAL};
