@@ -6,8 +6,9 @@ The scene: a fault went out by email and SMS, the SMS gateway refused for a whil
 retries of revision 1 are due), and the update (revision 2) went by email only to 100,000
 addresses. Every claim asks, for each retry, whether a newer revision already reached its
 address. The script applies migrations/sqlite/*.sql to a temporary file (up to 0022, then all
-of them), writes those rows, and times the claim's selection (the same statement as
-src/store/claims.rs, 256 at a time) as the median of 5, with its query plan.
+of them), writes those rows, and times the claim's selection of due retries (as in
+src/store/claims.rs, 256 at a time; its check for an open fan-out job of a newer revision is
+left out, there being none) as the median of 5, with its query plan.
 
 Usage: bench/retry_claim.py   (NEWER=100000 RETRIES=1000)
 """
