@@ -16,6 +16,8 @@ source bench/daemon.sh
 RUNS="${RUNS:-3}"
 LIMITS="${LIMITS:-1 10 100 unlimited}"
 cargo build --release --quiet
+# CPU seconds (user + system) a process has used so far.
+cpu() { awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat"; }
 
 NG_PORT="$(free_port)"
 start_nginx "  log_format at '\$msec';
@@ -46,14 +48,16 @@ for limit in $LIMITS; do
       "FAULTCAST__SMS__HTTP__MESSAGES_PER_SECOND=$per_second" ${FC_SETTINGS:-}
     python3 bench/seed.py "$FC_URL" "$TOKEN" "$n" sms >/dev/null
     : > "$WORK/ng/sms.log"
+    cpu0="$(cpu "$FC_PID")"
     id="$(publish_fault)"
     python3 bench/wait_delivered.py "$FC_URL" "$TOKEN" "$id" sms $((n / per_second + 300)) >/dev/null
+    us="$(python3 -c "import sys; print(round((float(sys.argv[2]) - float(sys.argv[1])) * 1e6 / int(sys.argv[3])))" "$cpu0" "$(cpu "$FC_PID")" "$n")"
     kill "$FC_PID"; wait "$FC_PID" 2>/dev/null || true
     rate="$(awk 'NR==1 {f=$1} {l=$1; c++} END {if (c > 1) printf "%.2f", (c - 1) / (l - f)}' "$WORK/ng/sms.log")"
     got="$(wc -l <"$WORK/ng/sms.log")"
     ceiling="$(timeout 60 "$WRK" -t2 -c64 -d10s -s "$WORK/post.lua" "http://127.0.0.1:$NG_PORT/wrk" | awk '/Requests\/sec/ {print $2}')"
-    echo "limit $limit run $run: $got requests of $n, $rate/s at the gateway; wrk POST ceiling $ceiling/s" >&2
-    ROWS+=("$limit|$n|$got|$rate|$ceiling|$per_second")
+    echo "limit $limit run $run: $got requests of $n, $rate/s at the gateway, daemon CPU $us µs an SMS; wrk POST ceiling $ceiling/s" >&2
+    ROWS+=("$limit|$n|$got|$rate|$ceiling|$per_second|$us")
   done
 done
 
@@ -64,8 +68,8 @@ OUT="bench/results/sms_fanout-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo "Generic HTTP profile to nginx answering 202; rate counted by the gateway (nginx \$msec log)."
   echo "Default delivery settings (8 workers, sms.http.max_in_flight 4); \"unlimited\" = 1,000,000/s."
   echo
-  echo "| limit (msg/s) | SMS | received | achieved msg/s | vs limit | wrk POST ceiling | vs ceiling |"
-  echo "| --- | --- | --- | --- | --- | --- | --- |"
+  echo "| limit (msg/s) | SMS | received | achieved msg/s | vs limit | wrk POST ceiling | vs ceiling | daemon CPU per SMS (µs) |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
   for limit in $LIMITS; do
     col() { printf '%s\n' "${ROWS[@]}" | awk -F'|' -v l="$limit" -v c="$1" '$1==l {print $c}'; }
     rates="$(col 4 | xargs)"; ceil="$(col 5 | xargs)"; ps="$(col 6 | head -1)"
@@ -76,7 +80,7 @@ m=statistics.median(r)
 print(f'{m:.2f} ({min(r):.2f}–{max(r):.2f})|{(m/l-1)*100:+.1f} %|{statistics.median(c):.0f}|{statistics.median([a/b for a,b in zip(r,c)]):.2f}')" "$rates" "$ceil" "$ps")"
     IFS='|' read -r achieved vs ceiling_m ratio <<<"$fmt"
     [[ "$limit" == unlimited ]] && vs="—"
-    echo "| $limit | $(col 2 | head -1) | $(col 3 | spread) | $achieved | $vs | $ceiling_m | $ratio |"
+    echo "| $limit | $(col 2 | head -1) | $(col 3 | spread) | $achieved | $vs | $ceiling_m | $ratio | $(col 7 | spread) |"
   done
 } | tee "$OUT"
 echo "written to $OUT"

@@ -5,6 +5,7 @@ use super::content::{EmailContent, OWN_LINK};
 use super::email::OutgoingEmail;
 use super::engine::Deliverer;
 use super::error::SendError;
+use super::sms_content::SmsContent;
 use crate::gateways::OutgoingSms;
 use crate::notices::{EmailLinks, Revision, render_email, render_sms};
 use crate::registry::Channel;
@@ -61,16 +62,18 @@ impl Deliverer {
                 self.email.send(&mail).await.map(|()| None)
             }
             Channel::Sms => {
-                let text = render_sms(rev, d.language, &notice);
+                let content =
+                    self.sms_contents
+                        .shared((d.notice_id, d.revision, d.language), || {
+                            let text = render_sms(rev, d.language, &notice);
+                            let link_fits = ack && self.links.sms_link_fits(&text);
+                            SmsContent { text, link_fits }
+                        });
                 let batch: Vec<OutgoingSms> = group
                     .iter()
                     .map(|m| OutgoingSms {
                         to: m.address.as_str().to_owned(),
-                        text: if ack {
-                            self.links.sms_text(&text, m)
-                        } else {
-                            text.clone()
-                        },
+                        text: self.links.sms_text(&content.text, content.link_fits, m.id),
                         reference: self.reference(m),
                     })
                     .collect();

@@ -13,29 +13,33 @@ use crate::registry::{Audience, Language};
 use lettre::message::header::ContentTransferEncoding;
 use lettre::message::{Body, MultiPart, SinglePart};
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 /// Stands for the recipient's own link in a rendered message. Control characters cannot
 /// come from a notice's text, and HTML escaping leaves it as it is.
 pub const OWN_LINK: &str = "\u{1}own-link\u{1}";
 
-/// Contents kept encoded, at most (a fan-out has a few: languages × audiences).
+/// Contents kept rendered, at most (a fan-out has a few: languages × audiences).
 const CONTENTS_KEPT: usize = 64;
 
-/// The encoded contents of the revisions being sent, one per language and audience:
-/// rendering and encoding a notice once instead of once per recipient.
-#[derive(Default)]
-pub struct SharedContents(Mutex<HashMap<ContentKey, Arc<EmailContent>>>);
+/// The rendered contents of the revisions being sent, one per `K` (for email a revision,
+/// language and audience): rendering and encoding a notice once instead of once per
+/// recipient.
+pub struct SharedContents<K, V>(Mutex<HashMap<K, Arc<V>>>);
 
-type ContentKey = (NoticeId, i32, Language, Audience);
+/// Which email content: a revision, and the language and audience it is rendered for.
+pub type EmailKey = (NoticeId, i32, Language, Audience);
 
-impl SharedContents {
+impl<K, V> Default for SharedContents<K, V> {
+    fn default() -> Self {
+        Self(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<K: Eq + Hash, V> SharedContents<K, V> {
     /// The content for `key`, rendered by `render` the first time.
-    pub fn shared(
-        &self,
-        key: ContentKey,
-        render: impl FnOnce() -> EmailContent,
-    ) -> Arc<EmailContent> {
+    pub fn shared(&self, key: K, render: impl FnOnce() -> V) -> Arc<V> {
         if let Some(c) = self.lock().get(&key) {
             return c.clone();
         }
@@ -48,7 +52,7 @@ impl SharedContents {
         content
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<ContentKey, Arc<EmailContent>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, Arc<V>>> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

@@ -55,7 +55,10 @@ pub struct Deliverer {
     pub(super) plan_rules: crate::notices::PlanRules,
     pub(super) owner: String,
     revisions: Mutex<HashMap<(NoticeId, i32), Arc<Revision>>>,
-    pub(super) contents: super::content::SharedContents,
+    pub(super) contents:
+        super::content::SharedContents<super::content::EmailKey, super::content::EmailContent>,
+    pub(super) sms_contents:
+        super::content::SharedContents<super::sms_content::SmsKey, super::sms_content::SmsContent>,
     pub(super) counters: crate::observe::DeliveryCounters,
     pub(super) paused: crate::observe::ChannelPauses,
 }
@@ -108,6 +111,7 @@ impl Deliverer {
             owner: format!("node-{}", uuid::Uuid::now_v7().simple()),
             revisions: Mutex::new(HashMap::new()),
             contents: Default::default(),
+            sms_contents: Default::default(),
             counters: cfg.counters,
             plan_rules: cfg.plan_rules,
             paused: cfg.pauses,

@@ -75,21 +75,86 @@ impl MessageLinks {
         ))
     }
 
-    /// `text` with the short acknowledgement link of SMS delivery `d` when it fits in the
-    /// parts the text takes anyway; `text` itself otherwise.
-    pub(super) fn sms_text(&self, text: &str, d: &ClaimedDelivery) -> String {
-        let code = self.key.as_ref().and_then(|k| {
-            u64::try_from(d.id)
-                .ok()
-                .and_then(|id| k.short_code(LinkPurpose::AcknowledgeSms, id))
-        });
-        let Some(code) = code else {
-            return text.to_owned();
+    /// Whether `text` takes no more SMS parts with a short acknowledgement link than
+    /// without. Every code has the same length and characters (all one GSM-7 septet, one
+    /// UCS-2 unit), so one code answers for every delivery.
+    pub(super) fn sms_link_fits(&self, text: &str) -> bool {
+        let Some(code) = self.sms_code(0) else {
+            return false;
         };
-        let longer = format!("{text} {}/a/{code}", self.public_url);
+        match (
+            SmsText::parse(text),
+            SmsText::parse(&self.with_sms_link(text, &code)),
+        ) {
+            (Ok(a), Ok(b)) => b.parts() <= a.parts(),
+            _ => false,
+        }
+    }
+
+    /// `text` with the short acknowledgement link of SMS delivery `id` when one `fits`
+    /// (see `sms_link_fits`); `text` itself otherwise.
+    pub(super) fn sms_text(&self, text: &str, fits: bool, id: i64) -> String {
+        match self.sms_code(id).filter(|_| fits) {
+            Some(code) => self.with_sms_link(text, &code),
+            None => text.to_owned(),
+        }
+    }
+
+    fn sms_code(&self, id: i64) -> Option<String> {
+        let id = u64::try_from(id).ok()?;
+        self.key
+            .as_ref()?
+            .short_code(LinkPurpose::AcknowledgeSms, id)
+    }
+
+    fn with_sms_link(&self, text: &str, code: &str) -> String {
+        format!("{text} {}/a/{code}", self.public_url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decided for each delivery with its own code, as it was before texts were shared.
+    fn own_decision(links: &MessageLinks, text: &str, id: i64) -> String {
+        let longer = links.with_sms_link(text, &links.sms_code(id).unwrap());
         match (SmsText::parse(text), SmsText::parse(&longer)) {
             (Ok(a), Ok(b)) if b.parts() <= a.parts() => longer,
             _ => text.to_owned(),
         }
+    }
+
+    #[test]
+    fn whether_a_link_fits_is_the_same_for_every_delivery_of_a_text() {
+        let key = LinkKey::from_secret(&"k".repeat(32)).unwrap();
+        let links = MessageLinks::new("https://status.example.fi", Some(key), "");
+        let texts = (100..470)
+            .map(|n| "a".repeat(n))
+            .chain((40..210).map(|n| "ж".repeat(n)))
+            .chain((60..160).map(|n| format!("{}€", "ä".repeat(n))));
+        let ids = [0, 1, 255, 65_535, 123_456_789, (1 << 48) - 1];
+        let mut with_link = 0;
+        for text in texts {
+            let fits = links.sms_link_fits(&text);
+            for id in ids {
+                let shared = links.sms_text(&text, fits, id);
+                assert_eq!(
+                    shared,
+                    own_decision(&links, &text, id),
+                    "{} chars, id {id}",
+                    text.chars().count()
+                );
+                with_link += usize::from(shared != text);
+            }
+        }
+        assert!(with_link > 0, "some texts have room for the link");
+    }
+
+    #[test]
+    fn no_link_without_a_key() {
+        let links = MessageLinks::new("https://status.example.fi", None, "");
+        assert!(!links.sms_link_fits("Katko"));
+        assert_eq!(links.sms_text("Katko", true, 1), "Katko");
     }
 }

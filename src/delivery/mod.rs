@@ -12,6 +12,7 @@ mod record;
 mod retry;
 mod send;
 mod sms;
+mod sms_content;
 mod smtp_cork;
 mod smtp_pool;
 mod system;

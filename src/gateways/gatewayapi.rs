@@ -48,7 +48,7 @@ impl SmsProvider for Gatewayapi {
     fn request(
         &self,
         client: &reqwest::Client,
-        url: &str,
+        url: &reqwest::Url,
         sender: &str,
         batch: &[OutgoingSms],
     ) -> Result<reqwest::RequestBuilder, String> {
@@ -63,7 +63,7 @@ impl SmsProvider for Gatewayapi {
         }
         // One message to many recipients: receipts name the message id and the recipient's
         // MSISDN, which is how they are matched.
-        let r = client.post(url).json(&json!({
+        let r = client.post(url.clone()).json(&json!({
             "sender": sender, "message": sms.text, "userref": sms.reference, "recipients": recipients
         }));
         Ok(match &self.token {
@@ -203,7 +203,7 @@ mod tests {
         let req = gatewayapi()
             .request(
                 &reqwest::Client::new(),
-                "http://127.0.0.1:9/",
+                &"http://127.0.0.1:9/".parse().unwrap(),
                 "Kanta",
                 &batch,
             )

@@ -7,7 +7,7 @@ use crate::config::SmsHttpSettings;
 use hmac::Mac;
 use reqwest::header::HeaderMap;
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// The generic gateway, with its token and receipt key.
 pub(super) struct Generic {
@@ -24,18 +24,30 @@ impl Generic {
     }
 }
 
+/// The request body: one message.
+#[derive(serde::Serialize)]
+struct Message<'a> {
+    to: &'a str,
+    from: &'a str,
+    text: &'a str,
+    reference: &'a str,
+}
+
 impl SmsProvider for Generic {
     fn request(
         &self,
         client: &reqwest::Client,
-        url: &str,
+        url: &reqwest::Url,
         sender: &str,
         batch: &[OutgoingSms],
     ) -> Result<reqwest::RequestBuilder, String> {
         let sms = batch.first().ok_or("an empty batch")?;
-        let r = client.post(url).json(
-            &json!({"to": sms.to, "from": sender, "text": sms.text, "reference": sms.reference}),
-        );
+        let r = client.post(url.clone()).json(&Message {
+            to: &sms.to,
+            from: sender,
+            text: &sms.text,
+            reference: &sms.reference,
+        });
         Ok(match &self.token {
             Some(t) => r.bearer_auth(t.expose_secret()),
             None => r,

@@ -25,7 +25,7 @@ pub trait SmsProvider: Send + Sync {
     fn request(
         &self,
         client: &reqwest::Client,
-        url: &str,
+        url: &reqwest::Url,
         sender: &str,
         batch: &[OutgoingSms],
     ) -> Result<reqwest::RequestBuilder, String>;

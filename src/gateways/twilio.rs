@@ -37,7 +37,7 @@ impl SmsProvider for Twilio {
     fn request(
         &self,
         client: &reqwest::Client,
-        url: &str,
+        url: &reqwest::Url,
         sender: &str,
         batch: &[OutgoingSms],
     ) -> Result<reqwest::RequestBuilder, String> {
@@ -48,7 +48,7 @@ impl SmsProvider for Twilio {
             .map(|t| t.expose_secret().to_owned())
             .unwrap_or_default();
         Ok(client
-            .post(url)
+            .post(url.clone())
             .basic_auth(&self.account, Some(secret))
             .form(&[
                 ("To", sms.to.as_str()),

@@ -66,7 +66,26 @@ pub fn normalise(input: &str) -> String {
         .collect()
 }
 
+/// The cost of each ASCII character (0 = not in GSM-7), from the two tables above: most of
+/// a notice is ASCII, and searching the tables for every character was most of the
+/// daemon's work per SMS.
+static GSM7_ASCII: std::sync::LazyLock<[u8; 128]> = std::sync::LazyLock::new(|| {
+    let mut costs = [0; 128];
+    for (table, cost) in [(GSM7_BASIC, 1), (GSM7_EXTENSION, 2)] {
+        for c in table.chars().filter(char::is_ascii) {
+            costs[c as usize] = cost;
+        }
+    }
+    costs
+});
+
 fn gsm7_cost(c: char) -> Option<usize> {
+    if c.is_ascii() {
+        return match GSM7_ASCII[c as usize] {
+            0 => None,
+            cost => Some(usize::from(cost)),
+        };
+    }
     if GSM7_BASIC.contains(c) {
         Some(1)
     } else if GSM7_EXTENSION.contains(c) {
@@ -246,6 +265,20 @@ mod tests {
         assert!(err.starts_with("is 4 SMS parts in UCS-2"), "{err}");
         assert!(SmsText::parse(&"a".repeat(459)).is_ok());
         assert!(SmsText::parse("   ").is_err());
+    }
+
+    #[test]
+    fn every_ascii_character_costs_what_the_tables_say() {
+        for c in (0u8..128).map(char::from) {
+            let expected = if GSM7_BASIC.contains(c) {
+                Some(1)
+            } else if GSM7_EXTENSION.contains(c) {
+                Some(2)
+            } else {
+                None
+            };
+            assert_eq!(gsm7_cost(c), expected, "{c:?}");
+        }
     }
 
     /// An independent reference: cost per character from the published tables, parts by
