@@ -6,6 +6,7 @@ mod email;
 mod engine;
 mod error;
 mod expand;
+mod leases;
 mod links;
 mod pipeline;
 mod record;

@@ -1,12 +1,13 @@
 //! The daemon's delivery loop: the engine's steps overlapped. Whenever half the in-flight
 //! room is free, one pull claims what is due and expands the next batch of a fan-out
 //! leased to this daemon; `workers` senders take the send groups from one queue; a
-//! recorder writes outcomes as they arrive. So every relay connection stays busy while a
-//! batch is being expanded and another recorded, and a first attempt costs one insert and
-//! one outcome write.
+//! recorder writes outcomes as they arrive; a renewer keeps the leases of what is still
+//! held (`leases.rs`). So every relay connection stays busy while a batch is being expanded
+//! and another recorded, and a first attempt costs one insert and one outcome write.
 //! (`Deliverer::round` runs the same steps one after another, for tests.)
 
 use super::engine::{Deliverer, POLL_INTERVAL};
+use super::leases::Held;
 use crate::store::{ClaimedDelivery, Outcome};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -54,13 +55,22 @@ impl Deliverer {
     async fn send_until(self: Arc<Self>, wake: Arc<Notify>, shutdown: CancellationToken) {
         let capacity = (self.workers * IN_FLIGHT_PER_WORKER) as usize;
         let room = Arc::new(Semaphore::new(capacity));
+        let held = Arc::new(Held::default());
+        let renewing = CancellationToken::new();
+        let renewer = tokio::spawn(self.clone().renew_until(held.clone(), renewing.clone()));
         let (done, attempted) = mpsc::unbounded_channel();
-        let recorder = tokio::spawn(self.clone().record_until(attempted));
+        let recorder = tokio::spawn(self.clone().record_until(attempted, held.clone()));
         let (queue, queued) = mpsc::unbounded_channel();
         let queued: SendQueue = Arc::new(tokio::sync::Mutex::new(queued));
+        let sender = |s: &mut JoinSet<()>| {
+            s.spawn(
+                self.clone()
+                    .send_queued(queued.clone(), done.clone(), held.clone()),
+            );
+        };
         let mut senders = JoinSet::new();
         for _ in 0..self.workers {
-            senders.spawn(self.clone().send_queued(queued.clone(), done.clone()));
+            sender(&mut senders);
         }
         let mut swept: Option<chrono::DateTime<chrono::Utc>> = None;
         while !shutdown.is_cancelled() {
@@ -71,7 +81,7 @@ impl Deliverer {
             while let Some(ended) = senders.try_join_next() {
                 if let Err(e) = ended {
                     tracing::error!(error = %e, "a sender ended unexpectedly; starting another");
-                    senders.spawn(self.clone().send_queued(queued.clone(), done.clone()));
+                    sender(&mut senders);
                 }
             }
             // Claim once half the room is free, so that claims come in large batches.
@@ -98,6 +108,7 @@ impl Deliverer {
                 }
             };
             let claimed = taken.claimed;
+            held.hold(&claimed, now + self.lease);
             if claimed.is_empty() {
                 drop(permit);
                 if taken.expanded {
@@ -126,6 +137,8 @@ impl Deliverer {
         senders.join_all().await;
         drop(done);
         let _ = recorder.await;
+        renewing.cancel();
+        let _ = renewer.await;
     }
 
     /// Marks deliveries past their age limit, supersedes abandoned attempts and sends
@@ -169,12 +182,29 @@ impl Deliverer {
         self: Arc<Self>,
         queued: SendQueue,
         done: mpsc::UnboundedSender<Attempted>,
+        held: Arc<Held>,
     ) {
         loop {
             let next = queued.lock().await.recv().await;
             let Some(Queued { group, room }) = next else {
                 break;
             };
+            // Never start a send whose lease may run out before its outcome is written:
+            // another daemon may claim it then (see `leases.rs`).
+            let now = self.clock.now_micros();
+            let (group, lapsed): (Vec<_>, Vec<_>) = group
+                .into_iter()
+                .partition(|d| held.sendable(d.id, now, self.send_margin()));
+            if !lapsed.is_empty() {
+                tracing::warn!(
+                    n = lapsed.len(),
+                    "leases ran out before sending; left to be claimed again"
+                );
+                held.release(lapsed.iter().map(|d| d.id));
+            }
+            if group.is_empty() {
+                continue;
+            }
             let outcomes = self.attempt(&group).await;
             let outcomes = group.into_iter().zip(outcomes).collect();
             // The recorder outlives every sender; a closed channel cannot happen.
@@ -187,12 +217,18 @@ impl Deliverer {
 
     /// Writes outcomes as they arrive, many to a transaction, until every sender is gone:
     /// an outcome waits at most for the write in progress, never for a batch to fill.
-    async fn record_until(self: Arc<Self>, mut attempted: mpsc::UnboundedReceiver<Attempted>) {
+    async fn record_until(
+        self: Arc<Self>,
+        mut attempted: mpsc::UnboundedReceiver<Attempted>,
+        held: Arc<Held>,
+    ) {
         let mut buf = Vec::new();
         while attempted.recv_many(&mut buf, RECORD_BATCH).await > 0 {
             let outcomes: Vec<(ClaimedDelivery, Outcome)> =
                 buf.iter_mut().flat_map(|a| a.outcomes.drain(..)).collect();
             self.record(&outcomes).await;
+            // Written, or left to their lease after the last try: either way no longer ours.
+            held.release(outcomes.iter().map(|(d, _)| d.id));
             buf.clear();
         }
     }

@@ -21,6 +21,7 @@ mod fault_report_triage;
 mod fault_reports;
 mod housekeeping;
 mod idempotency;
+mod leases;
 mod links;
 mod notices;
 mod org_deliveries;

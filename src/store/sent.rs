@@ -27,29 +27,18 @@ pub(super) fn sent_statements(
 ) -> Vec<Sql> {
     let (plain, with_ids): (Vec<Success>, Vec<Success>) =
         successes.iter().partition(|(_, _, ext)| ext.is_none());
-    let per_statement = |n: usize| match dialect {
-        Dialect::Sqlite => n.max(1),
-        Dialect::Postgres => SENT_ROWS,
-    };
     let mut out = Vec::new();
-    for chunk in plain.chunks(per_statement(plain.len())) {
-        let pairs = match dialect {
-            Dialect::Sqlite => {
-                "SELECT CAST(p.value ->> 0 AS INTEGER), CAST(p.value ->> 1 AS INTEGER) \
-                                FROM json_each($2) AS p"
-                    .to_owned()
-            }
-            Dialect::Postgres => format!("VALUES {}", rows(chunk.len(), &["", ""])),
-        };
+    for chunk in plain.chunks(per_statement(dialect, plain.len())) {
         let sql = format!(
             "UPDATE deliveries SET state = {sent}, last_error = NULL, lease_until = NULL, updated_at = $1 \
              WHERE state = {sending} AND (id, attempts) IN ({pairs})",
             sent = *SENT,
             sending = *SENDING,
+            pairs = pairs(dialect, chunk.len()),
         );
-        out.push(bind(dialect, Sql::new(sql).bind(now), chunk, false));
+        out.push(bind_pairs(dialect, Sql::new(sql).bind(now), chunk));
     }
-    for chunk in with_ids.chunks(per_statement(with_ids.len())) {
+    for chunk in with_ids.chunks(per_statement(dialect, with_ids.len())) {
         let ids = match dialect {
             Dialect::Sqlite => "(SELECT CAST(j.value ->> 0 AS INTEGER) AS id, CAST(j.value ->> 1 AS INTEGER) AS attempt, \
                                 j.value ->> 2 AS ext FROM json_each($2) AS j) AS p"
@@ -69,6 +58,30 @@ pub(super) fn sent_statements(
         out.push(bind(dialect, Sql::new(sql).bind(now), chunk, true));
     }
     out
+}
+
+/// Rows of a batch in one statement: all of them on SQLite (one JSON parameter), on
+/// PostgreSQL `SENT_ROWS` (parameters each).
+pub(super) fn per_statement(dialect: Dialect, n: usize) -> usize {
+    match dialect {
+        Dialect::Sqlite => n.max(1),
+        Dialect::Postgres => SENT_ROWS,
+    }
+}
+
+/// The (id, attempt) pairs of a batch of `n` as a row source, bound by `bind_pairs` from `$2`.
+pub(super) fn pairs(dialect: Dialect, n: usize) -> String {
+    match dialect {
+        Dialect::Sqlite => "SELECT CAST(p.value ->> 0 AS INTEGER), CAST(p.value ->> 1 AS INTEGER) \
+                            FROM json_each($2) AS p"
+            .to_owned(),
+        Dialect::Postgres => format!("VALUES {}", rows(n, &["", ""])),
+    }
+}
+
+/// Binds the (id, attempt) pairs of `chunk` after `q`'s parameters.
+pub(super) fn bind_pairs(dialect: Dialect, q: Sql, chunk: &[Success]) -> Sql {
+    bind(dialect, q, chunk, false)
 }
 
 /// `n` rows of numbered parameters from `$2`, each column cast as `casts` says.

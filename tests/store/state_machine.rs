@@ -19,6 +19,8 @@ enum Op {
     Revise(bool),
     Claim,
     Answer(u8, i64),
+    /// The sender renews the lease of the delivery it claimed last.
+    Renew,
     Advance(i64),
 }
 
@@ -27,6 +29,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => any::<bool>().prop_map(Op::Revise),
         3 => Just(Op::Claim),
         3 => (0u8..5, 1i64..600).prop_map(|(k, d)| Op::Answer(k, d)),
+        1 => Just(Op::Renew),
         2 => prop_oneof![1i64..120, Just(LEASE + 1), Just(MAX_AGE)].prop_map(Op::Advance),
     ]
 }
@@ -212,6 +215,23 @@ async fn run_case(store: &Store, draft: &NoticeDraft, ops: &[Op]) -> Result<(), 
                     if m.state == "retry" && newer_exists {
                         m.state = "superseded";
                     }
+                }
+            }
+            Op::Renew => {
+                let Some(c) = claimed.last() else { continue };
+                let until = t + Duration::seconds(LEASE);
+                let renewed = store
+                    .renew_leases(&[(c.id, c.attempt)], until)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let m = &mut models[(c.revision - 1) as usize];
+                // Fenced like an outcome: only the attempt still in flight is renewed.
+                let ours = m.state == "sending" && m.attempts == c.attempt;
+                if ours {
+                    m.lease_until = Some(until);
+                }
+                if renewed != ours.then_some(c.id).into_iter().collect::<Vec<_>>() {
+                    return Err(format!("step {step}: renewed {renewed:?}, model {m:?}"));
                 }
             }
             Op::Advance(s) => t += Duration::seconds(*s),

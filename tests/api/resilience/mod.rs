@@ -7,6 +7,7 @@
 mod db_link;
 mod kills;
 mod logs;
+mod slow_gateway;
 mod three_nodes;
 
 use crate::support::smtp_sink::Received;
