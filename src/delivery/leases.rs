@@ -102,6 +102,28 @@ impl Deliverer {
         }
     }
 
+    /// Hands `left` (claimed, never started) back: their leases end now, so that any
+    /// daemon claims them at once instead of after the lease.
+    pub(super) async fn hand_back(&self, held: &Held, left: &[ClaimedDelivery]) {
+        if left.is_empty() {
+            return;
+        }
+        held.release(left.iter().map(|d| d.id));
+        let pairs: Vec<(i64, i32)> = left.iter().map(|d| (d.id, d.attempt)).collect();
+        match self
+            .store
+            .renew_leases(&pairs, self.clock.now_micros())
+            .await
+        {
+            Ok(back) => tracing::info!(n = back.len(), "deliveries not started handed back"),
+            Err(e) => tracing::warn!(
+                error = format!("{e:#}"),
+                n = left.len(),
+                "handing back deliveries failed; they are claimed again after their lease"
+            ),
+        }
+    }
+
     /// Renews the leases of held deliveries that are past a quarter of their lease.
     pub(super) async fn renew_held(&self, held: &Held) {
         let now = self.clock.now_micros();

@@ -1,6 +1,6 @@
 //! The daemon's delivery loop: the engine's steps overlapped. Whenever half the in-flight
 //! room is free, one pull claims what is due and expands the next batch of a fan-out
-//! leased to this daemon; `workers` senders take the send groups from one queue; a
+//! leased to this daemon; `workers` × 4 senders take the send groups from one queue; a
 //! recorder writes outcomes as they arrive; a renewer keeps the leases of what is still
 //! held (`leases.rs`). So every relay connection stays busy while a batch is being expanded
 //! and another recorded, and a first attempt costs one insert and one outcome write.
@@ -18,6 +18,10 @@ use tokio_util::sync::CancellationToken;
 /// Claimed and not yet recorded deliveries, per worker: enough that a send never waits
 /// for a claim or an outcome write, few enough that a crash re-sends little.
 const IN_FLIGHT_PER_WORKER: u32 = 64;
+/// Sender tasks per worker. A sender spends most of its time waiting (for its relay's
+/// answer, for a gateway slot); with too few of them the runtime's threads park and wake
+/// again for every message, which cost SMS a quarter of their CPU.
+const SENDERS_PER_WORKER: u32 = 4;
 /// Outcomes written in one transaction at most.
 const RECORD_BATCH: usize = 1_024;
 /// While a fan-out job is open but another daemon holds it for its batch, look again
@@ -34,10 +38,18 @@ struct Queued {
     room: OwnedSemaphorePermit,
 }
 
-/// Outcomes of one send group, holding their in-flight room until written.
+/// Outcomes of one send group, holding their room until written.
 struct Attempted {
     outcomes: Vec<(ClaimedDelivery, Outcome)>,
     _room: OwnedSemaphorePermit,
+}
+
+/// What every sender shares.
+struct Senders {
+    queued: SendQueue,
+    done: mpsc::UnboundedSender<Attempted>,
+    held: Arc<Held>,
+    shutdown: CancellationToken,
 }
 
 /// The senders' end of the queue: one waits on it at a time.
@@ -46,8 +58,9 @@ type SendQueue = Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Queued>>>;
 impl Deliverer {
     /// Runs until `shutdown`. The loop sleeps until woken by a publish, until the next
     /// retry is due, or for the poll interval (other daemons on the same PostgreSQL publish
-    /// too). On shutdown nothing more is taken; in-flight sends finish (bounded by the
-    /// channel timeouts) and their outcomes are written before this returns.
+    /// too). On shutdown nothing more is taken or started; sends under way finish (bounded
+    /// by the channel timeouts) and their outcomes are written, and what was claimed but
+    /// not started is handed back for any daemon to claim at once.
     pub async fn run(self: Arc<Self>, wake: Arc<Notify>, shutdown: CancellationToken) {
         self.send_until(wake, shutdown).await;
     }
@@ -62,14 +75,17 @@ impl Deliverer {
         let recorder = tokio::spawn(self.clone().record_until(attempted, held.clone()));
         let (queue, queued) = mpsc::unbounded_channel();
         let queued: SendQueue = Arc::new(tokio::sync::Mutex::new(queued));
+        let shared = Arc::new(Senders {
+            queued: queued.clone(),
+            done,
+            held: held.clone(),
+            shutdown: shutdown.clone(),
+        });
         let sender = |s: &mut JoinSet<()>| {
-            s.spawn(
-                self.clone()
-                    .send_queued(queued.clone(), done.clone(), held.clone()),
-            );
+            s.spawn(self.clone().send_queued(shared.clone()));
         };
         let mut senders = JoinSet::new();
-        for _ in 0..self.workers {
+        for _ in 0..self.workers * SENDERS_PER_WORKER {
             sender(&mut senders);
         }
         let mut swept: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -132,10 +148,16 @@ impl Deliverer {
                 let _ = queue.send(Queued { group, room });
             }
         }
-        // What was queued is still sent: the senders end when the queue is empty.
+        // The senders end at the shutdown, once the group each is sending is attempted;
+        // what they had not started goes back.
         drop(queue);
         senders.join_all().await;
-        drop(done);
+        drop(shared);
+        let mut left = Vec::new();
+        while let Ok(Queued { group, .. }) = queued.lock().await.try_recv() {
+            left.extend(group);
+        }
+        self.hand_back(&held, &left).await;
         let _ = recorder.await;
         renewing.cancel();
         let _ = renewer.await;
@@ -176,16 +198,21 @@ impl Deliverer {
         })
     }
 
-    /// One of the `workers` senders: attempts queued groups one after another until the
-    /// queue is closed and empty, and hands their outcomes to the recorder.
-    async fn send_queued(
-        self: Arc<Self>,
-        queued: SendQueue,
-        done: mpsc::UnboundedSender<Attempted>,
-        held: Arc<Held>,
-    ) {
+    /// One of the senders: attempts queued groups one after another until the shutdown
+    /// (or the queue is closed and empty), and hands their outcomes to the recorder.
+    async fn send_queued(self: Arc<Self>, shared: Arc<Senders>) {
+        let Senders {
+            queued,
+            done,
+            held,
+            shutdown,
+        } = &*shared;
         loop {
-            let next = queued.lock().await.recv().await;
+            let next = tokio::select! {
+                biased;
+                _ = shutdown.cancelled() => None,
+                next = async { queued.lock().await.recv().await } => next,
+            };
             let Some(Queued { group, room }) = next else {
                 break;
             };
