@@ -66,7 +66,7 @@ OUT="bench/results/sms_fanout-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo "# SMS fan-out ($(date -u +%F), $(nproc) cores, $RUNS runs, median (min–max))"
   echo
   echo "Generic HTTP profile to nginx answering 202; rate counted by the gateway (nginx \$msec log)."
-  echo "Default delivery settings (8 workers, sms.http.max_in_flight 4); \"unlimited\" = 1,000,000/s."
+  echo "Default delivery settings (8 workers, so 32 senders; sms.http.max_in_flight 4); \"unlimited\" = 1,000,000/s."
   echo
   echo "| limit (msg/s) | SMS | received | achieved msg/s | vs limit | wrk POST ceiling | vs ceiling | daemon CPU per SMS (µs) |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- |"

@@ -12,28 +12,51 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// A daemon sending SMS to `gateway` at `rate` a second, leased for `lease` seconds.
-async fn start(
-    dir: &std::path::Path,
-    db: &str,
-    smtp: &SmtpSink,
-    gateway: &SmsSink,
-    (rate, lease): (usize, u64),
-) -> Node {
-    let (url, rate, lease) = (gateway.url(), rate.to_string(), lease.to_string());
-    Node::start(
+/// A database with `n` SMS contacts, an SMTP sink and an accepting SMS gateway.
+struct Setup {
+    dir: tempfile::TempDir,
+    db: String,
+    smtp: SmtpSink,
+    gateway: SmsSink,
+    token: String,
+}
+
+async fn setup(backend: Backend, n: usize) -> Option<Setup> {
+    let dir = tempfile::tempdir().unwrap();
+    let db = super::database(backend, dir.path()).await?;
+    let smtp = SmtpSink::accepting().await;
+    let gateway = SmsSink::start(Arc::new(|_, _| GatewayReply::Accept)).await;
+    let (d, url) = (dir.path().to_owned(), db.clone());
+    let token = tokio::task::spawn_blocking(move || crate::crash::registry(&d, &url, n))
+        .await
+        .unwrap();
+    Some(Setup {
         dir,
         db,
-        smtp.addr,
-        &[
-            ("FAULTCAST__DELIVERY__LEASE_SECS", &lease),
-            ("FAULTCAST__SERVER__SHUTDOWN_GRACE_SECS", "2"),
-            ("FAULTCAST__SMS__GATEWAY", "http"),
-            ("FAULTCAST__SMS__HTTP__URL", &url),
-            ("FAULTCAST__SMS__HTTP__MESSAGES_PER_SECOND", &rate),
-        ],
-    )
-    .await
+        smtp,
+        gateway,
+        token,
+    })
+}
+
+impl Setup {
+    /// A daemon sending SMS to the gateway at `rate` a second, leased for `lease` seconds.
+    async fn start(&self, (rate, lease): (usize, u64)) -> Node {
+        let (url, rate, lease) = (self.gateway.url(), rate.to_string(), lease.to_string());
+        Node::start(
+            self.dir.path(),
+            &self.db,
+            self.smtp.addr,
+            &[
+                ("FAULTCAST__DELIVERY__LEASE_SECS", &lease),
+                ("FAULTCAST__SERVER__SHUTDOWN_GRACE_SECS", "2"),
+                ("FAULTCAST__SMS__GATEWAY", "http"),
+                ("FAULTCAST__SMS__HTTP__URL", &url),
+                ("FAULTCAST__SMS__HTTP__MESSAGES_PER_SECOND", &rate),
+            ],
+        )
+        .await
+    }
 }
 
 /// How many requests reached the gateway for each number.
@@ -53,19 +76,12 @@ const RATE: usize = 10;
 const SMS: usize = 6 * RATE;
 
 async fn a_gateway_slower_than_the_lease_gets_every_sms_once(backend: Backend) {
-    let dir = tempfile::tempdir().unwrap();
-    let Some(db) = super::database(backend, dir.path()).await else {
+    let Some(ready) = setup(backend, SMS).await else {
         return;
     };
-    let smtp = SmtpSink::accepting().await;
-    let gateway = SmsSink::start(Arc::new(|_, _| GatewayReply::Accept)).await;
-    let (d, url) = (dir.path().to_owned(), db.clone());
-    let token = tokio::task::spawn_blocking(move || crate::crash::registry(&d, &url, SMS))
-        .await
-        .unwrap();
-    let node = start(dir.path(), &db, &smtp, &gateway, (RATE, 2)).await;
-    publish(&node.addr, &token).await;
-    let ledger = Ledger::open(&db).await;
+    let node = ready.start((RATE, 2)).await;
+    publish(&node.addr, &ready.token).await;
+    let ledger = Ledger::open(&ready.db).await;
     wait_until("every SMS to be sent", Duration::from_secs(60), || {
         ledger.settled(SMS)
     })
@@ -73,7 +89,7 @@ async fn a_gateway_slower_than_the_lease_gets_every_sms_once(backend: Backend) {
     let (status, log) = node.stop().await;
     assert!(status.success(), "{status:?}: {log}");
 
-    let per_number = per_number(&gateway);
+    let per_number = per_number(&ready.gateway);
     let twice: Vec<_> = per_number.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "sent more than once: {twice:?}");
     assert_eq!(per_number.len(), SMS, "every number got its SMS");
@@ -91,20 +107,13 @@ async fn a_gateway_slower_than_the_lease_gets_every_sms_once(backend: Backend) {
 async fn a_stopped_daemon_hands_back_what_it_had_not_started(backend: Backend) {
     const N: usize = 100;
     const FAST: usize = 20;
-    let dir = tempfile::tempdir().unwrap();
-    let Some(db) = super::database(backend, dir.path()).await else {
+    let Some(ready) = setup(backend, N).await else {
         return;
     };
-    let smtp = SmtpSink::accepting().await;
-    let gateway = SmsSink::start(Arc::new(|_, _| GatewayReply::Accept)).await;
-    let (d, url) = (dir.path().to_owned(), db.clone());
-    let token = tokio::task::spawn_blocking(move || crate::crash::registry(&d, &url, N))
-        .await
-        .unwrap();
-    let node = start(dir.path(), &db, &smtp, &gateway, (FAST, 60)).await;
-    publish(&node.addr, &token).await;
+    let node = ready.start((FAST, 60)).await;
+    publish(&node.addr, &ready.token).await;
     wait_until("the first SMS", Duration::from_secs(30), || async {
-        gateway.requests().len() >= 10
+        ready.gateway.requests().len() >= 10
     })
     .await;
     let (status, log) = node.stop().await;
@@ -114,11 +123,11 @@ async fn a_stopped_daemon_hands_back_what_it_had_not_started(backend: Backend) {
         "{log}"
     );
     assert!(log.contains("handed back"), "{log}");
-    let before = gateway.requests().len();
+    let before = ready.gateway.requests().len();
     assert!(before < N, "stopped before the end: {before}");
 
-    let node = start(dir.path(), &db, &smtp, &gateway, (FAST, 60)).await;
-    let ledger = Ledger::open(&db).await;
+    let node = ready.start((FAST, 60)).await;
+    let ledger = Ledger::open(&ready.db).await;
     wait_until(
         "the rest, well before the lease",
         Duration::from_secs(20),
@@ -127,7 +136,7 @@ async fn a_stopped_daemon_hands_back_what_it_had_not_started(backend: Backend) {
     .await;
     let (status, log) = node.stop().await;
     assert!(status.success(), "{status:?}: {log}");
-    let seen = per_number(&gateway);
+    let seen = per_number(&ready.gateway);
     let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "sent more than once: {twice:?}");
     assert_eq!(seen.len(), N, "every number got its SMS");
