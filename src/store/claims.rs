@@ -3,6 +3,7 @@
 use super::deliveries::ClaimedDelivery;
 use super::error::decode;
 use super::sql::Sql;
+use super::states::SENDING;
 use super::states::{WAITING, one};
 use super::turns::Writer;
 use super::{Store, StoreResult};
@@ -67,7 +68,6 @@ fn expire_sql(indexed: &str) -> String {
 static EXPIRE_SQLITE: LazyLock<String> =
     LazyLock::new(|| expire_sql(" INDEXED BY deliveries_expiring"));
 static EXPIRE: LazyLock<String> = LazyLock::new(|| expire_sql(""));
-static SENDING: LazyLock<String> = LazyLock::new(|| one(DeliveryState::Sending));
 /// Attempts whose lease ran out, of revisions a newer one has replaced for the address.
 static SUPERSEDE_ABANDONED: LazyLock<String> = LazyLock::new(|| {
     format!(

@@ -7,6 +7,7 @@ use super::error::decode;
 use super::idempotency::{claim_key, keep_answer};
 use super::sent::{Success, sent_statements};
 use super::sql::Sql;
+use super::states::SENDING;
 use super::states::{AWAITING_RECEIPT, REDRIVABLE, WAITING, one};
 use super::turns::Writer;
 use super::{Store, StoreResult};
@@ -40,7 +41,6 @@ impl ClaimedDelivery {
     }
 }
 
-static SENDING: LazyLock<String> = LazyLock::new(|| one(DeliveryState::Sending));
 /// One attempt's outcome. A retry of a revision that a newer one has meanwhile replaced
 /// for this address will never be claimed again: it is superseded instead of left waiting
 /// forever.

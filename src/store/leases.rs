@@ -4,14 +4,10 @@
 //! another daemon has taken over stays taken over.
 
 use super::sent::{Success, bind_pairs, pairs};
-use super::states::one;
+use super::states::SENDING;
 use super::turns::Writer;
 use super::{Store, StoreResult};
-use crate::notices::DeliveryState;
 use chrono::{DateTime, Utc};
-use std::sync::LazyLock;
-
-static SENDING: LazyLock<String> = LazyLock::new(|| one(DeliveryState::Sending));
 
 impl Store {
     /// Extends to `until` the leases of `held` (delivery, attempt) that are still this

@@ -4,6 +4,7 @@
 
 use super::Dialect;
 use super::sql::Sql;
+use super::states::SENDING;
 use super::states::one;
 use crate::notices::DeliveryState;
 use chrono::{DateTime, Utc};
@@ -13,7 +14,6 @@ use std::sync::LazyLock;
 const SENT_ROWS: usize = 500;
 
 static SENT: LazyLock<String> = LazyLock::new(|| one(DeliveryState::Sent));
-static SENDING: LazyLock<String> = LazyLock::new(|| one(DeliveryState::Sending));
 
 /// One successful attempt: the delivery, its attempt, and the provider's id if it gave one.
 pub(super) type Success<'a> = (i64, i32, Option<&'a str>);

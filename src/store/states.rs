@@ -22,6 +22,8 @@ pub(super) fn states_sql(pick: impl Fn(DeliveryState) -> bool) -> String {
 }
 
 /// Not yet final: waiting, in flight or waiting to retry.
+/// A delivery in flight: leased to a sender.
+pub(super) static SENDING: LazyLock<String> = LazyLock::new(|| one(DeliveryState::Sending));
 pub(super) static UNFINISHED: LazyLock<String> =
     LazyLock::new(|| states_sql(DeliveryState::is_pending));
 /// Final.
